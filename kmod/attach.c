@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching a KVM VM to a session, and detaching it when the session ends.
+ *
+ * The session holds a reference on the VM's struct file rather than on
+ * struct kvm: that needs no KVM export, and it keeps the VM alive exactly
+ * as long as an open fd would, even after the launcher closes its own fd.
+ */
+#include <linux/file.h>
+#include <linux/kvm_host.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <uapi/linux/vmapple_kvm.h>
+
+#include "vmapple_kvm.h"
+
+static atomic64_t vmk_nr_vm_records = ATOMIC64_INIT(0);
+
+u64 vmk_vm_records(void)
+{
+	return atomic64_read(&vmk_nr_vm_records);
+}
+
+#ifdef VMK_HAVE_FILE_IS_KVM_EXPORT
+static bool vmk_file_is_kvm_vm(struct file *file)
+{
+	return file_is_kvm(file);
+}
+#else
+/* Linux 6.18+ keeps file_is_kvm() to KVM's own modules: resolve it by name. */
+static bool vmk_file_is_kvm_vm(struct file *file)
+{
+	static bool (*resolved)(struct file *file);
+
+	if (!resolved)
+		resolved = vmk_ksym("file_is_kvm");
+	return resolved && resolved(file);
+}
+#endif
+
+static int vmk_check_request(const struct vmapple_kvm_attach *req)
+{
+	if (req->api_version != VMAPPLE_KVM_API_VERSION)
+		return -EPROTONOSUPPORT;
+	if (req->flags || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+/* Take a reference on @fd if it is a VM the calling process created. */
+static struct file *vmk_get_own_vm_file(int fd)
+{
+	struct file *file = fget(fd);
+	struct kvm *kvm;
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (!vmk_file_is_kvm_vm(file)) {
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	kvm = file->private_data;
+	if (kvm->mm != current->mm) {
+		fput(file);
+		return ERR_PTR(-EPERM);
+	}
+	return file;
+}
+
+int vmk_session_attach(struct vmk_session *s,
+		       const struct vmapple_kvm_attach __user *uarg)
+{
+	struct vmapple_kvm_attach req;
+	struct file *vm_file;
+	struct vmk_vm *vm;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	ret = vmk_check_request(&req);
+	if (ret)
+		return ret;
+
+	vm_file = vmk_get_own_vm_file(req.vm_fd);
+	if (IS_ERR(vm_file))
+		return PTR_ERR(vm_file);
+
+	mutex_lock(&s->lock);
+	if (s->vm) {
+		ret = -EBUSY;
+		goto out_put;
+	}
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	vm->kvm = vm_file->private_data;
+	vm->vm_file = vm_file;
+	ret = vmk_registry_add(vm);
+	if (ret) {
+		kfree(vm);
+		goto out_put;
+	}
+	atomic64_inc(&vmk_nr_vm_records);
+	s->vm = vm;
+	mutex_unlock(&s->lock);
+	pr_debug("attached VM %p (pid %d)\n", vm->kvm, task_pid_nr(current));
+	return 0;
+
+out_put:
+	mutex_unlock(&s->lock);
+	fput(vm_file);
+	return ret;
+}
+
+/* Called once, from the session's release: no attach can race with it. */
+void vmk_session_detach(struct vmk_session *s)
+{
+	struct vmk_vm *vm = s->vm;
+
+	if (!vm)
+		return;
+	s->vm = NULL;
+	vmk_registry_del(vm);
+	pr_debug("detached VM %p\n", vm->kvm);
+	fput(vm->vm_file);
+	kfree(vm);
+	atomic64_dec(&vmk_nr_vm_records);
+}

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmapple_kvm_attach_test - /dev/vmapple_kvm against real KVM: the ABI
+ * version, attaching a VM, every refused attach with its errno, the VM's
+ * lifetime while attached, unload while attached, and leaks over cycles.
+ * Runs in the rig with the module loaded; TAP via kselftest_harness.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+#include <linux/vmapple_kvm.h>
+
+#include "kselftest_harness.h"
+
+#define DEV_PATH "/dev/vmapple_kvm"
+
+static int attach(int dev, int vm_fd)
+{
+	struct vmapple_kvm_attach req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.vm_fd = vm_fd,
+	};
+
+	return ioctl(dev, VMAPPLE_KVM_ATTACH_VM, &req);
+}
+
+static struct vmapple_kvm_info info_of(int dev)
+{
+	struct vmapple_kvm_info info;
+
+	memset(&info, 0xff, sizeof(info));
+	if (ioctl(dev, VMAPPLE_KVM_GET_INFO, &info))
+		memset(&info, 0xff, sizeof(info));
+	return info;
+}
+
+/* KVM names each live VM's debugfs directory "<pid>-<fd>". */
+static int live_vms_of(pid_t pid)
+{
+	char prefix[32];
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir("/sys/kernel/debug/kvm");
+
+	if (!d)
+		return -1;
+	snprintf(prefix, sizeof(prefix), "%d-", pid);
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return n;
+}
+
+static int module_is_loaded(void)
+{
+	char line[256];
+	int found = 0;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		found |= !strncmp(line, "vmapple_kvm ", 12);
+	fclose(f);
+	return found;
+}
+
+FIXTURE(session) {
+	int dev;
+	int kvm;
+	int vm;
+};
+
+FIXTURE_SETUP(session)
+{
+	self->dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_GE(self->dev, 0) TH_LOG("open %s: %s", DEV_PATH, strerror(errno));
+	self->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(self->kvm, 0) TH_LOG("open /dev/kvm: %s", strerror(errno));
+	self->vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
+	ASSERT_GE(self->vm, 0) TH_LOG("KVM_CREATE_VM: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(session)
+{
+	close(self->vm);
+	close(self->kvm);
+	close(self->dev);
+}
+
+TEST_F(session, api_version_ioctl_returns_abi_version)
+{
+	EXPECT_EQ(VMAPPLE_KVM_API_VERSION, ioctl(self->dev, VMAPPLE_KVM_GET_API_VERSION, 0));
+}
+
+TEST_F(session, api_version_ioctl_refuses_an_argument)
+{
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_GET_API_VERSION, 1));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(session, info_reports_version_and_zero_reserved)
+{
+	struct vmapple_kvm_info info = info_of(self->dev);
+	unsigned int i;
+
+	EXPECT_EQ(VMAPPLE_KVM_API_VERSION, info.api_version);
+	EXPECT_EQ(0, info.hooks_live);
+	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
+		EXPECT_EQ(0, info.reserved[i]);
+}
+
+TEST_F(session, unknown_ioctl_is_enotty)
+{
+	EXPECT_EQ(-1, ioctl(self->dev, _IO(VMAPPLE_KVM_IOC_MAGIC, 0x5f), 0));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+TEST_F(session, attach_real_vm_counts_it)
+{
+	unsigned int before = info_of(self->dev).attached_vms;
+
+	ASSERT_EQ(0, attach(self->dev, self->vm)) TH_LOG("attach: %s", strerror(errno));
+	EXPECT_EQ(before + 1, info_of(self->dev).attached_vms);
+}
+
+TEST_F(session, attach_wrong_api_version_is_eprotonosupport)
+{
+	struct vmapple_kvm_attach req = {
+		.api_version = VMAPPLE_KVM_API_VERSION + 1,
+		.vm_fd = self->vm,
+	};
+
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_ATTACH_VM, &req));
+	EXPECT_EQ(EPROTONOSUPPORT, errno);
+}
+
+TEST_F(session, attach_nonzero_flags_is_einval)
+{
+	struct vmapple_kvm_attach req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.vm_fd = self->vm,
+		.flags = 1,
+	};
+
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_ATTACH_VM, &req));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(session, attach_nonzero_reserved_is_einval)
+{
+	struct vmapple_kvm_attach req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.vm_fd = self->vm,
+	};
+
+	req.reserved[5] = 1;
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_ATTACH_VM, &req));
+	EXPECT_EQ(EINVAL, errno);
+	/* Nothing was attached by the refused call. */
+	EXPECT_EQ(0, attach(self->dev, self->vm));
+}
+
+TEST_F(session, attach_bad_user_pointer_is_efault)
+{
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_ATTACH_VM, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(session, attach_non_kvm_fds_is_einval)
+{
+	int devnull = open("/dev/null", O_RDWR);
+	int vcpu = ioctl(self->vm, KVM_CREATE_VCPU, 0);
+
+	ASSERT_GE(devnull, 0);
+	ASSERT_GE(vcpu, 0);
+	EXPECT_EQ(-1, attach(self->dev, devnull));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, attach(self->dev, self->kvm));	/* /dev/kvm is not a VM */
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, attach(self->dev, vcpu));		/* nor is a vCPU */
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, attach(self->dev, self->dev));
+	EXPECT_EQ(EINVAL, errno);
+	close(vcpu);
+	close(devnull);
+}
+
+TEST_F(session, attach_closed_fd_is_ebadf)
+{
+	int vm2 = ioctl(self->kvm, KVM_CREATE_VM, 0);
+
+	ASSERT_GE(vm2, 0);
+	close(vm2);
+	EXPECT_EQ(-1, attach(self->dev, vm2));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, attach(self->dev, -1));
+	EXPECT_EQ(EBADF, errno);
+}
+
+TEST_F(session, attach_other_process_vm_is_eperm)
+{
+	int status;
+	pid_t child = fork();
+
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		/* The child inherited the parent's VM fd; the VM is not its own. */
+		int dev = open(DEV_PATH, O_RDWR);
+
+		if (dev < 0)
+			_exit(100);
+		if (attach(dev, self->vm) == 0)
+			_exit(101);
+		_exit(errno == EPERM ? 0 : 102);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child: 100 open, 101 attached, 102 wrong errno");
+}
+
+TEST_F(session, attach_same_vm_twice_in_one_session_is_ebusy)
+{
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(-1, attach(self->dev, self->vm));
+	EXPECT_EQ(EBUSY, errno);
+}
+
+TEST_F(session, attach_second_vm_to_one_session_is_ebusy)
+{
+	int vm2 = ioctl(self->kvm, KVM_CREATE_VM, 0);
+
+	ASSERT_GE(vm2, 0);
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(-1, attach(self->dev, vm2));
+	EXPECT_EQ(EBUSY, errno);
+	close(vm2);
+}
+
+TEST_F(session, attach_same_vm_in_two_sessions_is_eexist)
+{
+	int dev2 = open(DEV_PATH, O_RDWR);
+
+	ASSERT_GE(dev2, 0);
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(-1, attach(dev2, self->vm));
+	EXPECT_EQ(EEXIST, errno);
+	close(dev2);
+}
+
+TEST_F(session, vm_outlives_its_fd_while_attached)
+{
+	pid_t me = getpid();
+	int base;
+
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	base = live_vms_of(me);
+	ASSERT_GE(base, 1) TH_LOG("no KVM debugfs entry for this VM (debugfs mounted?)");
+	close(self->vm);
+	self->vm = -1;
+	/* The session's reference keeps the VM alive after the fd is gone. */
+	EXPECT_EQ(base, live_vms_of(me));
+	EXPECT_EQ(1, info_of(self->dev).attached_vms);
+	close(self->dev);
+	/* Closing the session drops the last reference: KVM destroys the VM. */
+	EXPECT_EQ(base - 1, live_vms_of(me));
+	self->dev = open(DEV_PATH, O_RDWR);
+	ASSERT_GE(self->dev, 0);
+	EXPECT_EQ(0, info_of(self->dev).attached_vms);
+}
+
+TEST_F(session, unload_while_attached_is_refused)
+{
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "vmapple_kvm", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_EQ(1, module_is_loaded());
+	/* The session still works after the refused unload. */
+	EXPECT_EQ(1, info_of(self->dev).attached_vms);
+}
+
+TEST(attach_detach_100_cycles_leak_nothing)
+{
+	pid_t me = getpid();
+	int dev = open(DEV_PATH, O_RDWR);
+	int kvm = open("/dev/kvm", O_RDWR);
+	struct vmapple_kvm_info before, after;
+	int vms_before, i;
+
+	ASSERT_GE(dev, 0);
+	ASSERT_GE(kvm, 0);
+	before = info_of(dev);
+	vms_before = live_vms_of(me);
+	for (i = 0; i < 100; i++) {
+		int s = open(DEV_PATH, O_RDWR);
+		int vm = ioctl(kvm, KVM_CREATE_VM, 0);
+
+		ASSERT_GE(s, 0);
+		ASSERT_GE(vm, 0);
+		ASSERT_EQ(0, attach(s, vm)) TH_LOG("cycle %d: %s", i, strerror(errno));
+		/* Alternate which fd goes first: both orders must free everything. */
+		if (i & 1) {
+			close(vm);
+			close(s);
+		} else {
+			close(s);
+			close(vm);
+		}
+	}
+	after = info_of(dev);
+	EXPECT_EQ(before.vm_records, after.vm_records);
+	EXPECT_EQ(before.attached_vms, after.attached_vms);
+	EXPECT_EQ(vms_before, live_vms_of(me));
+	close(kvm);
+	close(dev);
+}
+
+TEST_HARNESS_MAIN

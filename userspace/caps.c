@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/* caps.c - turn probed host facts into the `vmapple check` table. */
+#include "caps.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+struct row_builder {
+	struct cap_row *rows;
+	int n;
+	int max;
+};
+
+static void add_row(struct row_builder *b, const char *name, enum cap_status status,
+		    const char *note, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void add_row(struct row_builder *b, const char *name, enum cap_status status,
+		    const char *note, const char *fmt, ...)
+{
+	struct cap_row *r;
+	va_list ap;
+
+	if (b->n >= b->max)
+		return;
+	r = &b->rows[b->n++];
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	va_start(ap, fmt);
+	vsnprintf(r->value, sizeof(r->value), fmt, ap);
+	va_end(ap);
+	r->status = status;
+	snprintf(r->note, sizeof(r->note), "%s", note ? note : "");
+}
+
+/* A yes/no feature: present is ok; absent is @absent with @why. */
+static void add_feature(struct row_builder *b, const char *name, bool present,
+			enum cap_status absent, const char *why)
+{
+	add_row(b, name, present ? CAP_OK : absent, present ? "" : why,
+		"%s", present ? "yes" : "no");
+}
+
+static void add_kvm_rows(struct row_builder *b, const struct host_caps *c)
+{
+	add_row(b, "KVM API", c->kvm_api_version == 12 ? CAP_OK : CAP_MISSING,
+		c->kvm_api_version == 12 ? "" : "KVM API 12 expected",
+		"%d", c->kvm_api_version);
+	add_row(b, "page size", CAP_INFO, c->page_size == 16384 ? "as on Asahi" : "",
+		"%ld KiB", c->page_size / 1024);
+	add_row(b, "guest IPA size", c->ipa_bits >= CAPS_MIN_IPA_BITS ? CAP_OK : CAP_MISSING,
+		c->ipa_bits >= CAPS_MIN_IPA_BITS ? "" : "too small for guest RAM at 0x7000_0000",
+		"%d bits", c->ipa_bits);
+	add_row(b, "max vCPUs", c->max_vcpus >= 1 ? CAP_INFO : CAP_MISSING, "", "%d",
+		c->max_vcpus);
+	add_feature(b, "in-kernel vGICv3", c->vgic_v3, CAP_MISSING,
+		    "the board's GIC is KVM's vGICv3");
+	add_feature(b, "NISV to user", c->nisv_to_user, CAP_MISSING,
+		    "needed to emulate ISV=0 MMIO without the module");
+	add_feature(b, "SMCCC filter", c->smccc_filter, CAP_MISSING,
+		    "needed for Apple hypercalls without the module (Linux 6.4+)");
+	if (c->psci_version)
+		add_row(b, "PSCI", c->psci_version >= CAPS_MIN_PSCI ? CAP_OK : CAP_MISSING,
+			c->psci_version >= CAPS_MIN_PSCI ? "" : "macOS needs PSCI 1.1",
+			"%u.%u", c->psci_version >> 16, c->psci_version & 0xffff);
+	else
+		add_row(b, "PSCI", CAP_MISSING, "version unreadable", "?");
+	add_feature(b, "PMU (PPI 23)", c->pmu_v3, CAP_OPTIONAL, "guest runs without a PMU");
+	add_feature(b, "pointer auth", c->ptrauth, CAP_OPTIONAL,
+		    "macOS guests need PAC for full function");
+}
+
+static void add_module_rows(struct row_builder *b, const struct host_caps *c)
+{
+	const struct vmapple_kvm_info *info = &c->module_info;
+
+	if (!c->module_open) {
+		add_row(b, "vmapple_kvm", CAP_OPTIONAL, c->module_error, "not loaded");
+		return;
+	}
+	if (info->api_version != VMAPPLE_KVM_API_VERSION) {
+		add_row(b, "vmapple_kvm", CAP_OPTIONAL, "module ABI differs: module not used",
+			"ABI %u (launcher: %d)", info->api_version, VMAPPLE_KVM_API_VERSION);
+		return;
+	}
+	add_row(b, "vmapple_kvm", CAP_OK, "", "loaded, ABI %u", info->api_version);
+	add_row(b, "attached VMs", CAP_INFO, "", "%u", info->attached_vms);
+	if (c->attach_errno == 0)
+		add_row(b, "attach test VM", CAP_OK, "", "ok");
+	else if (c->attach_errno > 0)
+		add_row(b, "attach test VM", CAP_OPTIONAL, strerror(c->attach_errno), "failed");
+	add_row(b, "exit hooks", CAP_INFO,
+		info->hooks_live ? "" : "none in this module version",
+		"%s%s%s", info->hooks_live & VMAPPLE_KVM_HOOK_IO_MEM_ABORT ? "io_mem_abort " : "",
+		info->hooks_live & VMAPPLE_KVM_HOOK_SMCCC_CALL ? "smccc_call" : "",
+		info->hooks_live ? "" : "none");
+}
+
+int caps_rows(const struct host_caps *caps, struct cap_row *rows, int max_rows)
+{
+	struct row_builder b = { .rows = rows, .max = max_rows };
+
+	if (caps->kvm_open)
+		add_kvm_rows(&b, caps);
+	else
+		add_row(&b, "KVM", CAP_MISSING, caps->kvm_error, "unavailable");
+	add_module_rows(&b, caps);
+	return b.n;
+}
+
+bool caps_ready(const struct cap_row *rows, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].status == CAP_MISSING)
+			return false;
+	return true;
+}
+
+const char *cap_status_name(enum cap_status status)
+{
+	switch (status) {
+	case CAP_OK:
+		return "ok";
+	case CAP_INFO:
+		return "-";
+	case CAP_OPTIONAL:
+		return "optional";
+	case CAP_MISSING:
+		return "MISSING";
+	}
+	return "?";
+}
+
+void caps_print(FILE *out, const struct cap_row *rows, int n)
+{
+	int i;
+
+	fprintf(out, "%-18s %-24s %-9s %s\n", "CHECK", "VALUE", "STATUS", "NOTE");
+	for (i = 0; i < n; i++)
+		fprintf(out, "%-18s %-24s %-9s %s\n", rows[i].name, rows[i].value,
+			cap_status_name(rows[i].status), rows[i].note);
+	fprintf(out, "result: %s\n", caps_ready(rows, n) ?
+		"ready to run VMApple guests" :
+		"NOT ready: a MISSING item above must be fixed");
+}

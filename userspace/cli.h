@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cli.h - the vmapple command line, parsed without side effects. */
+#ifndef VMAPPLE_CLI_H
+#define VMAPPLE_CLI_H
+
+#include <stddef.h>
+
+enum vmapple_command {
+	VMAPPLE_CMD_HELP,
+	VMAPPLE_CMD_VERSION,
+	VMAPPLE_CMD_CHECK,
+};
+
+struct vmapple_args {
+	enum vmapple_command command;
+	const char *kvm_path;		/* --kvm, default /dev/kvm */
+	const char *module_path;	/* --module, default /dev/vmapple_kvm */
+};
+
+#define VMAPPLE_EXIT_USAGE 2
+
+/*
+ * Parse argv.  Returns 0, or -1 with a one-line message naming the bad
+ * input in @err (the caller prints it and exits VMAPPLE_EXIT_USAGE).
+ */
+int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
+		       char *err, size_t err_len);
+
+extern const char vmapple_usage[];
+
+#endif

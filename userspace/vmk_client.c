@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmk_client.c - open, query and attach through /dev/vmapple_kvm. */
+#include "vmk_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int vmk_open(const char *path, char *err, size_t err_len)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(err, err_len, "cannot open %s: %s%s", path, strerror(e),
+			 e == ENOENT ? " (modprobe vmapple_kvm)" :
+			 e == EACCES ? " (join group kvm)" : "");
+	}
+	return fd;
+}
+
+int vmk_get_info(int dev_fd, struct vmapple_kvm_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return ioctl(dev_fd, VMAPPLE_KVM_GET_INFO, info) ? -errno : 0;
+}
+
+int vmk_attach_vm(int dev_fd, int vm_fd)
+{
+	struct vmapple_kvm_attach req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.vm_fd = vm_fd,
+	};
+
+	return ioctl(dev_fd, VMAPPLE_KVM_ATTACH_VM, &req) ? -errno : 0;
+}
+
+const char *vmk_attach_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0:
+		return "attached";
+	case EPROTONOSUPPORT:
+		return "the module speaks another ABI version";
+	case EINVAL:
+		return "not a KVM VM fd, or reserved fields set";
+	case EBADF:
+		return "the VM fd is not open";
+	case EPERM:
+		return "the VM belongs to another process";
+	case EBUSY:
+		return "this session already has a VM attached";
+	case EEXIST:
+		return "the VM is already attached to another session";
+	case ENOTTY:
+		return "the device does not know this ioctl (module too old?)";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
