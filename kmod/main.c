@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/build_bug.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -89,6 +90,10 @@ static struct miscdevice vmk_miscdev = {
 static int __init vmk_init(void)
 {
 	int ret;
+
+	/* The ABI is fixed-size: a struct that grows breaks every launcher. */
+	BUILD_BUG_ON(sizeof(struct vmapple_kvm_info) != 64);
+	BUILD_BUG_ON(sizeof(struct vmapple_kvm_attach) != 64);
 
 	ret = vmk_ksyms_init();
 	if (ret)

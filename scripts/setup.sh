@@ -13,6 +13,11 @@ aarch64) want=("${common[@]}" sparse dkms) ;;
 *) want=("${common[@]}" "${cross[@]}") ;;
 esac
 
+if ! command -v dpkg-query >/dev/null; then
+	echo "setup: not a Debian system; install by hand: ${want[*]} (or your distribution's names)" >&2
+	exit 0
+fi
+
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

@@ -137,9 +137,16 @@ void caps_print(FILE *out, const struct cap_row *rows, int n)
 	int i;
 
 	fprintf(out, "%-18s %-24s %-9s %s\n", "CHECK", "VALUE", "STATUS", "NOTE");
-	for (i = 0; i < n; i++)
-		fprintf(out, "%-18s %-24s %-9s %s\n", rows[i].name, rows[i].value,
-			cap_status_name(rows[i].status), rows[i].note);
+	for (i = 0; i < n; i++) {
+		const struct cap_row *r = &rows[i];
+
+		if (r->note[0])
+			fprintf(out, "%-18s %-24s %-9s %s\n", r->name, r->value,
+				cap_status_name(r->status), r->note);
+		else
+			fprintf(out, "%-18s %-24s %s\n", r->name, r->value,
+				cap_status_name(r->status));
+	}
 	fprintf(out, "result: %s\n", caps_ready(rows, n) ?
 		"ready to run VMApple guests" :
 		"NOT ready: a MISSING item above must be fixed");

@@ -1,0 +1,106 @@
+# vmapple-kvm: the module, the launcher, their tests and the rig.
+#
+#   make          build everything (on x86: host tests natively; the module,
+#                 `vmapple` and the kselftests cross-built for the rig)
+#   make check    host unit tests, lint, DKMS build, kselftests in the rig
+#   make demo     boot the rig, load the module, run `vmapple check`
+#   make module   just the module (KDIR=... to pick the kernel)
+#
+# Missing Debian packages are installed by scripts/setup.sh; downloads are
+# cached under .cache/ (or $VMAPPLE_CACHE).
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+HOST_ARCH := $(shell uname -m)
+UAPI := -I$(TOP)/include/uapi
+
+USER_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(UAPI)
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Kselftests build as the kernel's own selftests do.
+KSFT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Wall -Werror -O2 $(UAPI)
+
+ifeq ($(HOST_ARCH),aarch64)
+ARM64_CC ?= $(CC)
+ARM64_LDFLAGS ?=
+KDIR ?= /lib/modules/$(shell uname -r)/build
+MODULE_MAKE_FLAGS :=
+else
+ARM64_CC ?= aarch64-linux-gnu-gcc
+ARM64_LDFLAGS ?= -static
+MODULE_MAKE_FLAGS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+endif
+
+LAUNCHER_SRCS := $(wildcard userspace/*.c)
+LAUNCHER_HDRS := $(wildcard userspace/*.h) include/uapi/linux/vmapple_kvm.h
+PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
+KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
+KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/vmapple_kvm.h
+
+.PHONY: all setup module launcher kselftests unit check demo dkms-install clean
+.DELETE_ON_ERROR:
+
+all: setup unit launcher module kselftests
+
+setup:
+	@scripts/setup.sh
+
+unit: $(UNIT_TESTS)
+launcher: $(BUILD)/arm64/vmapple
+kselftests: $(KSELFTESTS)
+
+$(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/tap.h $(PURE_SRCS) $(LAUNCHER_HDRS) | setup
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SANITIZE) -o $@ $< $(PURE_SRCS)
+
+$(BUILD)/arm64/vmapple: $(LAUNCHER_SRCS) $(LAUNCHER_HDRS) | setup
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(USER_CFLAGS) $(ARM64_LDFLAGS) -o $@ $(LAUNCHER_SRCS)
+
+# The kselftest headers come from the kernel tree (linux-source-6.12).
+$(BUILD)/linux-source.path: scripts/linux-source.sh | setup
+	@mkdir -p $(@D)
+	scripts/linux-source.sh >$@
+
+$(BUILD)/arm64/%: tests/kselftest/%.c include/uapi/linux/vmapple_kvm.h $(BUILD)/linux-source.path
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
+		$(ARM64_LDFLAGS) -o $@ $<
+
+# The rig's kernel (x86 hosts only): KDIR and the image come from its env file.
+$(BUILD)/rig.env: scripts/rig/fetch.sh scripts/rig/common.sh | setup
+	@mkdir -p $(@D)
+	cp "$$(scripts/rig/fetch.sh)" $@
+
+ifeq ($(HOST_ARCH),aarch64)
+module: $(KMOD_SRCS) | setup
+	scripts/build-module.sh "$(KDIR)" $(BUILD)/module
+else
+module: $(BUILD)/rig.env $(KMOD_SRCS)
+	. $(BUILD)/rig.env && scripts/build-module.sh "$(or $(KDIR),$$KDIR)" $(BUILD)/module \
+		$(MODULE_MAKE_FLAGS)
+	@# The same module built as on 6.18+, where file_is_kvm() is not exported.
+	. $(BUILD)/rig.env && scripts/build-module.sh "$(or $(KDIR),$$KDIR)" \
+		$(BUILD)/module-noexports $(MODULE_MAKE_FLAGS) VMK_NO_EXPORTS=1
+endif
+
+# Stage what goes into the rig's initramfs, and build it.
+$(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(wildcard tests/kselftest/*.sh) \
+		scripts/rig/init scripts/rig/initramfs.sh
+	scripts/rig/stage.sh $(BUILD)
+
+check: all $(BUILD)/rig/initramfs.cpio.gz
+	scripts/check.sh $(BUILD)
+
+demo: all $(BUILD)/rig/initramfs.cpio.gz
+	scripts/rig/run.sh -l $(BUILD)/rig/demo-console.log $(BUILD)/rig.env \
+		$(BUILD)/rig/initramfs.cpio.gz \
+		'echo "demo: guest kernel $$(uname -r), $$(nproc) CPUs, KVM inside QEMU TCG";' \
+		'modprobe vmapple_kvm && echo "demo: modprobe vmapple_kvm ok" && echo && vmapple check'
+
+# On an arm64 host: register, build and install the module with DKMS.
+dkms-install:
+	scripts/dkms.sh install
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,40 @@
+#!/bin/bash
+# check.sh BUILD - `make check`: host unit tests (ASan/UBSan), lint, the DKMS
+# build, then every kselftest in one boot of the rig.  Each stage's TAP goes
+# to BUILD/check/; the last line counts them all.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$1
+out=$build/check
+rm -rf "$out"
+mkdir -p "$out"
+cd "$top"
+
+stage() {
+	local name=$1
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$out/$name.tap"
+	local rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$out/$name.tap"; then
+		# A stage that died without a TAP failure (e.g. the rig did not boot).
+		echo "not ok 1 $name stage exited $rc" | tee -a "$out/$name.tap"
+	fi
+}
+
+unit() {
+	local t rc=0
+	for t in "$build"/host/test_*; do
+		echo "# $(basename "$t")"
+		"$t" || rc=1
+	done
+	return $rc
+}
+
+stage unit unit
+stage lint scripts/lint.sh "$build"
+stage dkms scripts/dkms.sh check "$build"
+stage rig scripts/rig/run.sh -t 900 -l "$build/rig/check-console.log" "$build/rig.env" \
+	"$build/rig/initramfs.cpio.gz" /usr/lib/vmapple-tests/run_all.sh
+echo "=== summary (TAP in $out, rig console in $build/rig/check-console.log)"
+scripts/tap-summary.sh "$out"/*.tap

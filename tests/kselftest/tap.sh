@@ -1,0 +1,18 @@
+# tap.sh - TAP for the rig's shell tests: `t NAME COMMAND...` is one test.
+# shellcheck shell=sh
+tap_n=0
+tap_fail=0
+tap_plan() { echo "TAP version 13"; echo "1..$1"; }
+t() {
+	name=$1
+	shift
+	tap_n=$((tap_n + 1))
+	if out=$("$@" 2>&1); then
+		echo "ok $tap_n $name"
+	else
+		echo "not ok $tap_n $name"
+		echo "$out" | sed 's/^/# /'
+		tap_fail=1
+	fi
+}
+tap_exit() { exit $tap_fail; }

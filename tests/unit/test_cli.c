@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_cli - the vmapple command line: commands, options, every bad input. */
+#include <string.h>
+
+#include "../../userspace/cli.h"
+#include "tap.h"
+
+#define ARGV(...) ((char *[]){ "vmapple", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "vmapple", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(...) vmapple_parse_args(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &args, err, sizeof(err))
+
+static struct vmapple_args args;
+static char err[256];
+
+static void refuses(int rc, const char *want, const char *what)
+{
+	ok(rc == -1 && strstr(err, want), "%s: refused with \"%s\" (got \"%s\")", what, want, err);
+}
+
+int main(void)
+{
+	char small[12];
+	char *none[] = { "vmapple", NULL };
+
+	ok(vmapple_parse_args(1, none, &args, err, sizeof(err)) == -1 &&
+	   strstr(err, "no command given"), "no command: clear error");
+	refuses(PARSE("frob"), "unknown command 'frob'", "unknown command");
+	refuses(PARSE("check", "--bogus"), "unknown option '--bogus'", "unknown option");
+	refuses(PARSE("check", "--kvm"), "option '--kvm' needs a path", "option without value");
+	refuses(PARSE("check", "--module", ""), "option '--module' needs a path", "empty path");
+	refuses(PARSE("version", "--kvm", "/x"), "vmapple version: unknown option '--kvm'",
+		"check-only option on another command");
+
+	ok(PARSE("check") == 0 && args.command == VMAPPLE_CMD_CHECK &&
+	   !strcmp(args.kvm_path, "/dev/kvm") && !strcmp(args.module_path, "/dev/vmapple_kvm"),
+	   "check: default device paths");
+	ok(PARSE("check", "--kvm", "/a", "--module", "/b") == 0 &&
+	   !strcmp(args.kvm_path, "/a") && !strcmp(args.module_path, "/b"),
+	   "check --kvm --module: paths taken");
+	ok(PARSE("version") == 0 && args.command == VMAPPLE_CMD_VERSION, "version");
+	ok(PARSE("help") == 0 && args.command == VMAPPLE_CMD_HELP, "help");
+	ok(PARSE("--help") == 0 && args.command == VMAPPLE_CMD_HELP, "--help");
+	ok(PARSE("-h") == 0 && args.command == VMAPPLE_CMD_HELP, "-h");
+
+	ok(vmapple_parse_args(ARGC("a-very-long-unknown-command"),
+			      ARGV("a-very-long-unknown-command"), &args, small,
+			      sizeof(small)) == -1 && strlen(small) == sizeof(small) - 1,
+	   "a message longer than the buffer is truncated, not overflowed");
+	ok(strstr(vmapple_usage, "check") && strstr(vmapple_usage, "version"),
+	   "usage names every command");
+	return tap_done();
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_uapi - the ABI's layout is fixed: sizes, offsets and ioctl numbers
+ * must not move, or launchers and modules of one ABI version disagree.
+ */
+#include <stddef.h>
+#include <sys/ioctl.h>
+
+#include <linux/vmapple_kvm.h>
+
+#include "tap.h"
+
+int main(void)
+{
+	ok(sizeof(struct vmapple_kvm_info) == 64, "struct vmapple_kvm_info is 64 bytes");
+	ok(offsetof(struct vmapple_kvm_info, hooks_live) == 8 &&
+	   offsetof(struct vmapple_kvm_info, vm_records) == 16 &&
+	   offsetof(struct vmapple_kvm_info, reserved) == 24, "vmapple_kvm_info offsets");
+	ok(sizeof(struct vmapple_kvm_attach) == 64, "struct vmapple_kvm_attach is 64 bytes");
+	ok(offsetof(struct vmapple_kvm_attach, vm_fd) == 4 &&
+	   offsetof(struct vmapple_kvm_attach, flags) == 8 &&
+	   offsetof(struct vmapple_kvm_attach, reserved) == 16, "vmapple_kvm_attach offsets");
+	ok(_IOC_TYPE(VMAPPLE_KVM_GET_INFO) == 0xAF && _IOC_NR(VMAPPLE_KVM_GET_API_VERSION) == 0x40 &&
+	   _IOC_NR(VMAPPLE_KVM_GET_INFO) == 0x41 && _IOC_NR(VMAPPLE_KVM_ATTACH_VM) == 0x42,
+	   "ioctl numbers are 0xAF 0x40-0x42");
+	ok(_IOC_SIZE(VMAPPLE_KVM_GET_INFO) == 64 && _IOC_DIR(VMAPPLE_KVM_GET_INFO) == _IOC_READ,
+	   "GET_INFO reads 64 bytes");
+	ok(_IOC_SIZE(VMAPPLE_KVM_ATTACH_VM) == 64 && _IOC_DIR(VMAPPLE_KVM_ATTACH_VM) == _IOC_WRITE,
+	   "ATTACH_VM writes 64 bytes");
+	return tap_done();
+}
