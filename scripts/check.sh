@@ -1,7 +1,8 @@
 #!/bin/bash
 # check.sh BUILD - `make check`: host unit tests (ASan/UBSan), lint, the DKMS
-# build, then every kselftest in one boot of the rig.  Each stage's TAP goes
-# to BUILD/check/; the last line counts them all.
+# build, the rig's own failure paths, then every kselftest in one boot of
+# the rig.  Each stage's TAP goes to BUILD/check/; the last line counts
+# them all.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$1
@@ -34,6 +35,7 @@ unit() {
 stage unit unit
 stage lint scripts/lint.sh "$build"
 stage dkms scripts/dkms.sh check "$build"
+stage rig-errors tests/host/rig_errors.sh "$build"
 stage rig scripts/rig/run.sh -t 900 -l "$build/rig/check-console.log" "$build/rig.env" \
 	"$build/rig/initramfs.cpio.gz" /usr/lib/vmapple-tests/run_all.sh
 echo "=== summary (TAP in $out, rig console in $build/rig/check-console.log)"

@@ -21,3 +21,7 @@ rig_need_space() {
 RIG_APT=$RIG_CACHE/apt-arm64
 RIG_APT_OPTS=(-oAPT::Architecture=arm64 -oAPT::Architectures=arm64
 	-oDir::State::Lists="$RIG_APT/lists" -oDir::Cache="$RIG_APT/cache")
+# RIG_APT_EXTRA_OPTS: more apt options (a proxy, say; the tests use it to cut
+# the network off).
+read -ra rig_extra <<<"${RIG_APT_EXTRA_OPTS:-}"
+RIG_APT_OPTS+=("${rig_extra[@]}")

@@ -9,7 +9,7 @@ set -euo pipefail
 
 pick_kver() {
 	mkdir -p "$RIG_APT/lists/partial" "$RIG_APT/cache/archives/partial"
-	if ! timeout 180 apt-get "${RIG_APT_OPTS[@]}" update -qq >"$RIG_CACHE/apt-update.log" 2>&1; then
+	if ! timeout 180 apt-get "${RIG_APT_OPTS[@]}" update -qq --error-on=any >"$RIG_CACHE/apt-update.log" 2>&1; then
 		if [ -f "$RIG_CACHE/rig-last.env" ]; then
 			rig_note "apt-get update failed (no network?); reusing the last fetched kernel"
 			# shellcheck disable=SC1091
@@ -47,7 +47,7 @@ if [ ! -f "$DIR/.complete" ]; then
 	rm -rf "$DIR"
 	mkdir -p "$DIR/debs" "$DIR/root" "$RIG_APT/lists/partial" "$RIG_APT/cache/archives/partial"
 	[ -n "$(ls "$RIG_APT/lists" 2>/dev/null | grep -v partial)" ] ||
-		timeout 180 apt-get "${RIG_APT_OPTS[@]}" update -qq ||
+		timeout 180 apt-get "${RIG_APT_OPTS[@]}" update -qq --error-on=any ||
 		rig_die "cannot read Debian's arm64 package lists (network?)"
 	rig_note "downloading Debian arm64 kernel $KREL, headers, kbuild and busybox-static"
 	(cd "$DIR/debs" &&
