@@ -30,28 +30,38 @@ ARM64_LDFLAGS ?= -static
 MODULE_MAKE_FLAGS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 endif
 
-LAUNCHER_SRCS := $(wildcard userspace/*.c)
-LAUNCHER_HDRS := $(wildcard userspace/*.h) include/uapi/linux/vmapple_kvm.h
-PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c
+LAUNCHER_SRCS := $(wildcard userspace/*.c) $(wildcard common/*.c)
+LAUNCHER_HDRS := $(wildcard userspace/*.h) $(wildcard common/*.h) include/uapi/linux/vmapple_kvm.h
+# common/: the decoder and walker, built unchanged into the module and the launcher.
+COMMON_SRCS := $(wildcard common/*.c)
+COMMON_HDRS := $(wildcard common/*.h)
+PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/vmapple_kvm.h
 
-.PHONY: all setup module launcher kselftests unit check demo dkms-install clean
+.PHONY: all setup module launcher kselftests unit fuzzers check demo dkms-install clean
 .DELETE_ON_ERROR:
 
-all: setup unit launcher module kselftests
+all: setup unit fuzzers launcher module kselftests
 
 setup:
 	@scripts/setup.sh
 
 unit: $(UNIT_TESTS)
+fuzzers: $(FUZZERS)
 launcher: $(BUILD)/arm64/vmapple
 kselftests: $(KSELFTESTS)
 
-$(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/tap.h $(PURE_SRCS) $(LAUNCHER_HDRS) | setup
+$(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_SRCS) $(LAUNCHER_HDRS) \
+		$(COMMON_HDRS) | setup
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SANITIZE) -o $@ $< $(PURE_SRCS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRCS) $(COMMON_HDRS) | setup
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(UAPI) -o $@ $< $(COMMON_SRCS)
 
 $(BUILD)/arm64/vmapple: $(LAUNCHER_SRCS) $(LAUNCHER_HDRS) | setup
 	@mkdir -p $(@D)

@@ -1,5 +1,6 @@
 #!/bin/bash
-# check.sh BUILD - `make check`: host unit tests (ASan/UBSan), lint, the DKMS
+# check.sh BUILD - `make check`: host unit tests (ASan/UBSan), the decoder
+# table against the assembler, brief fuzzing, lint, the DKMS
 # build, the rig's own failure paths, then every kselftest in one boot of
 # the rig.  Each stage's TAP goes to BUILD/check/; the last line counts
 # them all.
@@ -33,6 +34,8 @@ unit() {
 }
 
 stage unit unit
+stage decoder-table scripts/check-a64-cases.sh
+stage fuzz scripts/fuzz.sh "$build" "${FUZZ_SECONDS:-10}"
 stage lint scripts/lint.sh "$build"
 stage dkms scripts/dkms.sh check "$build"
 stage rig-errors tests/host/rig_errors.sh "$build"
