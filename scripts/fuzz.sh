@@ -2,7 +2,7 @@
 # fuzz.sh BUILD [SECONDS] - run each libFuzzer target briefly (TAP).  Longer
 # runs: scripts/fuzz.sh build 600.
 set -uo pipefail
-build=$1
+build=$(cd "$1" && pwd)
 secs=${2:-10}
 targets=()
 for t in "$build"/fuzz/fuzz_*; do [ -x "$t" ] && [ -f "$t" ] && targets+=("$t"); done
