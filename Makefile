@@ -35,7 +35,8 @@ LAUNCHER_HDRS := $(wildcard userspace/*.h) $(wildcard common/*.h) include/uapi/l
 # common/: the decoder and walker, built unchanged into the module and the launcher.
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
-PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c $(COMMON_SRCS)
+PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
+	$(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
@@ -76,6 +77,21 @@ $(BUILD)/arm64/%: tests/kselftest/%.c include/uapi/linux/vmapple_kvm.h $(BUILD)/
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
 		$(ARM64_LDFLAGS) -o $@ $<
+
+# Layer 0 against real KVM: the launcher's VM code plus a bare-metal payload.
+LAYER0_SRCS := userspace/vm.c userspace/vcpu.c userspace/nisv.c userspace/apple_hvc.c \
+	userspace/mmio_bus.c $(COMMON_SRCS)
+
+$(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
+	@mkdir -p $(@D)
+	$(ARM64_CC) -nostdlib -static -Wl,-Ttext=0x70000000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
+	$(patsubst %gcc,%objcopy,$(ARM64_CC)) -O binary $(@:.bin=.elf) $@
+
+$(BUILD)/arm64/layer0_test: tests/kselftest/layer0_test.c $(LAYER0_SRCS) $(LAUNCHER_HDRS) \
+		$(BUILD)/arm64/payload/isv0.bin $(BUILD)/linux-source.path
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
+		-DISV0_PAYLOAD='"$(BUILD)/arm64/payload/isv0.bin"' $(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS)
 
 # The rig's kernel (x86 hosts only): KDIR and the image come from its env file.
 $(BUILD)/rig.env: scripts/rig/fetch.sh scripts/rig/common.sh | setup

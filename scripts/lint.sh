@@ -44,7 +44,8 @@ rm -rf "$shared"
 mkdir -p "$shared"
 cp -r common include "$shared/"
 printf '%s\n' 'obj-m := vmk_common_check.o' \
-	'vmk_common_check-y := common/a64_ldst.o common/s1_walk.o common/a64_emulate.o licence.o' \
+	'vmk_common_check-y := common/a64_ldst.o common/s1_walk.o common/a64_emulate.o' \
+	'vmk_common_check-y += common/apple_hvc.o licence.o' \
 	'ccflags-y := -I$(src)/include' >"$shared/Kbuild"
 printf '%s\n' '#include <linux/module.h>' 'MODULE_LICENSE("GPL");' >"$shared/licence.c"
 make -s -C "$KDIR" M="$shared" "${cross[@]}" W=1 C=2 CHECK=sparse KCFLAGS=-Werror modules >"$log" 2>&1

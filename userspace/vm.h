@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vm.h - a KVM VM as the launcher holds it: guest RAM, the in-kernel
+ * vGICv3, the userspace MMIO bus, and exit statistics.
+ */
+#ifndef VMAPPLE_VM_H
+#define VMAPPLE_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmio_bus.h"
+
+struct apple_hvc_state;
+
+#define VM_MAX_RAM 4
+
+struct ram_region {
+	uint64_t gpa;
+	uint64_t size;
+	uint8_t *hva;
+};
+
+/* Exit statistics, as `vmapple stat` and the exit summary show them. */
+struct vm_stats {
+	uint64_t mmio_exits;		/* ISV=1 KVM_EXIT_MMIO */
+	uint64_t nisv_exits;		/* ISV=0 KVM_EXIT_ARM_NISV */
+	uint64_t nisv_to_vgic;		/* ... of which completed on the vGIC */
+	uint64_t nisv_refused;		/* ... answered with an external abort */
+	uint64_t hvc_forwarded;		/* KVM_EXIT_HYPERCALL */
+	uint64_t hvc_unknown;		/* ... with an ID nobody answers */
+};
+
+struct vm {
+	int kvm_fd;
+	int fd;
+	struct ram_region ram[VM_MAX_RAM];
+	int nr_ram;
+	int vgic_fd;			/* -1 without a vGIC */
+	uint64_t gicd_base;
+	uint64_t gicr_base;
+	uint64_t gicr_size;
+	struct mmio_bus bus;
+	struct vm_stats stats;
+	struct apple_hvc_state *hvc;	/* NULL: Apple hypercalls not forwarded */
+};
+
+/* Each returns 0 or a negative errno, with a message on stderr naming what failed. */
+int vm_open(struct vm *vm, const char *kvm_path, unsigned int ipa_bits);
+int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size);
+int vm_create_gicv3(struct vm *vm, uint64_t gicd, uint64_t gicr, unsigned int nr_cpus,
+		    unsigned int nr_irqs);
+int vm_finalize_gic(struct vm *vm);
+void vm_close(struct vm *vm);
+
+/* Host pointer for [gpa, gpa + len) when it lies in one RAM region, else NULL. */
+uint8_t *vm_ram(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Is @gpa in the vGIC's distributor or redistributor frames? */
+bool vm_is_vgic(const struct vm *vm, uint64_t gpa);
+
+/* A 32-bit vGIC register through KVM's device attributes (uaccess). */
+int vm_vgic_access(struct vm *vm, uint64_t gpa, uint32_t *val, bool is_write);
+
+void vm_print_stats(const struct vm *vm, FILE *out);
+
+#endif
