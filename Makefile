@@ -84,7 +84,7 @@ LAYER0_SRCS := userspace/vm.c userspace/vcpu.c userspace/nisv.c userspace/apple_
 
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
-	$(ARM64_CC) -nostdlib -static -Wl,-Ttext=0x70000000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
+	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=0x70000000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
 	$(patsubst %gcc,%objcopy,$(ARM64_CC)) -O binary $(@:.bin=.elf) $@
 
 $(BUILD)/arm64/layer0_test: tests/kselftest/layer0_test.c $(LAYER0_SRCS) $(LAUNCHER_HDRS) \

@@ -28,7 +28,7 @@
 #define HVC_LOG		0xf1000
 #define RESULTS		0x100000
 #define SNAP_SIZE	256
-#define N_CASES		47
+#define N_CASES		55
 
 __asm__(".pushsection .rodata\n"
 	".balign 16\n"
