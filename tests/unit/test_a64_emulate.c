@@ -61,38 +61,36 @@ static u8 *mem_at(struct fake_vcpu *c, u64 ipa, unsigned int len, bool *is_dev)
 	return NULL;
 }
 
-static int mem_read(void *ctx, u64 ipa, void *buf, unsigned int len)
+static int mem_access(struct fake_vcpu *c, u64 ipa, u8 *buf, unsigned int len, bool is_write)
 {
-	struct fake_vcpu *c = ctx;
 	bool dev;
 	u8 *p = mem_at(c, ipa, len, &dev);
 
 	if (!p)
 		return -EIO;
 	if (dev) {
-		c->dev_reads++;
+		if (is_write)
+			c->dev_writes++;
+		else
+			c->dev_reads++;
 		c->last_ipa = ipa;
 		c->last_len = len;
 	}
-	memcpy(buf, p, len);
+	if (is_write)
+		memcpy(p, buf, len);
+	else
+		memcpy(buf, p, len);
 	return 0;
+}
+
+static int mem_read(void *ctx, u64 ipa, void *buf, unsigned int len)
+{
+	return mem_access(ctx, ipa, buf, len, false);
 }
 
 static int mem_write(void *ctx, u64 ipa, const void *buf, unsigned int len)
 {
-	struct fake_vcpu *c = ctx;
-	bool dev;
-	u8 *p = mem_at(c, ipa, len, &dev);
-
-	if (!p)
-		return -EIO;
-	if (dev) {
-		c->dev_writes++;
-		c->last_ipa = ipa;
-		c->last_len = len;
-	}
-	memcpy(p, buf, len);
-	return 0;
+	return mem_access(ctx, ipa, (u8 *)buf, len, true);
 }
 
 static int read_desc(void *ctx, u64 ipa, u64 *desc)
