@@ -30,13 +30,15 @@ ARM64_LDFLAGS ?= -static
 MODULE_MAKE_FLAGS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 endif
 
-LAUNCHER_SRCS := $(wildcard userspace/*.c) $(wildcard common/*.c)
-LAUNCHER_HDRS := $(wildcard userspace/*.h) $(wildcard common/*.h) include/uapi/linux/vmapple_kvm.h
+HW_SRCS := $(wildcard userspace/hw/*.c)
+LAUNCHER_SRCS := $(wildcard userspace/*.c) $(HW_SRCS) $(wildcard common/*.c)
+LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/hw/*.h common/*.h) \
+	include/uapi/linux/vmapple_kvm.h
 # common/: the decoder and walker, built unchanged into the module and the launcher.
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
-	$(COMMON_SRCS)
+	$(HW_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
