@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pl031.c - the PL031 RTC (see pl031.h). */
+#include "pl031.h"
+
+#include <string.h>
+
+static const uint8_t pl031_id[8] = { 0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+static uint32_t now(struct pl031 *r)
+{
+	return (uint32_t)(r->now_s(r->opaque) + r->offset);
+}
+
+/* The match interrupt latches once the clock has reached MR. */
+static void update(struct pl031 *r)
+{
+	if (now(r) >= r->mr && r->mr)
+		r->ris |= 1;
+	if (r->set_irq)
+		r->set_irq(r->opaque, (r->ris & r->imsc) != 0);
+}
+
+static uint32_t read_reg(struct pl031 *r, uint64_t off)
+{
+	update(r);
+	switch (off) {
+	case PL031_DR:
+		return now(r);
+	case PL031_MR:
+		return r->mr;
+	case PL031_CR:
+		return 1;	/* always running */
+	case PL031_IMSC:
+		return r->imsc;
+	case PL031_RIS:
+		return r->ris;
+	case PL031_MIS:
+		return r->ris & r->imsc;
+	default:
+		if (off >= PL031_ID && off < PL031_ID + 32 && !(off & 3))
+			return pl031_id[(off - PL031_ID) / 4];
+		return 0;
+	}
+}
+
+static void write_reg(struct pl031 *r, uint64_t off, uint32_t v)
+{
+	switch (off) {
+	case PL031_MR:
+		r->mr = v;
+		break;
+	case PL031_LR:
+		r->offset = (int64_t)v - (int64_t)r->now_s(r->opaque);
+		break;
+	case PL031_IMSC:
+		r->imsc = v & 1;
+		break;
+	case PL031_ICR:
+		r->ris &= ~(v & 1);
+		break;
+	default:
+		return;
+	}
+	update(r);
+}
+
+int pl031_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
+		 bool is_write)
+{
+	struct pl031 *r = opaque;
+	uint32_t v = 0;
+
+	if (is_write) {
+		memcpy(&v, data, len < 4 ? len : 4);
+		write_reg(r, offset, v);
+	} else {
+		v = read_reg(r, offset);
+		memset(data, 0, len);
+		memcpy(data, &v, len < 4 ? len : 4);
+	}
+	return 0;
+}
