@@ -60,15 +60,32 @@ kselftests: $(KSELFTESTS)
 $(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_SRCS) $(LAUNCHER_HDRS) \
 		$(COMMON_HDRS) | setup
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(SANITIZE) -o $@ $< $(PURE_SRCS)
+	$(CC) $(USER_CFLAGS) $(SANITIZE) -o $@ $< $(PURE_SRCS) -lcrypto
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRCS) $(COMMON_HDRS) | setup
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined $(UAPI) -o $@ $< $(COMMON_SRCS)
 
-$(BUILD)/arm64/vmapple: $(LAUNCHER_SRCS) $(LAUNCHER_HDRS) | setup
+# The launcher's libraries: the system's on arm64, Debian's arm64 -dev packages
+# unpacked into the cache when cross-building (static).
+ifeq ($(HOST_ARCH),aarch64)
+$(BUILD)/arm64-libs.mk: | setup
 	@mkdir -p $(@D)
-	$(ARM64_CC) $(USER_CFLAGS) $(ARM64_LDFLAGS) -o $@ $(LAUNCHER_SRCS)
+	echo 'ARM64_LIB_CFLAGS :=' >$@
+	echo 'ARM64_LIBS := -lcrypto' >>$@
+else
+$(BUILD)/arm64-libs.mk: scripts/arm64-sysroot.sh | setup
+	@mkdir -p $(@D)
+	root=$$(scripts/arm64-sysroot.sh) && \
+	echo "ARM64_LIB_CFLAGS := -I$$root/usr/include -I$$root/usr/include/aarch64-linux-gnu" >$@ && \
+	echo "ARM64_LIBS := $$root/usr/lib/aarch64-linux-gnu/libcrypto.a -lpthread" >>$@
+endif
+-include $(BUILD)/arm64-libs.mk
+
+$(BUILD)/arm64/vmapple: $(LAUNCHER_SRCS) $(LAUNCHER_HDRS) $(BUILD)/arm64-libs.mk | setup
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(USER_CFLAGS) $(ARM64_LIB_CFLAGS) $(ARM64_LDFLAGS) -o $@ $(LAUNCHER_SRCS) \
+		$(ARM64_LIBS)
 
 # The kselftest headers come from the kernel tree (linux-source-6.12).
 $(BUILD)/linux-source.path: scripts/linux-source.sh | setup

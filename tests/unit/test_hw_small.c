@@ -33,12 +33,15 @@ int main(void)
 	struct pvpanic p = { .event = on_event };
 	struct avp_rtc r = { .now_us = clock_us, .set_irq = on_irq };
 
-	ok(rd(pvpanic_access, &p, 0, 1) == PVPANIC_SUPPORTED, "pvpanic: reads its supported events");
+	ok(rd(pvpanic_access, &p, 0, 1) == 3, "pvpanic: advertises PANICKED | CRASH_LOADED");
 	wr(pvpanic_access, &p, 0, PVPANIC_PANICKED, 1);
 	ok(events == PVPANIC_PANICKED, "pvpanic: a PANICKED write reaches the VM");
 	events = 0;
 	wr(pvpanic_access, &p, 0, 0xf0, 1);
-	ok(events == 0, "pvpanic: unsupported bits are dropped, no event");
+	ok(events == 0, "pvpanic: unknown bits are dropped, no event");
+	wr(pvpanic_access, &p, 0, PVPANIC_SHUTDOWN, 1);
+	ok(events == PVPANIC_SHUTDOWN, "pvpanic: SHUTDOWN is understood though not advertised");
+	events = 0;
 	wr(pvpanic_access, &p, 1, PVPANIC_PANICKED, 1);
 	ok(events == 0 && rd(pvpanic_access, &p, 1, 1) == 0, "pvpanic: the second byte is inert");
 

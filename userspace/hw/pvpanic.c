@@ -16,12 +16,12 @@ int pvpanic_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int le
 		return 0;
 	}
 	if (!is_write) {
-		value = PVPANIC_SUPPORTED;
+		value = PVPANIC_ADVERTISED;
 		memcpy(data, &value, len < sizeof(value) ? len : sizeof(value));
 		return 0;
 	}
 	memcpy(&value, data, len < sizeof(value) ? len : sizeof(value));
-	value &= PVPANIC_SUPPORTED;
+	value &= PVPANIC_UNDERSTOOD;
 	if (value && p->event)
 		p->event(p->opaque, value);
 	return 0;

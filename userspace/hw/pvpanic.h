@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pvpanic.h - pvpanic-mmio at 0x2007_0000: reading reports the events the
- * device supports; the guest writes an event when it panics, which ends
+ * device advertises; the guest writes an event when it panics, which ends
  * the run with its own exit status.
  */
 #ifndef VMAPPLE_HW_PVPANIC_H
@@ -15,10 +15,12 @@
 #define PVPANIC_PANICKED	(1u << 0)
 #define PVPANIC_CRASH_LOADED	(1u << 1)
 #define PVPANIC_SHUTDOWN	(1u << 2)
-#define PVPANIC_SUPPORTED	(PVPANIC_PANICKED | PVPANIC_CRASH_LOADED | PVPANIC_SHUTDOWN)
+/* Advertised, as QEMU's default; SHUTDOWN is understood but not advertised. */
+#define PVPANIC_ADVERTISED	(PVPANIC_PANICKED | PVPANIC_CRASH_LOADED)
+#define PVPANIC_UNDERSTOOD	(PVPANIC_ADVERTISED | PVPANIC_SHUTDOWN)
 
 struct pvpanic {
-	/* Called with each written event (only supported bits). */
+	/* Called with each written event (only understood bits). */
 	void (*event)(void *opaque, uint32_t events);
 	void *opaque;
 };
