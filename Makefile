@@ -80,7 +80,9 @@ $(BUILD)/arm64-libs.mk: scripts/arm64-sysroot.sh | setup
 	echo "ARM64_LIB_CFLAGS := -I$$root/usr/include -I$$root/usr/include/aarch64-linux-gnu" >$@ && \
 	echo "ARM64_LIBS := $$root/usr/lib/aarch64-linux-gnu/libcrypto.a -lpthread" >>$@
 endif
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
 -include $(BUILD)/arm64-libs.mk
+endif
 
 $(BUILD)/arm64/vmapple: $(LAUNCHER_SRCS) $(LAUNCHER_HDRS) $(BUILD)/arm64-libs.mk | setup
 	@mkdir -p $(@D)

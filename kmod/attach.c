@@ -34,10 +34,13 @@ static bool vmk_file_is_kvm_vm(struct file *file)
 static bool vmk_file_is_kvm_vm(struct file *file)
 {
 	static bool (*resolved)(struct file *file);
+	bool (*fn)(struct file *file) = READ_ONCE(resolved);
 
-	if (!resolved)
-		resolved = vmk_ksym("file_is_kvm");
-	return resolved && resolved(file);
+	if (!fn) {
+		fn = vmk_ksym("file_is_kvm");
+		WRITE_ONCE(resolved, fn);
+	}
+	return fn && fn(file);
 }
 #endif
 
