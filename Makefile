@@ -103,9 +103,13 @@ $(BUILD)/arm64/%: tests/kselftest/%.c include/uapi/linux/vmapple_kvm.h $(BUILD)/
 LAYER0_SRCS := userspace/vm.c userspace/vcpu.c userspace/nisv.c userspace/apple_hvc.c \
 	userspace/mmio_bus.c $(COMMON_SRCS)
 
+# Guest payloads, linked where they are loaded: fwtest is firmware at 0x10_0000.
+PAYLOAD_BASE_isv0 := 0x70000000
+PAYLOAD_BASE_fwtest := 0x100000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
-	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=0x70000000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
+	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
+		-Wl,--build-id=none -o $(@:.bin=.elf) $<
 	$(patsubst %gcc,%objcopy,$(ARM64_CC)) -O binary $(@:.bin=.elf) $@
 
 $(BUILD)/arm64/layer0_test: tests/kselftest/layer0_test.c $(LAYER0_SRCS) $(LAUNCHER_HDRS) \
@@ -132,7 +136,8 @@ module: $(BUILD)/rig.env $(KMOD_SRCS)
 endif
 
 # Stage what goes into the rig's initramfs, and build it.
-$(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(wildcard tests/kselftest/*.sh) \
+$(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
+		$(wildcard tests/kselftest/*.sh) \
 		scripts/rig/init scripts/rig/initramfs.sh
 	scripts/rig/stage.sh $(BUILD)
 
@@ -143,7 +148,14 @@ demo: all $(BUILD)/rig/initramfs.cpio.gz
 	scripts/rig/run.sh -l $(BUILD)/rig/demo-console.log $(BUILD)/rig.env \
 		$(BUILD)/rig/initramfs.cpio.gz \
 		'echo "demo: guest kernel $$(uname -r), $$(nproc) CPUs, KVM inside QEMU TCG";' \
-		'modprobe vmapple_kvm && echo "demo: modprobe vmapple_kvm ok" && echo && vmapple check'
+		'modprobe vmapple_kvm && echo "demo: modprobe vmapple_kvm ok" && echo && vmapple check &&' \
+		'echo && echo "demo: vmapple run, our test firmware standing in for AVPBooter:" &&' \
+		'cd /tmp && dd if=/dev/zero of=root.img bs=1M count=1 2>/dev/null &&' \
+		'dd if=/dev/zero of=aux.img bs=64k count=1 2>/dev/null &&' \
+		'printf ROOTDISK | dd of=root.img conv=notrunc 2>/dev/null &&' \
+		'printf AUXDISK! | dd of=aux.img conv=notrunc 2>/dev/null &&' \
+		'vmapple run --bios /usr/lib/vmapple-tests/fwtest.bin --disk root.img --aux aux.img' \
+		'--mem 64M --cpus 2 && echo "demo: guest powered off, exit 0"'
 
 # On an arm64 host: register, build and install the module with DKMS.
 dkms-install:

@@ -2,17 +2,25 @@
 /* cli.c - parse the vmapple command line into struct vmapple_args. */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char vmapple_usage[] =
 	"usage: vmapple COMMAND [OPTIONS]\n"
 	"\n"
 	"commands:\n"
+	"  run --bios FILE [--disk FILE] [--aux FILE] [--mem SIZE] [--cpus N] [--ecid N]\n"
+	"                 boot the VMApple board from firmware (CPU 0 starts at 0x100000);\n"
+	"                 SIZE like 512M or 2G (plain numbers are MiB)\n"
 	"  check [--kvm PATH] [--module PATH]\n"
 	"                 report the host's KVM features and the vmapple_kvm module\n"
 	"  version        print the launcher and ABI versions\n"
-	"  help           print this text\n";
+	"  help           print this text\n"
+	"\n"
+	"exit status of run: 0 guest powered off, 1 error, 2 bad usage, 3 guest panicked\n";
 
 struct command_name {
 	const char *name;
@@ -20,6 +28,7 @@ struct command_name {
 };
 
 static const struct command_name commands[] = {
+	{ "run", VMAPPLE_CMD_RUN },
 	{ "check", VMAPPLE_CMD_CHECK },
 	{ "version", VMAPPLE_CMD_VERSION },
 	{ "help", VMAPPLE_CMD_HELP },
@@ -27,16 +36,96 @@ static const struct command_name commands[] = {
 	{ "-h", VMAPPLE_CMD_HELP },
 };
 
-/* Options that take a path, and where each one is stored. */
-static const char **path_option(struct vmapple_args *args, const char *opt)
+enum option_kind { OPT_PATH, OPT_SIZE, OPT_NUMBER };
+
+struct option_spec {
+	enum vmapple_command command;
+	const char *name;
+	enum option_kind kind;
+	size_t offset;		/* into struct vmapple_args */
+};
+
+#define OPT(cmd, name, kind, field) { cmd, name, kind, offsetof(struct vmapple_args, field) }
+
+static const struct option_spec options[] = {
+	OPT(VMAPPLE_CMD_CHECK, "--kvm", OPT_PATH, kvm_path),
+	OPT(VMAPPLE_CMD_CHECK, "--module", OPT_PATH, module_path),
+	OPT(VMAPPLE_CMD_RUN, "--kvm", OPT_PATH, kvm_path),
+	OPT(VMAPPLE_CMD_RUN, "--bios", OPT_PATH, bios),
+	OPT(VMAPPLE_CMD_RUN, "--disk", OPT_PATH, disk),
+	OPT(VMAPPLE_CMD_RUN, "--aux", OPT_PATH, aux),
+	OPT(VMAPPLE_CMD_RUN, "--mem", OPT_SIZE, mem),
+	OPT(VMAPPLE_CMD_RUN, "--cpus", OPT_NUMBER, cpus),
+	OPT(VMAPPLE_CMD_RUN, "--ecid", OPT_NUMBER, ecid),
+};
+
+static const struct option_spec *find_option(enum vmapple_command cmd, const char *name)
 {
-	if (args->command != VMAPPLE_CMD_CHECK)
-		return NULL;
-	if (!strcmp(opt, "--kvm"))
-		return &args->kvm_path;
-	if (!strcmp(opt, "--module"))
-		return &args->module_path;
+	size_t i;
+
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (options[i].command == cmd && !strcmp(options[i].name, name))
+			return &options[i];
 	return NULL;
+}
+
+/* "512", "512M", "2G", "65536K": a byte count (plain numbers are MiB). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long n;
+	unsigned int shift = 20;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return false;
+	if (*end) {
+		switch (*end) {
+		case 'K': case 'k': shift = 10; break;
+		case 'M': case 'm': shift = 20; break;
+		case 'G': case 'g': shift = 30; break;
+		default: return false;
+		}
+		if (end[1])
+			return false;
+	}
+	if (n > (~0ull >> shift))
+		return false;
+	*out = (uint64_t)n << shift;
+	return true;
+}
+
+static bool parse_number(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return !errno && end != s && !*end && s[0] != '-';
+}
+
+static int set_option(const struct option_spec *o, const char *value, struct vmapple_args *args,
+		      const char *cmd_name, char *err, size_t err_len)
+{
+	char *field = (char *)args + o->offset;
+
+	switch (o->kind) {
+	case OPT_PATH:
+		memcpy(field, &value, sizeof(value));
+		return 0;
+	case OPT_SIZE:
+		if (parse_size(value, (uint64_t *)(void *)field))
+			return 0;
+		snprintf(err, err_len, "vmapple %s: %s '%s': not a size (like 512M or 2G)", cmd_name,
+			 o->name, value);
+		return -1;
+	default:
+		if (parse_number(value, (uint64_t *)(void *)field))
+			return 0;
+		snprintf(err, err_len, "vmapple %s: %s '%s': not a number", cmd_name, o->name, value);
+		return -1;
+	}
 }
 
 int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
@@ -50,6 +139,8 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		.command = VMAPPLE_CMD_HELP,
 		.kvm_path = "/dev/kvm",
 		.module_path = "/dev/vmapple_kvm",
+		.mem = 1ull << 30,
+		.cpus = 1,
 	};
 	if (!name) {
 		snprintf(err, err_len, "vmapple: no command given (try 'vmapple help')");
@@ -65,17 +156,23 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 	args->command = commands[i].command;
 
 	for (a = 2; a < argc; a++) {
-		const char **slot = path_option(args, argv[a]);
+		const struct option_spec *o = find_option(args->command, argv[a]);
 
-		if (!slot) {
+		if (!o) {
 			snprintf(err, err_len, "vmapple %s: unknown option '%s'", name, argv[a]);
 			return -1;
 		}
 		if (a + 1 >= argc || !argv[a + 1][0]) {
-			snprintf(err, err_len, "vmapple %s: option '%s' needs a path", name, argv[a]);
+			snprintf(err, err_len, "vmapple %s: option '%s' needs a %s", name, argv[a],
+				 o->kind == OPT_PATH ? "path" : "value");
 			return -1;
 		}
-		*slot = argv[++a];
+		if (set_option(o, argv[++a], args, name, err, err_len))
+			return -1;
+	}
+	if (args->command == VMAPPLE_CMD_RUN && !args->bios) {
+		snprintf(err, err_len, "vmapple run: --bios FILE is required (AVPBooter.vmapple2.bin)");
+		return -1;
 	}
 	return 0;
 }

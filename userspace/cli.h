@@ -4,17 +4,25 @@
 #define VMAPPLE_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum vmapple_command {
 	VMAPPLE_CMD_HELP,
 	VMAPPLE_CMD_VERSION,
 	VMAPPLE_CMD_CHECK,
+	VMAPPLE_CMD_RUN,
 };
 
 struct vmapple_args {
 	enum vmapple_command command;
 	const char *kvm_path;		/* --kvm, default /dev/kvm */
 	const char *module_path;	/* --module, default /dev/vmapple_kvm */
+	const char *bios;		/* run: --bios (required) */
+	const char *disk;		/* run: --disk */
+	const char *aux;		/* run: --aux */
+	uint64_t mem;			/* run: --mem, bytes; default 1 GiB */
+	uint64_t cpus;			/* run: --cpus; default 1 */
+	uint64_t ecid;			/* run: --ecid */
 };
 
 #define VMAPPLE_EXIT_USAGE 2

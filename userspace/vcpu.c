@@ -179,5 +179,7 @@ enum vcpu_stop vcpu_run_loop(struct vcpu *vcpu)
 				vcpu->index, run->exit_reason, strerror(-ret));
 			return VCPU_STOP_ERROR;
 		}
+		if (vcpu->vm->stop_requested)
+			return VCPU_STOP_REQUESTED;
 	}
 }

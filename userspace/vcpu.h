@@ -42,6 +42,7 @@ enum vcpu_stop {
 	VCPU_STOP_SHUTDOWN,	/* PSCI SYSTEM_OFF */
 	VCPU_STOP_RESET,	/* PSCI SYSTEM_RESET */
 	VCPU_STOP_ERROR,	/* an exit we cannot handle; message printed */
+	VCPU_STOP_REQUESTED,	/* a device set vm->stop_requested */
 };
 
 /* Run until the guest powers off or something fails. */

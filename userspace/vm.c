@@ -25,7 +25,7 @@ int vm_open(struct vm *vm, const char *kvm_path, unsigned int ipa_bits)
 	struct kvm_enable_cap nisv = { .cap = KVM_CAP_ARM_NISV_TO_USER };
 
 	memset(vm, 0, sizeof(*vm));
-	vm->vgic_fd = -1;
+	vm->vgic_fd = vm->fd = -1;
 	vm->kvm_fd = open(kvm_path, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return fail(kvm_path, errno);
@@ -34,6 +34,7 @@ int vm_open(struct vm *vm, const char *kvm_path, unsigned int ipa_bits)
 		int e = errno;
 
 		close(vm->kvm_fd);
+		vm->kvm_fd = -1;
 		return fail("KVM_CREATE_VM", e);
 	}
 	/* Layer 0: ISV=0 aborts come to us instead of failing KVM_RUN. */
@@ -154,6 +155,16 @@ int vm_vgic_access(struct vm *vm, uint64_t gpa, uint32_t *val, bool is_write)
 		return -ENODEV;
 	}
 	return vgic_attr(vm, group, attr, val, is_write);
+}
+
+int vm_set_spi(struct vm *vm, uint32_t spi, bool level)
+{
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (spi + 32),
+		.level = level,
+	};
+
+	return ioctl(vm->fd, KVM_IRQ_LINE, &irq) ? -errno : 0;
 }
 
 void vm_print_stats(const struct vm *vm, FILE *out)

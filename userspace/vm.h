@@ -44,6 +44,7 @@ struct vm {
 	struct mmio_bus bus;
 	struct vm_stats stats;
 	struct apple_hvc_state *hvc;	/* NULL: Apple hypercalls not forwarded */
+	volatile int stop_requested;	/* a device asks every run loop to end */
 };
 
 /* Each returns 0 or a negative errno, with a message on stderr naming what failed. */
@@ -62,6 +63,9 @@ bool vm_is_vgic(const struct vm *vm, uint64_t gpa);
 
 /* A 32-bit vGIC register through KVM's device attributes (uaccess). */
 int vm_vgic_access(struct vm *vm, uint64_t gpa, uint32_t *val, bool is_write);
+
+/* Drive SPI @spi (INTID - 32) of the in-kernel vGIC. */
+int vm_set_spi(struct vm *vm, uint32_t spi, bool level);
 
 void vm_print_stats(const struct vm *vm, FILE *out);
 

@@ -14,6 +14,6 @@ cp "$build/module/vmapple_kvm.ko" "$payload/lib/modules/$KREL/extra/"
 cp "$build/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
 for t in "$build"/arm64/*_test; do cp "$t" "$tests/"; done
-cp "$RIG_TOP"/tests/kselftest/*.sh "$tests/"
+cp "$RIG_TOP"/tests/kselftest/*.sh "$build/arm64/payload/fwtest.bin" "$tests/"
 chmod +x "$tests"/*.sh
 "$(dirname "$0")/initramfs.sh" "$build/rig.env" "$payload" "$build/rig/initramfs.cpio.gz"

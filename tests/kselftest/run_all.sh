@@ -6,8 +6,9 @@ fail=0
 run() { echo "# === $*"; "$@" || fail=1; }
 
 run "$dir/module_load.sh"
-# Layer 0 needs no module: run it while none is loaded.
+# Layer 0 needs no module: run it, and the board, while none is loaded.
 run "$dir/layer0_test"
+run "$dir/vmapple_run.sh"
 modprobe vmapple_kvm || fail=1
 run "$dir/vmapple_kvm_attach_test"
 run "$dir/vmapple_check.sh"

@@ -42,11 +42,33 @@ int main(void)
 	ok(PARSE("--help") == 0 && args.command == VMAPPLE_CMD_HELP, "--help");
 	ok(PARSE("-h") == 0 && args.command == VMAPPLE_CMD_HELP, "-h");
 
+	refuses(PARSE("run"), "vmapple run: --bios FILE is required", "run without --bios");
+	refuses(PARSE("run", "--bios", "f", "--mem", "12Q"), "--mem '12Q': not a size",
+		"a size with a bad unit");
+	refuses(PARSE("run", "--bios", "f", "--mem", "-1"), "--mem '-1': not a size",
+		"a negative size");
+	refuses(PARSE("run", "--bios", "f", "--mem", "99999999999999G"), "not a size",
+		"a size past 2^64");
+	refuses(PARSE("run", "--bios", "f", "--cpus", "two"), "--cpus 'two': not a number",
+		"a non-numeric CPU count");
+	refuses(PARSE("run", "--bios", "f", "--module", "/m"), "vmapple run: unknown option '--module'",
+		"a check-only option on run");
+	ok(PARSE("run", "--bios", "fw", "--disk", "d", "--aux", "a", "--mem", "2G", "--cpus", "4",
+		 "--ecid", "0x1234") == 0 && args.command == VMAPPLE_CMD_RUN &&
+	   !strcmp(args.bios, "fw") && !strcmp(args.disk, "d") && !strcmp(args.aux, "a") &&
+	   args.mem == 2ull << 30 && args.cpus == 4 && args.ecid == 0x1234,
+	   "run: every option taken");
+	ok(PARSE("run", "--bios", "fw", "--mem", "512") == 0 && args.mem == 512ull << 20 &&
+	   args.cpus == 1, "run: a plain size is MiB; one CPU by default");
+	ok(PARSE("run", "--bios", "fw", "--mem", "65536K") == 0 && args.mem == 64ull << 20,
+	   "run: K suffix");
+
 	ok(vmapple_parse_args(ARGC("a-very-long-unknown-command"),
 			      ARGV("a-very-long-unknown-command"), &args, small,
 			      sizeof(small)) == -1 && strlen(small) == sizeof(small) - 1,
 	   "a message longer than the buffer is truncated, not overflowed");
-	ok(strstr(vmapple_usage, "check") && strstr(vmapple_usage, "version"),
+	ok(strstr(vmapple_usage, "check") && strstr(vmapple_usage, "version") &&
+	   strstr(vmapple_usage, "run --bios"),
 	   "usage names every command");
 	return tap_done();
 }

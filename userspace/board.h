@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * board.h - the VMApple board on KVM: the memory map of QEMU's vmapple
+ * machine (shared/specs/vmapple-board.md §1), firmware RAM at 0x10_0000
+ * where CPU 0 starts, cfg at 0x40_0000, the in-kernel vGICv3, and the
+ * userspace devices of hw/.
+ */
+#ifndef VMAPPLE_BOARD_H
+#define VMAPPLE_BOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "apple_hvc.h"
+#include "hw/aes.h"
+#include "hw/avp_rtc.h"
+#include "hw/bdif.h"
+#include "hw/gicv2m.h"
+#include "hw/pl011.h"
+#include "hw/pl031.h"
+#include "hw/pl061.h"
+#include "hw/pvpanic.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define BOARD_FW_BASE		0x100000ull
+#define BOARD_FW_SIZE		0x100000ull
+#define BOARD_RAM_BASE		0x70000000ull
+#define BOARD_GICD		0x10000000ull
+#define BOARD_GICR		0x10010000ull
+#define BOARD_MAX_CPUS		32
+#define BOARD_NR_IRQS		(256 + 32)
+
+/* SPIs (GIC INTID = SPI + 32). */
+#define BOARD_SPI_UART		1
+#define BOARD_SPI_RTC		2
+#define BOARD_SPI_GPIO		5
+#define BOARD_SPI_AES		0x12
+#define BOARD_SPI_AVP_RTC	0x13
+
+/* `vmapple run`'s exit statuses. */
+#define BOARD_EXIT_POWEROFF	0
+#define BOARD_EXIT_ERROR	1
+#define BOARD_EXIT_GUEST_PANIC	3
+
+struct board_config {
+	const char *bios;	/* firmware image, loaded at 0x10_0000 */
+	const char *disk;	/* root disk, for BDIF */
+	const char *aux;	/* aux disk, for BDIF */
+	uint64_t mem;		/* RAM bytes */
+	unsigned int cpus;
+	uint64_t ecid;
+	const char *kvm_path;
+};
+
+struct board {
+	struct vm vm;
+	struct vcpu vcpu[BOARD_MAX_CPUS];
+	unsigned int nr_cpus;
+	struct apple_hvc_state hvc;
+	struct pl011 uart;
+	struct pl031 rtc;
+	struct pl061 gpio;
+	struct pvpanic pvpanic;
+	struct bdif bdif;
+	struct aes_engine aes;
+	struct avp_rtc avp_rtc;
+	struct gicv2m gicv2m;
+	volatile int guest_panicked;
+	int module_fd;		/* /dev/vmapple_kvm session, or -1 */
+};
+
+/* 0, or -1 with one line naming the problem in @err. */
+int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len);
+
+/* Run every vCPU until the guest powers off or panics: a BOARD_EXIT_* status. */
+int board_run(struct board *b);
+
+void board_destroy(struct board *b);
+
+#endif
