@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arm64_kvm.h"
 #include "hw/cfg.h"
 #include "vmk_client.h"
 
@@ -257,6 +258,11 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 			goto fail;
 		}
 		b->nr_cpus++;
+		/* Pinned: macOS 13's ApplePSCI wants 1.1, whatever KVM's default. */
+		if (vcpu_set(&b->vcpu[i], KVM_REG_ARM_PSCI_VERSION, BOARD_PSCI_VERSION)) {
+			snprintf(err, err_len, "vmapple: KVM refuses PSCI 1.1 for vCPU %u", i);
+			goto fail;
+		}
 	}
 	if (vm_finalize_gic(&b->vm) || vcpu_set(&b->vcpu[0], vcpu_reg_pc, BOARD_FW_BASE)) {
 		snprintf(err, err_len, "vmapple: cannot start the board (see above)");

@@ -31,6 +31,7 @@
 #define BOARD_GICR		0x10010000ull
 #define BOARD_MAX_CPUS		32
 #define BOARD_NR_IRQS		(256 + 32)
+#define BOARD_PSCI_VERSION	0x10001	/* 1.1 */
 
 /* SPIs (GIC INTID = SPI + 32). */
 #define BOARD_SPI_UART		1
