@@ -8,17 +8,6 @@ build=$1
 . "$top/tests/kselftest/tap.sh"
 cd "$top"
 
-# expect RC PATTERN CMD...: CMD exits RC and prints a line matching PATTERN.
-expect() {
-	local want_rc=$1 pattern=$2 out rc
-	shift 2
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "$out"
-	[ "$rc" = "$want_rc" ] || { echo "exit $rc, expected $want_rc"; return 1; }
-	grep -Eq "$pattern" <<<"$out" || { echo "no line matches: $pattern"; return 1; }
-}
-
 empty_cache=$(mktemp -d)
 trap 'rm -rf "$empty_cache"' EXIT
 # A proxy on the discard port of loopback: every download fails at once.

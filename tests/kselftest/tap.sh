@@ -16,3 +16,14 @@ t() {
 	fi
 }
 tap_exit() { exit $tap_fail; }
+
+# expect RC PATTERN CMD...: CMD exits RC and prints a line matching PATTERN.
+expect() {
+	want_rc=$1 pattern=$2
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out"
+	[ "$rc" = "$want_rc" ] || { echo "exit $rc, expected $want_rc"; return 1; }
+	echo "$out" | grep -Eq "$pattern" || { echo "no line matches: $pattern"; return 1; }
+}

@@ -3,17 +3,6 @@
 # bad device paths, and with bad command lines.  Expects the module loaded.
 . "$(dirname "$0")/tap.sh"
 
-# expect RC PATTERN CMD...: CMD exits RC and prints a line matching PATTERN.
-expect() {
-	want_rc=$1 pattern=$2
-	shift 2
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "$out"
-	[ "$rc" = "$want_rc" ] || { echo "exit $rc, expected $want_rc"; return 1; }
-	echo "$out" | grep -Eq "$pattern" || { echo "no line matches: $pattern"; return 1; }
-}
-
 tap_plan 10
 t "check: ready with module loaded" expect 0 "^result: ready" vmapple check
 t "check: vGICv3, NISV, SMCCC filter ok" \

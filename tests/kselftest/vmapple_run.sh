@@ -15,15 +15,6 @@ disk ROOTDISK 1024 root.img
 disk 'AUXDISK!' 64 aux.img
 dd if=/dev/zero of=big.bin bs=1024 count=2048 2>/dev/null
 
-expect() {
-	want_rc=$1 pattern=$2
-	shift 2
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "$out"
-	[ "$rc" = "$want_rc" ] || { echo "exit $rc, expected $want_rc"; return 1; }
-	echo "$out" | grep -Eq "$pattern" || { echo "no line matches: $pattern"; return 1; }
-}
 run() { vmapple run --bios "$fw" --disk root.img --aux aux.img --mem 64M "$@"; }
 
 tap_plan 14

@@ -3,7 +3,7 @@
 #include "aes.h"
 
 #include <stdlib.h>
-#include <string.h>
+#include "reg32.h"
 
 #include <openssl/evp.h>
 
@@ -171,8 +171,10 @@ static void run_fifo(struct aes_engine *a)
 		a->fifo_len = 0;
 }
 
-static uint32_t bank1_read(struct aes_engine *a, uint64_t off)
+static uint32_t bank1_read(void *dev, uint64_t off)
 {
+	struct aes_engine *a = dev;
+
 	switch (off) {
 	case AES_REG_STATUS:
 		return 0x3f80;
@@ -189,8 +191,9 @@ static uint32_t bank1_read(struct aes_engine *a, uint64_t off)
 	}
 }
 
-static void bank1_write(struct aes_engine *a, uint64_t off, uint32_t v)
+static void bank1_write(void *dev, uint64_t off, uint32_t v)
 {
+	struct aes_engine *a = dev;
 	switch (off) {
 	case AES_REG_IRQ_STATUS:
 		a->irq_status &= ~v;
@@ -213,18 +216,7 @@ static void bank1_write(struct aes_engine *a, uint64_t off, uint32_t v)
 int aes_bank1_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 		     bool is_write)
 {
-	struct aes_engine *a = opaque;
-	uint32_t v = 0;
-
-	if (is_write) {
-		memcpy(&v, data, len < 4 ? len : 4);
-		bank1_write(a, offset, v);
-	} else {
-		v = bank1_read(a, offset);
-		memset(data, 0, len);
-		memcpy(data, &v, len < 4 ? len : 4);
-	}
-	return 0;
+	return reg32_access(opaque, offset, data, len, is_write, bank1_read, bank1_write);
 }
 
 int aes_bank2_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,

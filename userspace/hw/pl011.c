@@ -2,7 +2,7 @@
 /* pl011.c - the PL011 UART (see pl011.h). */
 #include "pl011.h"
 
-#include <string.h>
+#include "reg32.h"
 
 static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
@@ -45,8 +45,10 @@ static uint32_t read_dr(struct pl011 *u)
 	return c;
 }
 
-static uint32_t read_reg(struct pl011 *u, uint64_t off)
+static uint32_t read_reg(void *dev, uint64_t off)
 {
+	struct pl011 *u = dev;
+
 	switch (off) {
 	case PL011_DR:
 		return read_dr(u);
@@ -80,8 +82,9 @@ static uint32_t read_reg(struct pl011 *u, uint64_t off)
 	}
 }
 
-static void write_reg(struct pl011 *u, uint64_t off, uint32_t v)
+static void write_reg(void *dev, uint64_t off, uint32_t v)
 {
+	struct pl011 *u = dev;
 	switch (off) {
 	case PL011_DR:
 		if (u->tx)
@@ -123,16 +126,5 @@ static void write_reg(struct pl011 *u, uint64_t off, uint32_t v)
 int pl011_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 		 bool is_write)
 {
-	struct pl011 *u = opaque;
-	uint32_t v = 0;
-
-	if (is_write) {
-		memcpy(&v, data, len < 4 ? len : 4);
-		write_reg(u, offset, v);
-	} else {
-		v = read_reg(u, offset);
-		memset(data, 0, len);
-		memcpy(data, &v, len < 4 ? len : 4);
-	}
-	return 0;
+	return reg32_access(opaque, offset, data, len, is_write, read_reg, write_reg);
 }

@@ -2,7 +2,7 @@
 /* pl031.c - the PL031 RTC (see pl031.h). */
 #include "pl031.h"
 
-#include <string.h>
+#include "reg32.h"
 
 static const uint8_t pl031_id[8] = { 0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
@@ -20,8 +20,10 @@ static void update(struct pl031 *r)
 		r->set_irq(r->opaque, (r->ris & r->imsc) != 0);
 }
 
-static uint32_t read_reg(struct pl031 *r, uint64_t off)
+static uint32_t read_reg(void *dev, uint64_t off)
 {
+	struct pl031 *r = dev;
+
 	update(r);
 	switch (off) {
 	case PL031_DR:
@@ -43,8 +45,9 @@ static uint32_t read_reg(struct pl031 *r, uint64_t off)
 	}
 }
 
-static void write_reg(struct pl031 *r, uint64_t off, uint32_t v)
+static void write_reg(void *dev, uint64_t off, uint32_t v)
 {
+	struct pl031 *r = dev;
 	switch (off) {
 	case PL031_MR:
 		r->mr = v;
@@ -67,16 +70,5 @@ static void write_reg(struct pl031 *r, uint64_t off, uint32_t v)
 int pl031_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 		 bool is_write)
 {
-	struct pl031 *r = opaque;
-	uint32_t v = 0;
-
-	if (is_write) {
-		memcpy(&v, data, len < 4 ? len : 4);
-		write_reg(r, offset, v);
-	} else {
-		v = read_reg(r, offset);
-		memset(data, 0, len);
-		memcpy(data, &v, len < 4 ? len : 4);
-	}
-	return 0;
+	return reg32_access(opaque, offset, data, len, is_write, read_reg, write_reg);
 }
