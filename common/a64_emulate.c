@@ -19,9 +19,9 @@ int a64_fetch_insn(const struct a64_emu_ops *ops, void *ctx, const struct s1_reg
 	return ops->read(ctx, res.ipa, insn, sizeof(*insn)) ? -EIO : 0;
 }
 
-/* Move @len bytes between @buf and guest VA @va, page by page. */
-static int access_va(const struct a64_emu_ops *ops, void *ctx, const struct s1_regs *mmu,
-		     bool write, u64 va, u8 *buf, unsigned int len, struct a64_emu_info *info)
+/* Translate @len bytes at guest VA @va into chunks that end where pages do. */
+static int plan_va(const struct a64_emu_ops *ops, void *ctx, const struct s1_regs *mmu,
+		   u64 va, unsigned int len, struct a64_emu_info *info)
 {
 	while (len) {
 		struct s1_result res;
@@ -37,12 +37,7 @@ static int access_va(const struct a64_emu_ops *ops, void *ctx, const struct s1_r
 			return -EOPNOTSUPP;
 		info->chunk_ipa[info->nchunks] = res.ipa;
 		info->chunk_len[info->nchunks++] = chunk;
-		ret = write ? ops->write(ctx, res.ipa, buf, chunk) :
-			      ops->read(ctx, res.ipa, buf, chunk);
-		if (ret)
-			return ret;
 		va += chunk;
-		buf += chunk;
 		len -= chunk;
 	}
 	return 0;
@@ -80,12 +75,11 @@ static void load_data(const struct a64_emu_ops *ops, void *ctx, const struct a64
 	ops->set_gpr(ctx, rt, a64_ldst_extend(ld, x));
 }
 
-int a64_emulate_ldst(const struct a64_emu_ops *ops, void *ctx, const struct s1_regs *mmu,
+int a64_emulate_plan(const struct a64_emu_ops *ops, void *ctx, const struct s1_regs *mmu,
 		     u32 insn, struct a64_emu_info *info)
 {
 	struct a64_ldst *ld = &info->ld;
-	u8 data[32];
-	u64 base, offset, new_base;
+	u64 base, offset;
 	unsigned int i;
 	int ret;
 
@@ -99,25 +93,54 @@ int a64_emulate_ldst(const struct a64_emu_ops *ops, void *ctx, const struct s1_r
 
 	base = ops->get_gpr(ctx, ld->rn);
 	offset = ld->reg_offset && ld->rm != A64_REG_ZR_OR_SP ? ops->get_gpr(ctx, ld->rm) : 0;
-	info->va = a64_ldst_address(ld, base, offset, &new_base);
+	info->va = a64_ldst_address(ld, base, offset, &info->new_base);
+	info->len = ld->nregs * ld->size;
 
-	if (!ld->load) {
-		store_data(ops, ctx, ld, ld->rt, data);
-		if (ld->nregs == 2)
-			store_data(ops, ctx, ld, ld->rt2, data + ld->size);
-	}
 	for (i = 0; i < ld->nregs; i++) {
-		ret = access_va(ops, ctx, mmu, !ld->load, info->va + i * ld->size,
-				data + i * ld->size, ld->size, info);
+		ret = plan_va(ops, ctx, mmu, info->va + i * ld->size, ld->size, info);
 		if (ret)
 			return ret;
 	}
-	if (ld->load) {
-		load_data(ops, ctx, ld, ld->rt, data);
+	if (!ld->load) {
+		store_data(ops, ctx, ld, ld->rt, info->data);
 		if (ld->nregs == 2)
-			load_data(ops, ctx, ld, ld->rt2, data + ld->size);
+			store_data(ops, ctx, ld, ld->rt2, info->data + ld->size);
+	}
+	return 0;
+}
+
+void a64_emulate_commit(const struct a64_emu_ops *ops, void *ctx,
+			const struct a64_emu_info *info)
+{
+	const struct a64_ldst *ld = &info->ld;
+
+	if (ld->load) {
+		load_data(ops, ctx, ld, ld->rt, info->data);
+		if (ld->nregs == 2)
+			load_data(ops, ctx, ld, ld->rt2, info->data + ld->size);
 	}
 	if (ld->index != A64_INDEX_NONE)
-		ops->set_gpr(ctx, ld->rn, new_base);
+		ops->set_gpr(ctx, ld->rn, info->new_base);
+}
+
+int a64_emulate_ldst(const struct a64_emu_ops *ops, void *ctx, const struct s1_regs *mmu,
+		     u32 insn, struct a64_emu_info *info)
+{
+	unsigned int i, off = 0;
+	int ret;
+
+	ret = a64_emulate_plan(ops, ctx, mmu, insn, info);
+	if (ret)
+		return ret;
+	for (i = 0; i < info->nchunks; i++) {
+		u8 *buf = info->data + off;
+
+		ret = info->ld.load ? ops->read(ctx, info->chunk_ipa[i], buf, info->chunk_len[i]) :
+				      ops->write(ctx, info->chunk_ipa[i], buf, info->chunk_len[i]);
+		if (ret)
+			return ret;
+		off += info->chunk_len[i];
+	}
+	a64_emulate_commit(ops, ctx, info);
 	return 0;
 }

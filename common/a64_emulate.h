@@ -31,14 +31,21 @@ struct a64_emu_ops {
 
 #define A64_MAX_CHUNKS 4	/* two registers, each split at most once */
 
-/* What an emulated instruction did, for statistics and tracing. */
+/*
+ * One emulated instruction: what to access, and the bytes moved.  Chunk i
+ * covers data[] from the sum of the earlier chunks' lengths on: the
+ * registers' bytes in order, little-endian, split where pages end.
+ */
 struct a64_emu_info {
 	u32 insn;
 	struct a64_ldst ld;
 	u64 va;			/* address of the first byte */
-	unsigned int nchunks;	/* accesses performed */
+	u64 new_base;		/* the base register after writeback */
+	unsigned int len;	/* bytes in all chunks */
+	unsigned int nchunks;	/* accesses to perform */
 	u64 chunk_ipa[A64_MAX_CHUNKS];
 	u8 chunk_len[A64_MAX_CHUNKS];
+	u8 data[32];		/* stores: what to write; loads: what was read */
 };
 
 /*
@@ -56,5 +63,19 @@ int a64_fetch_insn(const struct a64_emu_ops *ops, void *ctx, const struct s1_reg
  */
 int a64_emulate_ldst(const struct a64_emu_ops *ops, void *ctx, const struct s1_regs *mmu,
 		     u32 insn, struct a64_emu_info *info);
+
+/*
+ * The same in three steps, for callers that cannot perform every access at
+ * once (the module completes some through userspace exits):
+ * a64_emulate_plan() decodes @insn, translates every chunk and, for stores,
+ * gathers the data, touching no register and no memory (-EINVAL,
+ * -EOPNOTSUPP or -EFAULT as above; -EIO when a page-table read fails);
+ * the caller then performs the chunks, filling data[] for loads;
+ * a64_emulate_commit() writes the transfer and base registers.
+ */
+int a64_emulate_plan(const struct a64_emu_ops *ops, void *ctx, const struct s1_regs *mmu,
+		     u32 insn, struct a64_emu_info *info);
+void a64_emulate_commit(const struct a64_emu_ops *ops, void *ctx,
+			const struct a64_emu_info *info);
 
 #endif

@@ -255,6 +255,37 @@ int main(void)
 	   "a big-endian guest is refused");
 	mmu_16k.sctlr = 1;
 
+	/* plan, then commit: the split API the module uses across exits */
+	reset();
+	setup_16k();
+	c->x[8] = 0x80000000ull + 0x3ff4;	/* +8 straddles device page 0 and RAM page 1 */
+	c->x[1] = 0x1111111122222222ull;
+	ret = a64_emulate_plan(&ops, c, &mmu_16k, 0xf8008d01, &info);	/* str x1, [x8, #8]! */
+	ok(ret == 0 && info.nchunks == 2 && info.len == 8 && c->dev_writes == 0 &&
+	   c->set_calls == 0 && info.data[0] == 0x22 && info.data[7] == 0x11 &&
+	   info.new_base == c->x[8] + 8 && info.chunk_ipa[0] == DEV_BASE + 0x3ffc,
+	   "plan gathers the store data and chunks, touching neither memory nor registers");
+	a64_emulate_commit(&ops, c, &info);
+	ok(c->x[8] == 0x80000000ull + 0x3ffc && c->x[1] == 0x1111111122222222ull &&
+	   c->dev_writes == 0, "commit of a store applies only the writeback");
+
+	reset();
+	c->x[8] = DEV_BASE + 0x10;
+	ok(a64_emulate_plan(&ops, c, &mmu_off, 0xa9c10d02, &info) == 0 &&	/* ldp x2, x3, [x8, #16]! */
+	   info.nchunks == 2 && info.len == 16 && c->dev_reads == 0,
+	   "plan of a load pair reads nothing");
+	memcpy(info.data, "\x01\x02\x03\x04\x05\x06\x07\x08\x11\x12\x13\x14\x15\x16\x17\x18", 16);
+	a64_emulate_commit(&ops, c, &info);
+	ok(c->x[2] == 0x0807060504030201ull && c->x[3] == 0x1817161514131211ull &&
+	   c->x[8] == DEV_BASE + 0x20, "commit of a load pair fills both registers and the base");
+
+	reset();
+	setup_16k();
+	c->x[8] = 0x80000000ull + 0xfffc;	/* second word would be in unmapped page 4 */
+	ret = a64_emulate_plan(&ops, c, &mmu_16k, 0x29000d02, &info);	/* stp w2, w3, [x8] */
+	ok(ret == -EFAULT && c->dev_writes == 0,
+	   "a pair whose second half does not translate performs no access at all");
+
 	/* instruction fetch through the MMU */
 	memcpy(c->ram + 0x8010, "\x09\x0d\x08\xb8", 4);
 	{
