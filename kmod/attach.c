@@ -18,6 +18,7 @@
 #include "vmapple_kvm.h"
 
 static atomic64_t vmk_nr_vm_records = ATOMIC64_INIT(0);
+static atomic_t vmk_next_vm_id = ATOMIC_INIT(0);
 
 u64 vmk_vm_records(void)
 {
@@ -101,10 +102,20 @@ int vmk_session_attach(struct vmk_session *s,
 		ret = -ENOMEM;
 		goto out_put;
 	}
+	vm->vcpus = kvcalloc(KVM_MAX_VCPUS, sizeof(*vm->vcpus), GFP_KERNEL_ACCOUNT);
+	if (!vm->vcpus) {
+		kfree(vm);
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	refcount_set(&vm->ref, 1);	/* the registry's */
 	vm->kvm = vm_file->private_data;
 	vm->vm_file = vm_file;
+	vm->pid = task_tgid_nr(current);
+	vm->id = atomic_inc_return(&vmk_next_vm_id);
 	ret = vmk_registry_add(vm);
 	if (ret) {
+		kvfree(vm->vcpus);
 		kfree(vm);
 		goto out_put;
 	}
@@ -120,6 +131,15 @@ out_put:
 	return ret;
 }
 
+/* The last reference is gone: no hook uses @vm any more. */
+void vmk_vm_free(struct vmk_vm *vm)
+{
+	fput(vm->vm_file);
+	kvfree(vm->vcpus);
+	kfree_rcu(vm, rcu);	/* lookups may still be reading ->kvm and ->ref */
+	atomic64_dec(&vmk_nr_vm_records);
+}
+
 /* Called once, from the session's release: no attach can race with it. */
 void vmk_session_detach(struct vmk_session *s)
 {
@@ -130,7 +150,5 @@ void vmk_session_detach(struct vmk_session *s)
 	s->vm = NULL;
 	vmk_registry_del(vm);
 	pr_debug("detached VM %p\n", vm->kvm);
-	fput(vm->vm_file);
-	kfree(vm);
-	atomic64_dec(&vmk_nr_vm_records);
+	vmk_vm_put(vm);
 }

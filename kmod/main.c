@@ -12,12 +12,17 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include <uapi/linux/vmapple_kvm.h>
 
 #include "vmapple_kvm.h"
+
+static char *hooks = "auto";
+module_param(hooks, charp, 0444);
+MODULE_PARM_DESC(hooks, "how to hook KVM's exit path: auto (ftrace, else kprobe), ftrace, kprobe or off");
 
 static int vmk_open(struct inode *inode, struct file *file)
 {
@@ -47,9 +52,10 @@ static long vmk_get_info(struct vmapple_kvm_info __user *uinfo)
 	struct vmapple_kvm_info info = {
 		.api_version = VMAPPLE_KVM_API_VERSION,
 		.attached_vms = vmk_registry_count(),
-		.hooks_live = 0,
 		.vm_records = vmk_vm_records(),
 	};
+
+	vmk_hooks_info(&info);
 
 	return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -66,6 +72,8 @@ static long vmk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vmk_get_info(argp);
 	case VMAPPLE_KVM_ATTACH_VM:
 		return vmk_session_attach(s, argp);
+	case VMAPPLE_KVM_GET_VM_STATS:
+		return vmk_registry_stats(argp);
 	default:
 		return -ENOTTY;
 	}
@@ -94,15 +102,23 @@ static int __init vmk_init(void)
 	/* The ABI is fixed-size: a struct that grows breaks every launcher. */
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_info) != 64);
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_attach) != 64);
+	BUILD_BUG_ON(sizeof(struct vmapple_kvm_stats_request) != 64);
+	BUILD_BUG_ON(sizeof(struct vmapple_kvm_vm_stats) != 256);
+	BUILD_BUG_ON(VMAPPLE_KVM_NR_STATS > VMAPPLE_KVM_MAX_STATS);
 
 	ret = vmk_ksyms_init();
 	if (ret)
 		pr_info("kallsyms lookup unavailable (%d): features that need unexported symbols are off\n",
 			ret);
 
+	ret = vmk_hooks_init(hooks);
+	if (ret)
+		return ret;
+
 	ret = misc_register(&vmk_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", VMAPPLE_KVM_DEVICE_NAME, ret);
+		vmk_hooks_exit();
 		return ret;
 	}
 	pr_info("loaded, ABI version %d\n", VMAPPLE_KVM_API_VERSION);
@@ -112,6 +128,7 @@ static int __init vmk_init(void)
 static void __exit vmk_exit(void)
 {
 	misc_deregister(&vmk_miscdev);
+	vmk_hooks_exit();
 	pr_info("unloaded\n");
 }
 

@@ -2,16 +2,21 @@
 /*
  * The registry of attached VMs.  A VM may be attached to one session at a
  * time; the registry is what makes a second attach of the same VM fail, and
- * what the exit hooks will consult to tell attached VMs from all others.
+ * what the exit hooks consult, locklessly, to tell attached VMs from all
+ * others.  Every other VM pays one atomic read when none is attached, one
+ * RCU hash lookup otherwise.
  */
 #include <linux/hashtable.h>
+#include <linux/kvm_host.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "vmapple_kvm.h"
 
 static DEFINE_HASHTABLE(vmk_vms, 6);
 static DEFINE_MUTEX(vmk_registry_lock);
-static unsigned int vmk_nr_vms;
+static atomic_t vmk_nr_vms = ATOMIC_INIT(0);
 
 static struct vmk_vm *vmk_registry_find_locked(const struct kvm *kvm)
 {
@@ -32,27 +37,110 @@ int vmk_registry_add(struct vmk_vm *vm)
 	if (vmk_registry_find_locked(vm->kvm)) {
 		ret = -EEXIST;
 	} else {
-		hash_add(vmk_vms, &vm->node, (unsigned long)vm->kvm);
-		vmk_nr_vms++;
+		hash_add_rcu(vmk_vms, &vm->node, (unsigned long)vm->kvm);
+		atomic_inc(&vmk_nr_vms);
 	}
 	mutex_unlock(&vmk_registry_lock);
 	return ret;
 }
 
+/* Unlist @vm; the caller then drops the registry's reference. */
 void vmk_registry_del(struct vmk_vm *vm)
 {
 	mutex_lock(&vmk_registry_lock);
-	hash_del(&vm->node);
-	vmk_nr_vms--;
+	hash_del_rcu(&vm->node);
+	atomic_dec(&vmk_nr_vms);
 	mutex_unlock(&vmk_registry_lock);
 }
 
 unsigned int vmk_registry_count(void)
 {
-	unsigned int n;
+	return atomic_read(&vmk_nr_vms);
+}
+
+/* From the exit hooks: a reference on @kvm's record, or NULL. */
+struct vmk_vm *vmk_vm_get(const struct kvm *kvm)
+{
+	struct vmk_vm *vm, *found = NULL;
+
+	if (!atomic_read(&vmk_nr_vms))
+		return NULL;
+	rcu_read_lock();
+	hash_for_each_possible_rcu(vmk_vms, vm, node, (unsigned long)kvm) {
+		if (vm->kvm == kvm && refcount_inc_not_zero(&vm->ref)) {
+			found = vm;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+void vmk_vm_put(struct vmk_vm *vm)
+{
+	if (refcount_dec_and_test(&vm->ref))
+		vmk_vm_free(vm);
+}
+
+struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu)
+{
+	struct vmk_vcpu *vs = &vm->vcpus[vcpu->vcpu_idx];
+
+	if (!vs->used)
+		WRITE_ONCE(vs->used, true);
+	return vs;
+}
+
+static void vmk_vm_stats(const struct vmk_vm *vm, struct vmapple_kvm_vm_stats *out)
+{
+	unsigned int i, s;
+
+	memset(out, 0, sizeof(*out));
+	out->pid = vm->pid;
+	out->vm_id = vm->id;
+	for (i = 0; i < KVM_MAX_VCPUS; i++) {
+		const struct vmk_vcpu *vs = &vm->vcpus[i];
+
+		if (!READ_ONCE(vs->used))
+			continue;
+		out->nr_vcpus++;
+		for (s = 0; s < VMAPPLE_KVM_NR_STATS; s++)
+			out->counters[s] += READ_ONCE(vs->stats[s]);
+	}
+}
+
+long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq)
+{
+	struct vmapple_kvm_stats_request req;
+	struct vmapple_kvm_vm_stats *buf;
+	struct vmk_vm *vm;
+	unsigned int n = 0, bkt, room;
+	long ret = 0;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if (req.api_version != VMAPPLE_KVM_API_VERSION)
+		return -EPROTONOSUPPORT;
+	if (memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
 
 	mutex_lock(&vmk_registry_lock);
-	n = vmk_nr_vms;
+	room = min_t(unsigned int, req.nr_vms, atomic_read(&vmk_nr_vms));
+	buf = kvcalloc(max(room, 1U), sizeof(*buf), GFP_KERNEL);
+	if (!buf) {
+		mutex_unlock(&vmk_registry_lock);
+		return -ENOMEM;
+	}
+	hash_for_each(vmk_vms, bkt, vm, node)
+		if (n < room)
+			vmk_vm_stats(vm, &buf[n++]);
+	req.nr_vms = atomic_read(&vmk_nr_vms);
 	mutex_unlock(&vmk_registry_lock);
-	return n;
+
+	if (n && copy_to_user(u64_to_user_ptr(req.vms), buf, n * sizeof(*buf)))
+		ret = -EFAULT;
+	else if (copy_to_user(ureq, &req, sizeof(req)))
+		ret = -EFAULT;
+	kvfree(buf);
+	return ret;
 }

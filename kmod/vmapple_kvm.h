@@ -7,17 +7,64 @@
 
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
+
+#include <uapi/linux/vmapple_kvm.h>
+
+#include "../common/a64_emulate.h"
 
 struct file;
 struct kvm;
-struct vmapple_kvm_attach;
+struct kvm_vcpu;
 
-/* One attached VM.  Lives from a successful attach to the session's close. */
+/*
+ * An ISV=0 access in progress on one vCPU: planned at the abort, performed
+ * piece by piece (some pieces through KVM_EXIT_MMIO round trips), then
+ * committed to the registers.
+ */
+struct vmk_mmio_op {
+	struct a64_emu_info plan;
+	u64 pc;			/* of the faulting instruction */
+	unsigned int done;	/* bytes of plan.data already performed */
+	unsigned int user_len;	/* bytes of the KVM_EXIT_MMIO in flight */
+	unsigned int user_exits;
+	bool active;
+};
+
+/* Why an ISV=0 access was left to KVM (and so to the launcher's Layer 0). */
+enum vmk_fallback {
+	VMK_FALLBACK_FETCH,		/* the PC does not translate to RAM */
+	VMK_FALLBACK_DECODE,		/* not a load/store the decoder emulates */
+	VMK_FALLBACK_TRANSLATE,		/* a data address does not translate */
+	VMK_FALLBACK_SP_BASE,		/* SP as the base register */
+	VMK_FALLBACK_FP_STATE,		/* SIMD with SVE state in the vCPU */
+	VMK_FALLBACK_GUEST_MODE,	/* AArch32 or nested virtualisation */
+	VMK_FALLBACK_RAM_WRITE,		/* part of a store lands in RAM */
+	VMK_FALLBACK_RAM_READ,		/* the VMM's mapping of RAM failed */
+};
+
+/* Per-vCPU state; only that vCPU's thread (holding vcpu->mutex) writes it. */
+struct vmk_vcpu {
+	struct vmk_mmio_op op;
+	bool used;
+	u64 stats[VMAPPLE_KVM_NR_STATS];
+};
+
+/*
+ * One attached VM.  The registry and each exit hook running for it hold a
+ * reference; the last one frees it.
+ */
 struct vmk_vm {
 	struct hlist_node node;		/* in the registry, keyed by @kvm */
+	struct rcu_head rcu;
+	refcount_t ref;
 	struct kvm *kvm;
 	struct file *vm_file;		/* our reference: keeps @kvm alive */
+	pid_t pid;
+	u32 id;
+	struct vmk_vcpu *vcpus;		/* KVM_MAX_VCPUS entries, by vcpu_idx */
 };
 
 /* One open of /dev/vmapple_kvm. */
@@ -30,15 +77,33 @@ struct vmk_session {
 int vmk_registry_add(struct vmk_vm *vm);
 void vmk_registry_del(struct vmk_vm *vm);
 unsigned int vmk_registry_count(void);
+struct vmk_vm *vmk_vm_get(const struct kvm *kvm);
+void vmk_vm_put(struct vmk_vm *vm);
+struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu);
+long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq);
 
 /* attach.c: validate a VM fd and attach it to a session. */
 int vmk_session_attach(struct vmk_session *s,
 		       const struct vmapple_kvm_attach __user *uarg);
 void vmk_session_detach(struct vmk_session *s);
 u64 vmk_vm_records(void);
+void vmk_vm_free(struct vmk_vm *vm);
 
 /* ksyms.c: kernel symbols a module cannot link against. */
 int vmk_ksyms_init(void);
 void *vmk_ksym(const char *name);
+
+/* hooks.c: take over KVM functions for attached VMs. */
+int vmk_hooks_init(const char *mechanism);
+void vmk_hooks_exit(void);
+void vmk_hooks_info(struct vmapple_kvm_info *info);
+/* Bracket a replacement function's body: unload waits for it. */
+int vmk_hook_enter(void);
+void vmk_hook_leave(int idx);
+
+/* mmio.c: ISV=0 load/store emulation, the replacements of two KVM functions. */
+int vmk_io_mem_abort_hook(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa);
+int vmk_handle_mmio_return_hook(struct kvm_vcpu *vcpu);
+int vmk_mmio_resolve(void);
 
 #endif /* VMAPPLE_KVM_INTERNAL_H */

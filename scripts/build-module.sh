@@ -10,6 +10,6 @@ shift 2
 [ -f "$kdir/Makefile" ] ||
 	{ echo "build-module: no kernel build tree at '$kdir' (install the kernel headers, or set KDIR=)" >&2; exit 1; }
 mkdir -p "$out"
-rm -rf "$out/kmod" "$out/include"
-cp -pr "$top/Kbuild" "$top/kmod" "$top/include" "$out/"
+rm -rf "$out/kmod" "$out/include" "$out/common"
+cp -pr "$top/Kbuild" "$top/kmod" "$top/common" "$top/include" "$out/"
 make -s -C "$kdir" M="$out" "$@" modules

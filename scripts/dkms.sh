@@ -13,7 +13,7 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 stage_source() {
 	rm -rf "$1"
 	mkdir -p "$1"
-	cp -r "$top/Kbuild" "$top/dkms.conf" "$top/kmod" "$top/include" "$1/"
+	cp -r "$top/Kbuild" "$top/dkms.conf" "$top/kmod" "$top/common" "$top/include" "$1/"
 }
 
 install_host() {

@@ -23,9 +23,19 @@
 /* 0xAF 0x00-0x1F is fsl_hypervisor; vmapple_kvm takes 0xAF 0x40-0x5F. */
 #define VMAPPLE_KVM_IOC_MAGIC		0xAF
 
-/* Bits of vmapple_kvm_info.hooks_live: which KVM exit hooks are active. */
-#define VMAPPLE_KVM_HOOK_IO_MEM_ABORT	(1ULL << 0)
-#define VMAPPLE_KVM_HOOK_SMCCC_CALL	(1ULL << 1)
+/*
+ * Bits of vmapple_kvm_info.hooks_live: which KVM functions the module has
+ * taken over (for attached VMs; every other VM runs KVM's own code).
+ * ISV=0 emulation needs both IO_MEM_ABORT and MMIO_RETURN.
+ */
+#define VMAPPLE_KVM_HOOK_IO_MEM_ABORT	(1ULL << 0)	/* io_mem_abort() */
+#define VMAPPLE_KVM_HOOK_SMCCC_CALL	(1ULL << 1)	/* kvm_smccc_call_handler() */
+#define VMAPPLE_KVM_HOOK_MMIO_RETURN	(1ULL << 2)	/* kvm_handle_mmio_return() */
+
+/* vmapple_kvm_info.hook_mechanism: how the hooks are installed. */
+#define VMAPPLE_KVM_MECH_NONE		0	/* no hook is live */
+#define VMAPPLE_KVM_MECH_FTRACE		1	/* ftrace, IP-modifying ops */
+#define VMAPPLE_KVM_MECH_KPROBE		2	/* kprobe redirecting the PC */
 
 /* VMAPPLE_KVM_GET_INFO: module-wide state, as `vmapple check` shows it. */
 struct vmapple_kvm_info {
@@ -33,7 +43,41 @@ struct vmapple_kvm_info {
 	__u32 attached_vms;	/* VMs attached now, across all sessions */
 	__u64 hooks_live;	/* VMAPPLE_KVM_HOOK_* bits */
 	__u64 vm_records;	/* per-VM records allocated and not yet freed */
-	__u64 reserved[5];	/* zero */
+	__u32 hook_mechanism;	/* VMAPPLE_KVM_MECH_* */
+	__s32 hook_error;	/* 0, or -errno: why hooks are not live */
+	__u64 reserved[4];	/* zero */
+};
+
+/*
+ * Per-VM counters, indices into vmapple_kvm_vm_stats.counters.  An ISV=0
+ * access is a data abort on a load/store without a syndrome.
+ */
+enum vmapple_kvm_stat {
+	VMAPPLE_KVM_STAT_ISV0_KERNEL,	/* ISV=0 accesses completed in the kernel */
+	VMAPPLE_KVM_STAT_ISV0_USER,	/* ... completed through KVM_EXIT_MMIO */
+	VMAPPLE_KVM_STAT_ISV0_USER_EXITS,	/* the KVM_EXIT_MMIO exits those took */
+	VMAPPLE_KVM_STAT_ISV0_FALLBACK,	/* left to KVM (then the launcher's Layer 0) */
+	VMAPPLE_KVM_STAT_ISV0_ABORTED,	/* userspace aborted one mid-way */
+	VMAPPLE_KVM_NR_STATS,
+};
+
+#define VMAPPLE_KVM_MAX_STATS		30
+
+/* One attached VM, as VMAPPLE_KVM_GET_VM_STATS reports it. */
+struct vmapple_kvm_vm_stats {
+	__s32 pid;		/* the process that attached it */
+	__u32 vm_id;		/* unique while the module is loaded */
+	__u32 nr_vcpus;		/* vCPUs that have taken a hooked exit */
+	__u32 reserved;
+	__u64 counters[VMAPPLE_KVM_MAX_STATS];	/* VMAPPLE_KVM_STAT_*, rest 0 */
+};
+
+/* VMAPPLE_KVM_GET_VM_STATS: the counters of every attached VM. */
+struct vmapple_kvm_stats_request {
+	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
+	__u32 nr_vms;		/* in: entries at @vms; out: VMs attached */
+	__u64 vms;		/* in: user pointer to vmapple_kvm_vm_stats[] */
+	__u64 reserved[6];	/* in: must be 0 */
 };
 
 /* VMAPPLE_KVM_ATTACH_VM: bind a KVM VM to this session. */
@@ -58,5 +102,8 @@ struct vmapple_kvm_attach {
 					     struct vmapple_kvm_info)
 #define VMAPPLE_KVM_ATTACH_VM		_IOW(VMAPPLE_KVM_IOC_MAGIC, 0x42, \
 					     struct vmapple_kvm_attach)
+/* Fills min(nr_vms in, attached) entries; EPROTONOSUPPORT/EINVAL as above. */
+#define VMAPPLE_KVM_GET_VM_STATS	_IOWR(VMAPPLE_KVM_IOC_MAGIC, 0x43, \
+					      struct vmapple_kvm_stats_request)
 
 #endif /* _UAPI_LINUX_VMAPPLE_KVM_H */

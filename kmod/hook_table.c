@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The hooks, by the kernel's names for the functions they take over. */
+#include <uapi/linux/vmapple_kvm.h>
+
+#include "hooks.h"
+#include "vmapple_kvm.h"
+
+struct vmk_hook vmk_hooks[VMK_NR_HOOKS] = {
+	[VMK_HOOK_IO_MEM_ABORT] = {
+		.name = "io_mem_abort",
+		.replacement = vmk_io_mem_abort_hook,
+		.live_bit = VMAPPLE_KVM_HOOK_IO_MEM_ABORT,
+	},
+	[VMK_HOOK_MMIO_RETURN] = {
+		.name = "kvm_handle_mmio_return",
+		.replacement = vmk_handle_mmio_return_hook,
+		.live_bit = VMAPPLE_KVM_HOOK_MMIO_RETURN,
+	},
+};

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hooks.h - the KVM functions vmapple_kvm takes over (see hooks.c).
+ */
+#ifndef VMAPPLE_KVM_HOOKS_H
+#define VMAPPLE_KVM_HOOKS_H
+
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/types.h>
+
+enum vmk_hook_id {
+	VMK_HOOK_IO_MEM_ABORT,
+	VMK_HOOK_MMIO_RETURN,
+	VMK_NR_HOOKS,
+};
+
+struct vmk_hook {
+	const char *name;	/* the kernel function */
+	void *replacement;	/* same signature, in this module */
+	u64 live_bit;		/* VMAPPLE_KVM_HOOK_* */
+	unsigned long addr;	/* the original, resolved at load */
+	bool live;
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+	struct ftrace_ops fops;
+#endif
+#ifdef CONFIG_KPROBES
+	struct kprobe kp;
+#endif
+};
+
+extern struct vmk_hook vmk_hooks[VMK_NR_HOOKS];
+
+/* Call the original of hook @id, typed as the kernel declares @fn. */
+#define vmk_original(id, fn)	((typeof(fn) *)vmk_hooks[id].addr)
+
+#endif /* VMAPPLE_KVM_HOOKS_H */
