@@ -3,7 +3,8 @@
 #   make          build everything (on x86: host tests natively; the module,
 #                 `vmapple` and the kselftests cross-built for the rig)
 #   make check    host unit tests, lint, DKMS build, kselftests in the rig
-#   make demo     boot the rig, load the module, run `vmapple check`
+#   make demo     boot the rig, load the module, run `vmapple check`, boot the board
+#   make bench    exit costs, Layer 0 vs Layer 1, measured in the rig (table + CSV)
 #   make module   just the module (KDIR=... to pick the kernel)
 #
 # Missing Debian packages are installed by scripts/setup.sh; downloads are
@@ -38,16 +39,18 @@ LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/hw/*.h common/*.h) \
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
+	userspace/stat_view.c \
 	$(HW_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/vmapple_kvm.h
 
-.PHONY: all setup module launcher kselftests unit fuzzers check demo dkms-install clean
+.PHONY: all setup module launcher kselftests kvm-selftests unit fuzzers check demo bench \
+	dkms-install clean
 .DELETE_ON_ERROR:
 
-all: setup unit fuzzers launcher module kselftests
+all: setup unit fuzzers launcher module kselftests kvm-selftests
 
 setup:
 	@scripts/setup.sh
@@ -56,6 +59,7 @@ unit: $(UNIT_TESTS)
 fuzzers: $(FUZZERS)
 launcher: $(BUILD)/arm64/vmapple
 kselftests: $(KSELFTESTS)
+kvm-selftests: $(BUILD)/arm64/kvm-selftests/.built
 
 $(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_SRCS) $(LAUNCHER_HDRS) \
 		$(COMMON_HDRS) | setup
@@ -99,13 +103,22 @@ $(BUILD)/arm64/%: tests/kselftest/%.c include/uapi/linux/vmapple_kvm.h $(BUILD)/
 	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
 		$(ARM64_LDFLAGS) -o $@ $<
 
+# Upstream KVM arm64 selftests from the same tree, run in the rig with and
+# without the module (tests/kselftest/upstream_kvm.sh); built once, cached.
+$(BUILD)/arm64/kvm-selftests/.built: scripts/kvm-selftests.sh $(BUILD)/linux-source.path | setup
+	scripts/kvm-selftests.sh $(BUILD)
+	touch $@
+
 # Layer 0 against real KVM: the launcher's VM code plus a bare-metal payload.
 LAYER0_SRCS := userspace/vm.c userspace/vcpu.c userspace/nisv.c userspace/apple_hvc.c \
+	userspace/vmk_client.c \
 	userspace/mmio_bus.c $(COMMON_SRCS)
 
 # Guest payloads, linked where they are loaded: fwtest is firmware at 0x10_0000.
 PAYLOAD_BASE_isv0 := 0x70000000
 PAYLOAD_BASE_fwtest := 0x100000
+PAYLOAD_BASE_mmio_loop := 0x100000
+PAYLOAD_BASE_exit_bench := 0x70000000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
@@ -117,6 +130,13 @@ $(BUILD)/arm64/layer0_test: tests/kselftest/layer0_test.c $(LAYER0_SRCS) $(LAUNC
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
 		-DISV0_PAYLOAD='"$(BUILD)/arm64/payload/isv0.bin"' $(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS)
+
+# make bench's measuring program: the same VM code, its own payload.
+$(BUILD)/arm64/exit_bench: tests/bench/exit_bench.c $(LAYER0_SRCS) $(LAUNCHER_HDRS) \
+		$(BUILD)/arm64/payload/exit_bench.bin | setup
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(USER_CFLAGS) -DBENCH_PAYLOAD='"$(BUILD)/arm64/payload/exit_bench.bin"' \
+		$(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS)
 
 # The rig's kernel (x86 hosts only): KDIR and the image come from its env file.
 $(BUILD)/rig.env: scripts/rig/fetch.sh scripts/rig/common.sh | setup
@@ -137,6 +157,8 @@ endif
 
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
+		$(BUILD)/arm64/kvm-selftests/.built \
+		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \
 		$(wildcard tests/kselftest/*.sh) \
 		scripts/rig/init scripts/rig/initramfs.sh
 	scripts/rig/stage.sh $(BUILD)
@@ -156,6 +178,12 @@ demo: all $(BUILD)/rig/initramfs.cpio.gz
 		'printf AUXDISK! | dd of=aux.img conv=notrunc 2>/dev/null &&' \
 		'vmapple run --bios /usr/lib/vmapple-tests/fwtest.bin --disk root.img --aux aux.img' \
 		'--mem 64M --cpus 2 && echo "demo: guest powered off, exit 0"'
+
+# Exit costs, measured by the guest, all cases in one rig run (see README).
+BENCH_ROUNDS ?= 10
+BENCH_OPS ?= 2000
+bench: all $(BUILD)/rig/initramfs.cpio.gz
+	scripts/bench.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_OPS)
 
 # On an arm64 host: register, build and install the module with DKMS.
 dkms-install:

@@ -39,6 +39,7 @@ stage fuzz scripts/fuzz.sh "$build" "${FUZZ_SECONDS:-10}"
 stage lint scripts/lint.sh "$build"
 stage dkms scripts/dkms.sh check "$build"
 stage rig-errors tests/host/rig_errors.sh "$build"
+stage bench-report tests/host/bench_report.sh
 stage rig scripts/rig/run.sh -t 900 -l "$build/rig/check-console.log" "$build/rig.env" \
 	"$build/rig/initramfs.cpio.gz" /usr/lib/vmapple-tests/run_all.sh
 echo "=== summary (TAP in $out, rig console in $build/rig/check-console.log)"

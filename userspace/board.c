@@ -14,6 +14,7 @@
 
 #include "arm64_kvm.h"
 #include "hw/cfg.h"
+#include "stat_view.h"
 #include "vmk_client.h"
 
 #define BOARD_IPA_BITS 40
@@ -186,13 +187,17 @@ static int add_devices(struct board *b)
  * Layer 1: when vmapple_kvm is loaded, attach the VM to it.  Without it the
  * board runs on Layer 0 alone; either way, say which.
  */
-static void attach_module(struct board *b)
+static void attach_module(struct board *b, const char *path)
 {
 	struct vmapple_kvm_info info;
 	char why[160];
 	int ret;
 
-	b->module_fd = vmk_open("/dev/vmapple_kvm", why, sizeof(why));
+	if (!strcmp(path, "none")) {
+		fprintf(stderr, "vmapple: Layer 0 only (--module none)\n");
+		return;
+	}
+	b->module_fd = vmk_open(path, why, sizeof(why));
 	if (b->module_fd < 0) {
 		fprintf(stderr, "vmapple: Layer 0 only (%s)\n", why);
 		return;
@@ -268,7 +273,7 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 		snprintf(err, err_len, "vmapple: cannot start the board (see above)");
 		goto fail;
 	}
-	attach_module(b);
+	attach_module(b, cfg->module_path ? cfg->module_path : "/dev/vmapple_kvm");
 	return 0;
 fail:
 	board_destroy(b);
@@ -325,6 +330,20 @@ int board_run(struct board *b)
 		return BOARD_EXIT_GUEST_PANIC;
 	}
 	return st.why == VCPU_STOP_SHUTDOWN ? BOARD_EXIT_POWEROFF : BOARD_EXIT_ERROR;
+}
+
+void board_print_stats(struct board *b, FILE *out)
+{
+	struct vmapple_kvm_vm_stats st;
+	unsigned int s;
+
+	vm_print_stats(&b->vm, out);
+	if (b->module_fd < 0 || vmk_get_own_vm_stats(b->module_fd, getpid(), &st))
+		return;
+	fprintf(out, "vmapple_kvm:");
+	for (s = 0; s < VMAPPLE_KVM_NR_STATS; s++)
+		fprintf(out, " %s %llu", stat_name(s), (unsigned long long)st.counters[s]);
+	fprintf(out, "\n");
 }
 
 void board_destroy(struct board *b)

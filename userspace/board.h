@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include "apple_hvc.h"
@@ -53,6 +54,7 @@ struct board_config {
 	unsigned int cpus;
 	uint64_t ecid;
 	const char *kvm_path;
+	const char *module_path;	/* vmapple_kvm's device, or "none" */
 };
 
 struct board {
@@ -77,6 +79,9 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 
 /* Run every vCPU until the guest powers off or panics: a BOARD_EXIT_* status. */
 int board_run(struct board *b);
+
+/* The run's exit counters, and the module's for this VM when attached. */
+void board_print_stats(struct board *b, FILE *out);
 
 void board_destroy(struct board *b);
 

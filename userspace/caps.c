@@ -2,8 +2,11 @@
 /* caps.c - turn probed host facts into the `vmapple check` table. */
 #include "caps.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+
+#include "vmk_client.h"
 
 struct row_builder {
 	struct cap_row *rows;
@@ -69,6 +72,43 @@ static void add_kvm_rows(struct row_builder *b, const struct host_caps *c)
 		    "macOS guests need PAC for full function");
 }
 
+/* Why the module's hooks are not live, from vmapple_kvm_info.hook_error. */
+static const char *hook_error_text(int err)
+{
+	switch (-err) {
+	case 0:
+		return "";
+	case EPERM:
+		return "loaded with hooks=off";
+	case ENOENT:
+		return "KVM functions not found by name in this kernel";
+	case EOPNOTSUPP:
+		return "kernel has neither ftrace IP-modify nor kprobes";
+	case EBUSY:
+		return "another ftrace user owns the function (livepatch?)";
+	default:
+		return strerror(-err);
+	}
+}
+
+static void add_hook_rows(struct row_builder *b, const struct vmapple_kvm_info *info)
+{
+	const __u64 isv0 = VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN;
+	bool isv0_live = (info->hooks_live & isv0) == isv0;
+
+	add_row(b, "exit hooks", info->hooks_live ? CAP_OK : CAP_OPTIONAL,
+		info->hooks_live ? "" : hook_error_text(info->hook_error),
+		"%s%s%s%s", info->hooks_live & VMAPPLE_KVM_HOOK_IO_MEM_ABORT ? "io_mem_abort " : "",
+		info->hooks_live & VMAPPLE_KVM_HOOK_MMIO_RETURN ? "mmio_return " : "",
+		info->hooks_live & VMAPPLE_KVM_HOOK_SMCCC_CALL ? "smccc_call" : "",
+		info->hooks_live ? "" : "none");
+	add_row(b, "hook mechanism", CAP_INFO, "", "%s",
+		vmk_mechanism_name(info->hook_mechanism));
+	add_row(b, "ISV=0 in kernel", isv0_live ? CAP_OK : CAP_OPTIONAL,
+		isv0_live ? "" : "the launcher emulates them (Layer 0)", "%s",
+		isv0_live ? "yes" : "no");
+}
+
 static void add_module_rows(struct row_builder *b, const struct host_caps *c)
 {
 	const struct vmapple_kvm_info *info = &c->module_info;
@@ -88,11 +128,7 @@ static void add_module_rows(struct row_builder *b, const struct host_caps *c)
 		add_row(b, "attach test VM", CAP_OK, "", "ok");
 	else if (c->attach_errno > 0)
 		add_row(b, "attach test VM", CAP_OPTIONAL, strerror(c->attach_errno), "failed");
-	add_row(b, "exit hooks", CAP_INFO,
-		info->hooks_live ? "" : "none in this module version",
-		"%s%s%s", info->hooks_live & VMAPPLE_KVM_HOOK_IO_MEM_ABORT ? "io_mem_abort " : "",
-		info->hooks_live & VMAPPLE_KVM_HOOK_SMCCC_CALL ? "smccc_call" : "",
-		info->hooks_live ? "" : "none");
+	add_hook_rows(b, info);
 }
 
 int caps_rows(const struct host_caps *caps, struct cap_row *rows, int max_rows)

@@ -14,9 +14,13 @@ const char vmapple_usage[] =
 	"commands:\n"
 	"  run --bios FILE [--disk FILE] [--aux FILE] [--mem SIZE] [--cpus N] [--ecid N]\n"
 	"                 boot the VMApple board from firmware (CPU 0 starts at 0x100000);\n"
-	"                 SIZE like 512M or 2G (plain numbers are MiB)\n"
+	"                 SIZE like 512M or 2G (plain numbers are MiB); --module PATH\n"
+	"                 names vmapple_kvm's device, --module none runs without it\n"
 	"  check [--kvm PATH] [--module PATH]\n"
 	"                 report the host's KVM features and the vmapple_kvm module\n"
+	"  stat [--module PATH] [--interval SECONDS] [--count N]\n"
+	"                 live counters of every VM attached to vmapple_kvm, per\n"
+	"                 second (like kvm_stat); --count 1 prints one snapshot\n"
 	"  version        print the launcher and ABI versions\n"
 	"  help           print this text\n"
 	"\n"
@@ -30,6 +34,7 @@ struct command_name {
 static const struct command_name commands[] = {
 	{ "run", VMAPPLE_CMD_RUN },
 	{ "check", VMAPPLE_CMD_CHECK },
+	{ "stat", VMAPPLE_CMD_STAT },
 	{ "version", VMAPPLE_CMD_VERSION },
 	{ "help", VMAPPLE_CMD_HELP },
 	{ "--help", VMAPPLE_CMD_HELP },
@@ -51,12 +56,16 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_CHECK, "--kvm", OPT_PATH, kvm_path),
 	OPT(VMAPPLE_CMD_CHECK, "--module", OPT_PATH, module_path),
 	OPT(VMAPPLE_CMD_RUN, "--kvm", OPT_PATH, kvm_path),
+	OPT(VMAPPLE_CMD_RUN, "--module", OPT_PATH, module_path),
 	OPT(VMAPPLE_CMD_RUN, "--bios", OPT_PATH, bios),
 	OPT(VMAPPLE_CMD_RUN, "--disk", OPT_PATH, disk),
 	OPT(VMAPPLE_CMD_RUN, "--aux", OPT_PATH, aux),
 	OPT(VMAPPLE_CMD_RUN, "--mem", OPT_SIZE, mem),
 	OPT(VMAPPLE_CMD_RUN, "--cpus", OPT_NUMBER, cpus),
 	OPT(VMAPPLE_CMD_RUN, "--ecid", OPT_NUMBER, ecid),
+	OPT(VMAPPLE_CMD_STAT, "--module", OPT_PATH, module_path),
+	OPT(VMAPPLE_CMD_STAT, "--interval", OPT_NUMBER, interval),
+	OPT(VMAPPLE_CMD_STAT, "--count", OPT_NUMBER, count),
 };
 
 static const struct option_spec *find_option(enum vmapple_command cmd, const char *name)
@@ -141,6 +150,7 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		.module_path = "/dev/vmapple_kvm",
 		.mem = 1ull << 30,
 		.cpus = 1,
+		.interval = 1,
 	};
 	if (!name) {
 		snprintf(err, err_len, "vmapple: no command given (try 'vmapple help')");
@@ -169,6 +179,11 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		}
 		if (set_option(o, argv[++a], args, name, err, err_len))
 			return -1;
+	}
+	if (args->command == VMAPPLE_CMD_STAT && (args->interval < 1 || args->interval > 3600)) {
+		snprintf(err, err_len, "vmapple stat: --interval %llu: between 1 and 3600 seconds",
+			 (unsigned long long)args->interval);
+		return -1;
 	}
 	if (args->command == VMAPPLE_CMD_RUN && !args->bios) {
 		snprintf(err, err_len, "vmapple run: --bios FILE is required (AVPBooter.vmapple2.bin)");

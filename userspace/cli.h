@@ -11,18 +11,21 @@ enum vmapple_command {
 	VMAPPLE_CMD_VERSION,
 	VMAPPLE_CMD_CHECK,
 	VMAPPLE_CMD_RUN,
+	VMAPPLE_CMD_STAT,
 };
 
 struct vmapple_args {
 	enum vmapple_command command;
 	const char *kvm_path;		/* --kvm, default /dev/kvm */
-	const char *module_path;	/* --module, default /dev/vmapple_kvm */
+	const char *module_path;	/* --module, default /dev/vmapple_kvm; run: "none" */
 	const char *bios;		/* run: --bios (required) */
 	const char *disk;		/* run: --disk */
 	const char *aux;		/* run: --aux */
 	uint64_t mem;			/* run: --mem, bytes; default 1 GiB */
 	uint64_t cpus;			/* run: --cpus; default 1 */
 	uint64_t ecid;			/* run: --ecid */
+	uint64_t interval;		/* stat: --interval, seconds; default 1 */
+	uint64_t count;			/* stat: --count, refreshes; 0 = until ^C */
 };
 
 #define VMAPPLE_EXIT_USAGE 2

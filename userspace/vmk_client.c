@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -37,6 +38,49 @@ int vmk_attach_vm(int dev_fd, int vm_fd)
 	};
 
 	return ioctl(dev_fd, VMAPPLE_KVM_ATTACH_VM, &req) ? -errno : 0;
+}
+
+int vmk_get_vm_stats(int dev_fd, struct vmapple_kvm_vm_stats *out, unsigned int *nr)
+{
+	struct vmapple_kvm_stats_request req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.nr_vms = *nr,
+		.vms = (uintptr_t)out,
+	};
+
+	if (ioctl(dev_fd, VMAPPLE_KVM_GET_VM_STATS, &req))
+		return -errno;
+	*nr = req.nr_vms;
+	return 0;
+}
+
+int vmk_get_own_vm_stats(int dev_fd, int pid, struct vmapple_kvm_vm_stats *out)
+{
+	struct vmapple_kvm_vm_stats all[VMK_STATS_MAX_VMS];
+	unsigned int nr = VMK_STATS_MAX_VMS, i;
+	int ret = vmk_get_vm_stats(dev_fd, all, &nr);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < nr && i < VMK_STATS_MAX_VMS; i++) {
+		if (all[i].pid == pid) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+const char *vmk_mechanism_name(unsigned int mechanism)
+{
+	switch (mechanism) {
+	case VMAPPLE_KVM_MECH_FTRACE:
+		return "ftrace";
+	case VMAPPLE_KVM_MECH_KPROBE:
+		return "kprobe";
+	default:
+		return "none";
+	}
 }
 
 const char *vmk_attach_strerror(int err)

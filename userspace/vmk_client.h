@@ -7,12 +7,27 @@
 
 #include <linux/vmapple_kvm.h>
 
+/* How many attached VMs one stats query looks at. */
+#define VMK_STATS_MAX_VMS 64
+
 /* Open the module's device; -1 with a message naming @path on failure. */
 int vmk_open(const char *path, char *err, size_t err_len);
 
 /* 0, or a negative errno. */
 int vmk_get_info(int dev_fd, struct vmapple_kvm_info *info);
 int vmk_attach_vm(int dev_fd, int vm_fd);
+
+/*
+ * Counters of every attached VM: fills up to *@nr entries of @out and sets
+ * *@nr to how many VMs are attached.  0, or a negative errno.
+ */
+int vmk_get_vm_stats(int dev_fd, struct vmapple_kvm_vm_stats *out, unsigned int *nr);
+
+/* The counters of the VM attached by process @pid: 0, -ESRCH, or -errno. */
+int vmk_get_own_vm_stats(int dev_fd, int pid, struct vmapple_kvm_vm_stats *out);
+
+/* "ftrace", "kprobe" or "none". */
+const char *vmk_mechanism_name(unsigned int mechanism);
 
 /* What an errno from VMAPPLE_KVM_ATTACH_VM means, in words. */
 const char *vmk_attach_strerror(int err);

@@ -1,7 +1,8 @@
 #!/bin/bash
-# stage.sh BUILD - lay out the rig's payload (module, launcher, kselftests)
-# and build BUILD/rig/initramfs.cpio.gz from it.
+# stage.sh BUILD - lay out the rig's payload (module, launcher, kselftests,
+# upstream KVM selftests) and build BUILD/rig/initramfs.cpio.gz from it.
 set -euo pipefail
+# shellcheck disable=SC1091
 . "$(dirname "$0")/common.sh"
 build=$1
 # shellcheck disable=SC1091
@@ -13,7 +14,10 @@ mkdir -p "$payload/lib/modules/$KREL/extra" "$payload/usr/bin" "$tests"
 cp "$build/module/vmapple_kvm.ko" "$payload/lib/modules/$KREL/extra/"
 cp "$build/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
-for t in "$build"/arm64/*_test; do cp "$t" "$tests/"; done
-cp "$RIG_TOP"/tests/kselftest/*.sh "$build/arm64/payload/fwtest.bin" "$tests/"
+for t in "$build"/arm64/*_test "$build"/arm64/exit_bench; do cp "$t" "$tests/"; done
+# The upstream KVM selftests (scripts/kvm-selftests.sh), for upstream_kvm.sh.
+mkdir -p "$tests/kvm"
+cp "$build"/arm64/kvm-selftests/* "$tests/kvm/"
+cp "$RIG_TOP"/tests/kselftest/*.sh "$RIG_TOP"/tests/bench/*.sh "$build"/arm64/payload/*.bin "$tests/"
 chmod +x "$tests"/*.sh
 "$(dirname "$0")/initramfs.sh" "$build/rig.env" "$payload" "$build/rig/initramfs.cpio.gz"

@@ -6,15 +6,23 @@
  * and 16K pages; the device and vGIC runs must leave exactly what the CPU
  * left on RAM.  Also: undecodable accesses become external aborts, and
  * every Apple hypercall answers as the spec says.
+ *
+ * The _l1 variants run the same payload with the VM attached to
+ * vmapple_kvm (Layer 1, when loaded with its ISV=0 hooks live, else they
+ * skip): every form must again leave what the CPU left, and the module's
+ * counters and the launcher's must show that the kernel did the work.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../userspace/apple_hvc.h"
 #include "../../userspace/arm64_kvm.h"
 #include "../../userspace/vcpu.h"
 #include "../../userspace/vm.h"
+#include "../../userspace/vmk_client.h"
 
 #include "kselftest_harness.h"
 
@@ -65,15 +73,40 @@ FIXTURE(layer0) {
 	struct test_dev dev;
 	uint8_t *ram;
 	enum vcpu_stop stop;
+	int module_fd;
+	struct vmapple_kvm_vm_stats kstats;	/* the module's, after the run */
 };
 
 FIXTURE_VARIANT(layer0) {
 	int mmu_mode;	/* 0 off, 1 4K, 2 16K */
+	bool attach;	/* Layer 1: the VM attached to vmapple_kvm */
 };
 
 FIXTURE_VARIANT_ADD(layer0, mmu_off) { .mmu_mode = 0 };
 FIXTURE_VARIANT_ADD(layer0, granule_4k) { .mmu_mode = 1 };
 FIXTURE_VARIANT_ADD(layer0, granule_16k) { .mmu_mode = 2 };
+FIXTURE_VARIANT_ADD(layer0, mmu_off_l1) { .mmu_mode = 0, .attach = true };
+FIXTURE_VARIANT_ADD(layer0, granule_4k_l1) { .mmu_mode = 1, .attach = true };
+FIXTURE_VARIANT_ADD(layer0, granule_16k_l1) { .mmu_mode = 2, .attach = true };
+
+#define ISV0_HOOKS (VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN)
+
+/* Attach for the _l1 variants; skip them without the module or its hooks. */
+static int attach_to_module(struct __test_metadata *_metadata, struct vm *vm)
+{
+	struct vmapple_kvm_info info;
+	int fd = open("/dev/vmapple_kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	ASSERT_EQ(0, vmk_get_info(fd, &info));
+	if ((info.hooks_live & ISV0_HOOKS) != ISV0_HOOKS) {
+		close(fd);
+		return -1;
+	}
+	ASSERT_EQ(0, vmk_attach_vm(fd, vm->fd));
+	return fd;
+}
 
 FIXTURE_SETUP(layer0)
 {
@@ -83,10 +116,17 @@ FIXTURE_SETUP(layer0)
 	};
 
 	memset(&self->dev, 0, sizeof(self->dev));
+	memset(&self->kstats, 0, sizeof(self->kstats));
+	self->module_fd = -1;
 	memset(&self->hvc, 0, sizeof(self->hvc));
 	self->hvc.cfg.mabs_offset = 0x123456789ull;
 	memcpy(self->hvc.cfg.boot_session_uuid, (uint32_t[]){ 1, 2, 3, 4 }, 16);
 	ASSERT_EQ(0, vm_open(&self->vm, "/dev/kvm", 36));
+	if (variant->attach) {
+		self->module_fd = attach_to_module(_metadata, &self->vm);
+		if (self->module_fd < 0)
+			SKIP(return, "vmapple_kvm is not loaded with its ISV=0 hooks live");
+	}
 	ASSERT_EQ(0, vm_add_ram(&self->vm, RAM_BASE, RAM_SIZE));
 	self->ram = vm_ram(&self->vm, RAM_BASE, RAM_SIZE);
 	memcpy(self->ram, isv0_payload, isv0_payload_end - isv0_payload);
@@ -99,10 +139,20 @@ FIXTURE_SETUP(layer0)
 	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), (u64)variant->mmu_mode));
 	self->stop = vcpu_run_loop(&self->vcpu);
 	vm_print_stats(&self->vm, stdout);
+	if (self->module_fd >= 0) {
+		ASSERT_EQ(0, vmk_get_own_vm_stats(self->module_fd, getpid(), &self->kstats));
+		printf("vmapple_kvm: isv0 kernel %llu, user %llu (exits %llu), fallback %llu\n",
+		       (unsigned long long)self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_KERNEL],
+		       (unsigned long long)self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_USER],
+		       (unsigned long long)self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
+		       (unsigned long long)self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_FALLBACK]);
+	}
 }
 
 FIXTURE_TEARDOWN(layer0)
 {
+	if (self->module_fd >= 0)
+		close(self->module_fd);
 	vcpu_close(&self->vcpu);
 	vm_close(&self->vm);
 }
@@ -125,9 +175,33 @@ TEST_F(layer0, payload_runs_to_system_off_with_the_mmu_asked_for)
 	EXPECT_EQ(variant->mmu_mode != 0, sctlr & 1);
 	if (variant->mmu_mode)	/* TG0: 00 4K, 10 16K */
 		EXPECT_EQ(variant->mmu_mode == 1 ? 0 : 2, (tcr >> 14) & 3);
+	EXPECT_LT(0, self->vm.stats.mmio_exits);
+	if (variant->attach)
+		return;		/* see isv0_is_done_in_the_kernel_when_attached */
 	EXPECT_LT(0, self->vm.stats.nisv_exits);
 	EXPECT_LT(0, self->vm.stats.nisv_to_vgic);
-	EXPECT_LT(0, self->vm.stats.mmio_exits);
+}
+
+/*
+ * Layer 1: vGIC forms complete in the kernel, device forms through
+ * KVM_EXIT_MMIO; only what the module cannot emulate reaches Layer 0.
+ */
+TEST_F(layer0, isv0_is_done_in_the_kernel_when_attached)
+{
+	const u64 *k = self->kstats.counters;
+
+	if (!variant->attach)
+		SKIP(return, "Layer 0 variant");
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, self->stop);
+	EXPECT_LT(0, k[VMAPPLE_KVM_STAT_ISV0_KERNEL]);
+	EXPECT_LT(0, k[VMAPPLE_KVM_STAT_ISV0_USER]);
+	EXPECT_LE(k[VMAPPLE_KVM_STAT_ISV0_USER], k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
+	EXPECT_EQ(0, k[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+	/* Every ISV=0 exit the launcher saw is one the module gave back. */
+	EXPECT_EQ(k[VMAPPLE_KVM_STAT_ISV0_FALLBACK], self->vm.stats.nisv_exits);
+	EXPECT_EQ(0, self->vm.stats.nisv_to_vgic);
+	/* ldxr and ld1: the decoder refuses them in both layers */
+	EXPECT_EQ(2, k[VMAPPLE_KVM_STAT_ISV0_FALLBACK]);
 }
 
 TEST_F(layer0, every_isv0_form_matches_the_cpu_on_ram)

@@ -9,9 +9,25 @@ run "$dir/module_load.sh"
 # Layer 0 needs no module: run it, and the board, while none is loaded.
 run "$dir/layer0_test"
 run "$dir/vmapple_run.sh"
+run "$dir/exit_bench_test.sh" absent
+# Upstream's KVM selftests without the module, then (below) with it loaded:
+# the results must be the same.
+run "$dir/upstream_kvm.sh" nomodule
 modprobe vmapple_kvm || fail=1
+run "$dir/upstream_kvm.sh" module
+run "$dir/upstream_kvm.sh" --compare nomodule module
 run "$dir/vmapple_kvm_attach_test"
 run "$dir/vmapple_check.sh"
+# Hooks live (ftrace): the _l1 variants attach and must match the CPU; the
+# others are VMs the hooks pass through, and must behave as without them.
+run "$dir/layer0_test"
+run "$dir/module_hooks.sh" ftrace
+run "$dir/exit_bench_test.sh" loaded
+rmmod vmapple_kvm || fail=1
+# The same with the kprobe mechanism.
+modprobe vmapple_kvm hooks=kprobe || fail=1
+run "$dir/module_hooks.sh" kprobe
+run "$dir/layer0_test" -v mmu_off_l1 -v granule_4k_l1 -v granule_16k_l1
 rmmod vmapple_kvm || fail=1
 if insmod "$dir/vmapple_kvm-noexports.ko"; then
 	echo "# vmapple_kvm built without file_is_kvm export loaded"

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,9 +115,92 @@ TEST_F(session, info_reports_version_and_zero_reserved)
 	unsigned int i;
 
 	EXPECT_EQ(VMAPPLE_KVM_API_VERSION, info.api_version);
-	EXPECT_EQ(0, info.hooks_live);
 	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
 		EXPECT_EQ(0, info.reserved[i]);
+}
+
+/* Hooks are live through one mechanism with no error, or off with a reason. */
+TEST_F(session, info_hooks_are_consistent)
+{
+	struct vmapple_kvm_info info = info_of(self->dev);
+
+	if (info.hooks_live) {
+		EXPECT_EQ(0, info.hook_error);
+		EXPECT_TRUE(info.hook_mechanism == VMAPPLE_KVM_MECH_FTRACE ||
+			    info.hook_mechanism == VMAPPLE_KVM_MECH_KPROBE);
+		EXPECT_EQ(VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN,
+			  info.hooks_live);
+	} else {
+		EXPECT_GT(0, info.hook_error);
+		EXPECT_EQ(VMAPPLE_KVM_MECH_NONE, info.hook_mechanism);
+	}
+	TH_LOG("hooks 0x%llx, mechanism %u, error %d", (unsigned long long)info.hooks_live,
+	       info.hook_mechanism, info.hook_error);
+}
+
+static int stats_of(int dev, struct vmapple_kvm_vm_stats *vms, __u32 *nr)
+{
+	struct vmapple_kvm_stats_request req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.nr_vms = *nr,
+		.vms = (uintptr_t)vms,
+	};
+	int ret = ioctl(dev, VMAPPLE_KVM_GET_VM_STATS, &req);
+
+	*nr = req.nr_vms;
+	return ret;
+}
+
+TEST_F(session, stats_list_the_attached_vm_with_our_pid)
+{
+	struct vmapple_kvm_vm_stats vms[4];
+	__u32 nr = 4, i;
+	int found = 0;
+
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	memset(vms, 0xff, sizeof(vms));
+	ASSERT_EQ(0, stats_of(self->dev, vms, &nr));
+	ASSERT_LE(1, nr);
+	for (i = 0; i < nr && i < 4; i++) {
+		if (vms[i].pid != getpid())
+			continue;
+		found++;
+		EXPECT_NE(0, vms[i].vm_id);
+		EXPECT_EQ(0, vms[i].nr_vcpus);	/* no vCPU has run */
+		EXPECT_EQ(0, vms[i].counters[VMAPPLE_KVM_STAT_ISV0_KERNEL]);
+		EXPECT_EQ(0, vms[i].counters[VMAPPLE_KVM_MAX_STATS - 1]);
+	}
+	EXPECT_EQ(1, found);
+}
+
+TEST_F(session, stats_with_no_room_only_count)
+{
+	__u32 nr = 0;
+
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	ASSERT_EQ(0, stats_of(self->dev, (void *)1, &nr));	/* never written */
+	EXPECT_LE(1, nr);
+}
+
+TEST_F(session, stats_bad_pointer_is_efault)
+{
+	__u32 nr = 4;
+
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(-1, stats_of(self->dev, (void *)8, &nr));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(session, stats_wrong_api_version_or_reserved_are_refused)
+{
+	struct vmapple_kvm_stats_request req = { .api_version = VMAPPLE_KVM_API_VERSION + 1 };
+
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_GET_VM_STATS, &req));
+	EXPECT_EQ(EPROTONOSUPPORT, errno);
+	req.api_version = VMAPPLE_KVM_API_VERSION;
+	req.reserved[5] = 1;
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_GET_VM_STATS, &req));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_F(session, unknown_ioctl_is_enotty)

@@ -127,6 +127,28 @@ int main(void)
 	   "live hooks are named");
 
 	c = healthy();
+	c.module_info.hooks_live = VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN;
+	c.module_info.hook_mechanism = VMAPPLE_KVM_MECH_KPROBE;
+	expect_row(c, "ISV=0 in kernel", CAP_OK, true, "ISV=0 hooks live");
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(!strcmp(row(n, "hook mechanism")->value, "kprobe") &&
+	   !strcmp(row(n, "ISV=0 in kernel")->value, "yes"), "the mechanism is named");
+
+	c = healthy();
+	c.module_info.hook_error = -EPERM;
+	expect_row(c, "exit hooks", CAP_OPTIONAL, true, "hooks=off");
+	expect_row(c, "ISV=0 in kernel", CAP_OPTIONAL, true, "no hooks: Layer 0 does ISV=0");
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(strstr(row(n, "exit hooks")->note, "hooks=off") &&
+	   !strcmp(row(n, "hook mechanism")->value, "none"), "hooks off: the table says why");
+
+	c = healthy();
+	c.module_info.hook_error = -ENOENT;
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(strstr(row(n, "exit hooks")->note, "not found"),
+	   "hooks off for missing KVM symbols: the table says so");
+
+	c = healthy();
 	ok(caps_rows(&c, rows, 3) == 3, "rows are bounded by the caller's array");
 	return tap_done();
 }

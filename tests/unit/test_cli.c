@@ -51,8 +51,10 @@ int main(void)
 		"a size past 2^64");
 	refuses(PARSE("run", "--bios", "f", "--cpus", "two"), "--cpus 'two': not a number",
 		"a non-numeric CPU count");
-	refuses(PARSE("run", "--bios", "f", "--module", "/m"), "vmapple run: unknown option '--module'",
-		"a check-only option on run");
+	refuses(PARSE("run", "--bios", "f", "--interval", "1"),
+		"vmapple run: unknown option '--interval'", "a stat-only option on run");
+	ok(PARSE("run", "--bios", "f", "--module", "none") == 0 && !strcmp(args.module_path, "none"),
+	   "run: --module none runs without the module");
 	ok(PARSE("run", "--bios", "fw", "--disk", "d", "--aux", "a", "--mem", "2G", "--cpus", "4",
 		 "--ecid", "0x1234") == 0 && args.command == VMAPPLE_CMD_RUN &&
 	   !strcmp(args.bios, "fw") && !strcmp(args.disk, "d") && !strcmp(args.aux, "a") &&
@@ -63,12 +65,24 @@ int main(void)
 	ok(PARSE("run", "--bios", "fw", "--mem", "65536K") == 0 && args.mem == 64ull << 20,
 	   "run: K suffix");
 
+	ok(PARSE("stat") == 0 && args.command == VMAPPLE_CMD_STAT && args.interval == 1 &&
+	   args.count == 0 && !strcmp(args.module_path, "/dev/vmapple_kvm"),
+	   "stat: every second until interrupted, on the default device");
+	ok(PARSE("stat", "--interval", "5", "--count", "1", "--module", "/m") == 0 &&
+	   args.interval == 5 && args.count == 1 && !strcmp(args.module_path, "/m"),
+	   "stat: every option taken");
+	refuses(PARSE("stat", "--interval", "0"), "--interval 0: between 1 and 3600",
+		"a zero stat interval");
+	refuses(PARSE("stat", "--count", "-1"), "--count '-1': not a number", "a negative count");
+	refuses(PARSE("stat", "--bios", "x"), "vmapple stat: unknown option '--bios'",
+		"a run-only option on stat");
+
 	ok(vmapple_parse_args(ARGC("a-very-long-unknown-command"),
 			      ARGV("a-very-long-unknown-command"), &args, small,
 			      sizeof(small)) == -1 && strlen(small) == sizeof(small) - 1,
 	   "a message longer than the buffer is truncated, not overflowed");
 	ok(strstr(vmapple_usage, "check") && strstr(vmapple_usage, "version") &&
-	   strstr(vmapple_usage, "run --bios"),
+	   strstr(vmapple_usage, "run --bios") && strstr(vmapple_usage, "stat ["),
 	   "usage names every command");
 	return tap_done();
 }

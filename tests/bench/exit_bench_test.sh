@@ -1,0 +1,29 @@
+#!/bin/sh
+# exit_bench_test.sh absent|loaded - exit_bench (make bench's measuring
+# program) in the rig: each case runs briefly and passes its own path check
+# (the exit counters show every read took the path the case names) under
+# the module state it needs, refuses the other state with a clear line,
+# and bad command lines are named.
+set -u
+dir=$(dirname "$0")
+# shellcheck source=../kselftest/tap.sh
+. "$dir/tap.sh"
+bench=$dir/exit_bench
+state=${1:-}
+stock="isv1_vgic isv1_user isv0_vgic_l0 isv0_user_l0"
+module="isv0_vgic_l1 isv0_user_l1 isv1_user_passthrough"
+case $state in
+absent) runs=$stock refuse=isv0_vgic_l1 why="isv0_vgic_l1 needs vmapple_kvm: " ;;
+loaded) runs=$module refuse=isv1_user why="isv1_user measures stock KVM: rmmod vmapple_kvm first" ;;
+*) echo "usage: exit_bench_test.sh absent|loaded" >&2; exit 2 ;;
+esac
+
+tap_plan $(($(echo "$runs" | wc -w) + 3))
+for c in $runs; do
+	t "$c runs with the module $state, its reads on the path it names" \
+		expect 0 "^bench $c [0-9]+ 50 [0-9]+$" "$bench" --ops 50 "$c"
+done
+t "$refuse is refused with the module $state" expect 1 "$why" "$bench" --ops 50 "$refuse"
+t "an unknown case is named" expect 2 "exit_bench: unknown case 'nope'" "$bench" nope
+t "a bad --ops is named" expect 2 "exit_bench: --ops 0: want 1..10000000" "$bench" --ops 0 isv1_user
+tap_exit

@@ -1,0 +1,56 @@
+#!/bin/bash
+# bench_report.sh - scripts/bench-report.sh: sums the rounds per case, writes
+# the CSV the issue names, judges each ratio against its target, and names a
+# case the log lacks.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/kselftest/tap.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+report=$top/scripts/bench-report.sh
+
+# Two rounds; ticks chosen so that every ratio is known: passthrough misses
+# its 5% (1.10x), the others meet theirs.
+round() {
+	cat <<-EOT
+	bench isv1_vgic $1 1000 1000000
+	bench isv1_user 3000 1000 1000000
+	bench isv0_vgic_l0 4000 1000 1000000
+	bench isv0_user_l0 4500 1000 1000000
+	bench isv1_user_passthrough 3300 1000 1000000
+	bench isv0_vgic_l1 1100 1000 1000000
+	bench isv0_user_l1 3300 1000 1000000
+	EOT
+}
+{ round 900; round 1100; } >"$work/log"
+
+csv_is() {
+	"$report" "$work/log" "$work/out/results.csv" >/dev/null &&
+		diff - "$work/out/results.csv" <<-EOT
+		name,ticks_per_op,ops
+		isv1_vgic,1.00,2000
+		isv1_user,3.00,2000
+		isv0_vgic_l0,4.00,2000
+		isv0_vgic_l1,1.10,2000
+		isv0_user_l0,4.50,2000
+		isv0_user_l1,3.30,2000
+		isv1_user_passthrough,3.30,2000
+		EOT
+}
+
+tap_plan 6
+t "the CSV has one row per case, the rounds summed" csv_is
+t "a ratio within its target is reported met" \
+	expect 0 "Layer 1 ISV=0 vGIC / ISV=1 vGIC +1.10x ± 0.11 +<= 1.30x +met" \
+	"$report" "$work/log" "$work/out/results.csv"
+t "a ratio outside its target is reported missed, and the run still succeeds" \
+	expect 0 "not attached / stock +1.10x ± 0.00 +<= 1.05x +MISSED$" \
+	"$report" "$work/log" "$work/out/results.csv"
+t "each case shows its standard error over the rounds" \
+	expect 0 "isv1_vgic +1.0 +1000 +2000 +2 +10.0%" "$report" "$work/log" "$work/out/results.csv"
+grep -v isv0_user_l1 "$work/log" >"$work/short"
+t "a case missing from the log is named" \
+	expect 1 "bench-report: no result for isv0_user_l1 in $work/short" \
+	"$report" "$work/short" "$work/out/x.csv"
+t "bad usage prints the usage" expect 2 "usage: bench-report.sh LOG CSV" "$report"
+tap_exit
