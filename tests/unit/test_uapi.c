@@ -15,14 +15,32 @@ int main(void)
 	ok(sizeof(struct vmapple_kvm_info) == 64, "struct vmapple_kvm_info is 64 bytes");
 	ok(offsetof(struct vmapple_kvm_info, hooks_live) == 8 &&
 	   offsetof(struct vmapple_kvm_info, vm_records) == 16 &&
-	   offsetof(struct vmapple_kvm_info, reserved) == 24, "vmapple_kvm_info offsets");
+	   offsetof(struct vmapple_kvm_info, hook_mechanism) == 24 &&
+	   offsetof(struct vmapple_kvm_info, hook_error) == 28 &&
+	   offsetof(struct vmapple_kvm_info, reserved) == 32, "vmapple_kvm_info offsets");
 	ok(sizeof(struct vmapple_kvm_attach) == 64, "struct vmapple_kvm_attach is 64 bytes");
 	ok(offsetof(struct vmapple_kvm_attach, vm_fd) == 4 &&
 	   offsetof(struct vmapple_kvm_attach, flags) == 8 &&
 	   offsetof(struct vmapple_kvm_attach, reserved) == 16, "vmapple_kvm_attach offsets");
+	ok(sizeof(struct vmapple_kvm_vm_stats) == 256, "struct vmapple_kvm_vm_stats is 256 bytes");
+	ok(offsetof(struct vmapple_kvm_vm_stats, vm_id) == 4 &&
+	   offsetof(struct vmapple_kvm_vm_stats, nr_vcpus) == 8 &&
+	   offsetof(struct vmapple_kvm_vm_stats, counters) == 16, "vmapple_kvm_vm_stats offsets");
+	ok(VMAPPLE_KVM_STAT_ISV0_KERNEL == 0 && VMAPPLE_KVM_STAT_ISV0_USER == 1 &&
+	   VMAPPLE_KVM_STAT_ISV0_USER_EXITS == 2 && VMAPPLE_KVM_STAT_ISV0_FALLBACK == 3 &&
+	   VMAPPLE_KVM_STAT_ISV0_ABORTED == 4 && VMAPPLE_KVM_NR_STATS <= VMAPPLE_KVM_MAX_STATS,
+	   "counter indices are fixed and fit the array");
+	ok(sizeof(struct vmapple_kvm_stats_request) == 64 &&
+	   offsetof(struct vmapple_kvm_stats_request, nr_vms) == 4 &&
+	   offsetof(struct vmapple_kvm_stats_request, vms) == 8 &&
+	   offsetof(struct vmapple_kvm_stats_request, reserved) == 16,
+	   "struct vmapple_kvm_stats_request is 64 bytes, fields fixed");
 	ok(_IOC_TYPE(VMAPPLE_KVM_GET_INFO) == 0xAF && _IOC_NR(VMAPPLE_KVM_GET_API_VERSION) == 0x40 &&
-	   _IOC_NR(VMAPPLE_KVM_GET_INFO) == 0x41 && _IOC_NR(VMAPPLE_KVM_ATTACH_VM) == 0x42,
-	   "ioctl numbers are 0xAF 0x40-0x42");
+	   _IOC_NR(VMAPPLE_KVM_GET_INFO) == 0x41 && _IOC_NR(VMAPPLE_KVM_ATTACH_VM) == 0x42 &&
+	   _IOC_NR(VMAPPLE_KVM_GET_VM_STATS) == 0x43, "ioctl numbers are 0xAF 0x40-0x43");
+	ok(_IOC_SIZE(VMAPPLE_KVM_GET_VM_STATS) == 64 &&
+	   _IOC_DIR(VMAPPLE_KVM_GET_VM_STATS) == (_IOC_READ | _IOC_WRITE),
+	   "GET_VM_STATS reads and writes 64 bytes");
 	ok(_IOC_SIZE(VMAPPLE_KVM_GET_INFO) == 64 && _IOC_DIR(VMAPPLE_KVM_GET_INFO) == _IOC_READ,
 	   "GET_INFO reads 64 bytes");
 	ok(_IOC_SIZE(VMAPPLE_KVM_ATTACH_VM) == 64 && _IOC_DIR(VMAPPLE_KVM_ATTACH_VM) == _IOC_WRITE,
