@@ -44,7 +44,7 @@ timeout "$timeout_s" qemu-system-aarch64 \
 	-device virtconsole,chardev=out \
 	-kernel "$RIG_IMAGE" -initrd "$work/initrd" \
 	-append "console=ttyAMA0 panic=-1 loglevel=4" </dev/null 2>"$work/qemu.err" |
-	tr -d '\r' | tee "$work/out" | grep -v '^RIG-EXIT '
+	stdbuf -oL tr -d '\r' | tee "$work/out" | grep --line-buffered -v '^RIG-EXIT '
 qemu_rc=${PIPESTATUS[0]}
 set -e
 
