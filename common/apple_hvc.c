@@ -91,7 +91,7 @@ enum apple_hvc_result apple_hvc_call(const struct apple_hvc_config *cfg,
 	int i;
 
 	if (!implemented(fid)) {
-		x[0] = SMCCC_RET_NOT_SUPPORTED;
+		x[0] = APPLE_HVC_RET_NOT_SUPPORTED;
 		return APPLE_HVC_UNKNOWN;
 	}
 	switch (fid) {
@@ -121,7 +121,7 @@ enum apple_hvc_result apple_hvc_call(const struct apple_hvc_config *cfg,
 		return APPLE_HVC_ANSWERED;
 	case APPLE_HVC_CPU_FEATURES:
 	case APPLE_HVC_OEM_FEATURES:
-		x[0] = implemented((u32)x[1]) ? 0 : SMCCC_RET_NOT_SUPPORTED;
+		x[0] = implemented((u32)x[1]) ? 0 : APPLE_HVC_RET_NOT_SUPPORTED;
 		return APPLE_HVC_ANSWERED;
 	default:
 		return pac_call(fid, keys, x);

@@ -37,7 +37,7 @@
 	{ 0xc1000000u, 0x100 }, { 0xc3000000u, 0x100 }, \
 	{ 0x8100fe00u, 0x200 }, { 0x8300fe00u, 0x200 } }
 
-#define SMCCC_RET_NOT_SUPPORTED ((u64)-1)
+#define APPLE_HVC_RET_NOT_SUPPORTED ((u64)-1)
 
 /* A vCPU's pointer-authentication state: key halves are { lo, hi }. */
 struct apple_pac_keys {

@@ -16,4 +16,9 @@ struct vmk_hook vmk_hooks[VMK_NR_HOOKS] = {
 		.replacement = vmk_handle_mmio_return_hook,
 		.live_bit = VMAPPLE_KVM_HOOK_MMIO_RETURN,
 	},
+	[VMK_HOOK_SMCCC_CALL] = {
+		.name = "kvm_smccc_call_handler",
+		.replacement = vmk_smccc_call_hook,
+		.live_bit = VMAPPLE_KVM_HOOK_SMCCC_CALL,
+	},
 };

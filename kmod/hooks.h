@@ -12,6 +12,7 @@
 enum vmk_hook_id {
 	VMK_HOOK_IO_MEM_ABORT,
 	VMK_HOOK_MMIO_RETURN,
+	VMK_HOOK_SMCCC_CALL,
 	VMK_NR_HOOKS,
 };
 

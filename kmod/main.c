@@ -74,6 +74,8 @@ static long vmk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vmk_session_attach(s, argp);
 	case VMAPPLE_KVM_GET_VM_STATS:
 		return vmk_registry_stats(argp);
+	case VMAPPLE_KVM_SET_APPLE_HVC:
+		return vmk_session_set_apple_hvc(s, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -102,6 +104,7 @@ static int __init vmk_init(void)
 	/* The ABI is fixed-size: a struct that grows breaks every launcher. */
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_info) != 64);
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_attach) != 64);
+	BUILD_BUG_ON(sizeof(struct vmapple_kvm_apple_hvc) != 64);
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_stats_request) != 64);
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_vm_stats) != 256);
 	BUILD_BUG_ON(VMAPPLE_KVM_NR_STATS > VMAPPLE_KVM_MAX_STATS);

@@ -60,11 +60,6 @@ static const char *const vmk_fallback_names[] = {
 	[VMK_FALLBACK_RAM_READ] = "ram-read",
 };
 
-static void vmk_count(struct vmk_vcpu *vs, enum vmapple_kvm_stat stat)
-{
-	WRITE_ONCE(vs->stats[stat], vs->stats[stat] + 1);
-}
-
 /* Decode and translate; nothing is accessed and no register changes. */
 static int vmk_isv0_plan(struct kvm_vcpu *vcpu, struct vmk_mmio_op *op,
 			 enum vmk_fallback *why)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vmapple_kvm tracepoints: every ISV=0 access the module handles, every
- * KVM_EXIT_MMIO it asks userspace for, and every one it gives back to KVM.
+ * KVM_EXIT_MMIO it asks userspace for, every one it gives back to KVM, and
+ * every Apple hypercall it answers.
  * Usable as `perf record -e 'vmapple_kvm:*'` or through tracefs.
  */
 #undef TRACE_SYSTEM
@@ -70,6 +71,19 @@ TRACE_EVENT(vmapple_kvm_isv0_fallback,
 	    TP_printk("vcpu %u pc %#llx ipa %#llx left to KVM: %s (%d)",
 		      __entry->vcpu_id, __entry->pc, __entry->ipa, __get_str(reason),
 		      __entry->error)
+);
+
+TRACE_EVENT(vmapple_kvm_apple_hvc,
+	    TP_PROTO(unsigned int vcpu_id, u32 function, u64 x0),
+	    TP_ARGS(vcpu_id, function, x0),
+	    TP_STRUCT__entry(__field(unsigned int, vcpu_id)
+			     __field(u32, function)
+			     __field(u64, x0)),
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->function = function;
+			   __entry->x0 = x0;),
+	    TP_printk("vcpu %u Apple hypercall %#010x answered in the kernel: x0 %#llx",
+		      __entry->vcpu_id, __entry->function, __entry->x0)
 );
 
 #endif /* VMAPPLE_KVM_TRACE_H */

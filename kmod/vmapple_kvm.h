@@ -14,6 +14,7 @@
 #include <uapi/linux/vmapple_kvm.h>
 
 #include "../common/a64_emulate.h"
+#include "../common/apple_hvc.h"
 
 struct file;
 struct kvm;
@@ -48,9 +49,16 @@ enum vmk_fallback {
 /* Per-vCPU state; only that vCPU's thread (holding vcpu->mutex) writes it. */
 struct vmk_vcpu {
 	struct vmk_mmio_op op;
+	struct apple_pac_keys pac;	/* as the Apple hypercalls set them */
 	bool used;
 	u64 stats[VMAPPLE_KVM_NR_STATS];
 };
+
+/* Counters are read by GET_VM_STATS while the vCPU's thread bumps them. */
+static inline void vmk_count(struct vmk_vcpu *vs, enum vmapple_kvm_stat stat)
+{
+	WRITE_ONCE(vs->stats[stat], vs->stats[stat] + 1);
+}
 
 /*
  * One attached VM.  The registry and each exit hook running for it hold a
@@ -65,6 +73,8 @@ struct vmk_vm {
 	pid_t pid;
 	u32 id;
 	struct vmk_vcpu *vcpus;		/* KVM_MAX_VCPUS entries, by vcpu_idx */
+	struct apple_hvc_config hvc_cfg;	/* valid once @hvc_ready */
+	bool hvc_ready;			/* set once, with release semantics */
 };
 
 /* One open of /dev/vmapple_kvm. */
@@ -105,5 +115,10 @@ void vmk_hook_leave(int idx);
 int vmk_io_mem_abort_hook(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa);
 int vmk_handle_mmio_return_hook(struct kvm_vcpu *vcpu);
 int vmk_mmio_resolve(void);
+
+/* hvc.c: the Apple hypercalls, the replacement of kvm_smccc_call_handler(). */
+int vmk_smccc_call_hook(struct kvm_vcpu *vcpu);
+int vmk_session_set_apple_hvc(struct vmk_session *s,
+			      const struct vmapple_kvm_apple_hvc __user *uarg);
 
 #endif /* VMAPPLE_KVM_INTERNAL_H */

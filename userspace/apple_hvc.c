@@ -86,7 +86,7 @@ int apple_hvc_handle(struct vcpu *vcpu)
 			return ret;
 	}
 	if (!st || vcpu->index >= APPLE_HVC_MAX_VCPUS) {
-		x[0] = SMCCC_RET_NOT_SUPPORTED;
+		x[0] = APPLE_HVC_RET_NOT_SUPPORTED;
 		res = APPLE_HVC_UNKNOWN;
 	} else {
 		res = apple_hvc_call(&st->cfg, &st->keys[vcpu->index], x, &target);

@@ -58,8 +58,8 @@ int main(void)
 	ok(call(x, APPLE_HVC_OEM_FEATURES, APPLE_HVC_PAC_SET_B_KEYS, 0) == APPLE_HVC_ANSWERED &&
 	   x[0] == 0, "FEATURES of an implemented call: 0");
 	ok(call(x, APPLE_HVC_OEM_FEATURES, 0xc10000aa, 0) == APPLE_HVC_ANSWERED &&
-	   x[0] == SMCCC_RET_NOT_SUPPORTED, "FEATURES of an unknown call: NOT_SUPPORTED");
-	ok(call(x, 0xc10000aa, 0, 0) == APPLE_HVC_UNKNOWN && x[0] == SMCCC_RET_NOT_SUPPORTED,
+	   x[0] == APPLE_HVC_RET_NOT_SUPPORTED, "FEATURES of an unknown call: NOT_SUPPORTED");
+	ok(call(x, 0xc10000aa, 0, 0) == APPLE_HVC_UNKNOWN && x[0] == APPLE_HVC_RET_NOT_SUPPORTED,
 	   "an unknown ID in the PAC range: NOT_SUPPORTED");
 	ok(call(x, 0x84000000, 0, 0) == APPLE_HVC_UNKNOWN, "PSCI is not ours");
 	return tap_done();

@@ -58,6 +58,8 @@ enum vmapple_kvm_stat {
 	VMAPPLE_KVM_STAT_ISV0_USER_EXITS,	/* the KVM_EXIT_MMIO exits those took */
 	VMAPPLE_KVM_STAT_ISV0_FALLBACK,	/* left to KVM (then the launcher's Layer 0) */
 	VMAPPLE_KVM_STAT_ISV0_ABORTED,	/* userspace aborted one mid-way */
+	VMAPPLE_KVM_STAT_HVC_KERNEL,	/* Apple hypercalls answered in the kernel */
+	VMAPPLE_KVM_STAT_HVC_LEFT,	/* ... left to KVM: WFK, KICK, unknown IDs */
 	VMAPPLE_KVM_NR_STATS,
 };
 
@@ -78,6 +80,18 @@ struct vmapple_kvm_stats_request {
 	__u32 nr_vms;		/* in: entries at @vms; out: VMs attached */
 	__u64 vms;		/* in: user pointer to vmapple_kvm_vm_stats[] */
 	__u64 reserved[6];	/* in: must be 0 */
+};
+
+/*
+ * VMAPPLE_KVM_SET_APPLE_HVC: what the attached VM's Apple hypercalls answer.
+ * Until it is set, the module leaves them all to KVM (and the launcher).
+ */
+struct vmapple_kvm_apple_hvc {
+	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
+	__u32 flags;		/* in: must be 0 */
+	__u64 mabs_offset;	/* GET_MABS_OFFSET's answer */
+	__u32 boot_session_uuid[4];	/* GET_BOOTSESSIONUUID's answer, x1..x4 */
+	__u64 reserved[4];	/* in: must be 0 */
 };
 
 /* VMAPPLE_KVM_ATTACH_VM: bind a KVM VM to this session. */
@@ -105,5 +119,7 @@ struct vmapple_kvm_attach {
 /* Fills min(nr_vms in, attached) entries; EPROTONOSUPPORT/EINVAL as above. */
 #define VMAPPLE_KVM_GET_VM_STATS	_IOWR(VMAPPLE_KVM_IOC_MAGIC, 0x43, \
 					      struct vmapple_kvm_stats_request)
+#define VMAPPLE_KVM_SET_APPLE_HVC	_IOW(VMAPPLE_KVM_IOC_MAGIC, 0x44, \
+					     struct vmapple_kvm_apple_hvc)
 
 #endif /* _UAPI_LINUX_VMAPPLE_KVM_H */

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Apple hypercalls answered inside KVM, for attached VMs.
+ *
+ * XNU calls a PAC hypercall on every context switch; in Layer 0 each one
+ * is a KVM_EXIT_HYPERCALL round trip through the launcher.  This replaces
+ * kvm_smccc_call_handler(): once the launcher has set the VM's answers
+ * (VMAPPLE_KVM_SET_APPLE_HVC), the calls are answered here by the same
+ * code as in the launcher (common/apple_hvc.c), and changed PAC keys are
+ * written to the vCPU's saved context, which KVM loads into the key
+ * registers at the next guest entry (the architected backend).  WFK and
+ * KICK, unknown IDs, and every call of a VM not attached or not
+ * configured go to KVM's own handler, whose SMCCC filter forwards the
+ * Apple ranges to the launcher.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/uaccess.h>
+#include <asm/kvm_emulate.h>
+#include <asm/kvm_nested.h>
+#include <kvm/arm_hypercalls.h>
+
+#include "hooks.h"
+#include "trace.h"
+#include "vmapple_kvm.h"
+
+int vmk_session_set_apple_hvc(struct vmk_session *s,
+			      const struct vmapple_kvm_apple_hvc __user *uarg)
+{
+	struct vmapple_kvm_apple_hvc req;
+	struct vmk_vm *vm;
+	unsigned int i;
+	int ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.api_version != VMAPPLE_KVM_API_VERSION)
+		return -EPROTONOSUPPORT;
+	if (req.flags)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(req.reserved); i++)
+		if (req.reserved[i])
+			return -EINVAL;
+
+	mutex_lock(&s->lock);
+	vm = s->vm;
+	if (!vm) {
+		ret = -ENOTCONN;
+	} else if (vm->hvc_ready) {
+		ret = -EEXIST;	/* vCPUs may be reading it: set once */
+	} else {
+		vm->hvc_cfg.mabs_offset = req.mabs_offset;
+		memcpy(vm->hvc_cfg.boot_session_uuid, req.boot_session_uuid,
+		       sizeof(vm->hvc_cfg.boot_session_uuid));
+		/* Pairs with vmk_apple_hvc(): the answers before the flag. */
+		smp_store_release(&vm->hvc_ready, true);
+	}
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+/*
+ * The guest's keys live in its saved context while KVM handles an exit:
+ * the world switch saves them at every exit and loads them at every entry.
+ */
+static void vmk_write_pac_keys(struct kvm_vcpu *vcpu, const struct apple_pac_keys *k)
+{
+	struct kvm_cpu_context *ctxt = &vcpu->arch.ctxt;
+
+	ctxt_sys_reg(ctxt, APIAKEYLO_EL1) = k->apia[0];
+	ctxt_sys_reg(ctxt, APIAKEYHI_EL1) = k->apia[1];
+	ctxt_sys_reg(ctxt, APIBKEYLO_EL1) = k->apib[0];
+	ctxt_sys_reg(ctxt, APIBKEYHI_EL1) = k->apib[1];
+	ctxt_sys_reg(ctxt, APDAKEYLO_EL1) = k->apda[0];
+	ctxt_sys_reg(ctxt, APDAKEYHI_EL1) = k->apda[1];
+	ctxt_sys_reg(ctxt, APDBKEYLO_EL1) = k->apdb[0];
+	ctxt_sys_reg(ctxt, APDBKEYHI_EL1) = k->apdb[1];
+	ctxt_sys_reg(ctxt, APGAKEYLO_EL1) = k->apga[0];
+	ctxt_sys_reg(ctxt, APGAKEYHI_EL1) = k->apga[1];
+}
+
+static bool vmk_is_apple_range(u32 fid)
+{
+	static const struct { u32 base, count; } ranges[] = APPLE_HVC_RANGES;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++)
+		if (fid - ranges[i].base < ranges[i].count)
+			return true;
+	return false;
+}
+
+/* 1 (back to the guest) when answered here; -ENOENT when KVM should answer. */
+static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
+{
+	struct apple_pac_keys keys;
+	enum apple_hvc_result res;
+	struct vmk_vcpu *vs;
+	u64 x[5], kick_target;
+	unsigned int i;
+	u32 fid;
+
+	/* Pairs with the setter: a set flag means the answers are there. */
+	if (!smp_load_acquire(&vm->hvc_ready) || vcpu_mode_is_32bit(vcpu) ||
+	    vcpu_has_nv(vcpu))
+		return -ENOENT;
+	fid = smccc_get_function(vcpu);
+	if (!vmk_is_apple_range(fid))
+		return -ENOENT;		/* PSCI and the rest: KVM's own */
+	vs = vmk_vcpu_state(vm, vcpu);
+	keys = vs->pac;
+	for (i = 0; i < ARRAY_SIZE(x); i++)
+		x[i] = vcpu_get_reg(vcpu, i);
+	res = apple_hvc_call(&vm->hvc_cfg, &keys, x, &kick_target);
+	switch (res) {
+	case APPLE_HVC_KEYS_CHANGED:
+		if (vcpu_has_ptrauth(vcpu))
+			vmk_write_pac_keys(vcpu, &keys);
+		fallthrough;
+	case APPLE_HVC_ANSWERED:
+		break;
+	default:
+		/* WFK/KICK block or wake vCPUs: the launcher's, for now. */
+		vmk_count(vs, VMAPPLE_KVM_STAT_HVC_LEFT);
+		return -ENOENT;
+	}
+	vs->pac = keys;
+	for (i = 0; i < ARRAY_SIZE(x); i++)
+		vcpu_set_reg(vcpu, i, x[i]);
+	vmk_count(vs, VMAPPLE_KVM_STAT_HVC_KERNEL);
+	trace_vmapple_kvm_apple_hvc(vcpu->vcpu_id, fid, x[0]);
+	return 1;
+}
+
+static int vmk_smccc_call(struct kvm_vcpu *vcpu)
+{
+	struct vmk_vm *vm = vmk_vm_get(vcpu->kvm);
+	int ret = -ENOENT;
+
+	if (vm) {
+		ret = vmk_apple_hvc(vcpu, vm);
+		vmk_vm_put(vm);
+	}
+	if (ret == -ENOENT)
+		ret = vmk_original(VMK_HOOK_SMCCC_CALL, kvm_smccc_call_handler)(vcpu);
+	return ret;
+}
+
+int vmk_smccc_call_hook(struct kvm_vcpu *vcpu)
+{
+	int idx = vmk_hook_enter();
+	int ret = vmk_smccc_call(vcpu);
+
+	vmk_hook_leave(idx);
+	return ret;
+}
+
+static_assert(__same_type(&kvm_smccc_call_handler, &vmk_smccc_call_hook));
