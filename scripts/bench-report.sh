@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench-report.sh LOG CSV - from the `bench NAME TICKS OPS HZ` lines that
 # tests/bench/bench.sh printed in the rig (one per case per round), print
-# the table of `make bench` (mean guest counter ticks per read, its
+# the table of `make bench` (mean guest counter ticks per exit, its
 # standard error over the rounds, and the ratios the issue sets targets
 # for, each with its error) and write CSV
 # (name,ticks_per_op,ops: one row per case, all rounds together).
@@ -9,7 +9,8 @@
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: bench-report.sh LOG CSV" >&2; exit 2; }
 log=$1 csv=$2
-names="isv1_vgic isv1_user isv0_vgic_l0 isv0_vgic_l1 isv0_user_l0 isv0_user_l1 isv1_user_passthrough"
+names="isv1_vgic isv1_user isv0_vgic_l0 isv0_vgic_l1 isv0_user_l0 isv0_user_l1 isv1_user_passthrough \
+	hvc_kvm hvc_apple_l0 hvc_apple_l1"
 for n in $names; do
 	grep -q "^bench $n " "$log" || { echo "bench-report: no result for $n in $log" >&2; exit 1; }
 done
@@ -39,7 +40,7 @@ function ratio(label, a, b, op, target,   x, e, ok) {
 END {
 	n = split(names, list, " ")
 	printf "# guest counter at %.1f MHz (1 tick = %.1f ns)\n\n", hz / 1e6, 1e9 / hz
-	printf "  %-24s %12s %10s %8s %7s %6s\n", "case", "ticks/read", "ns/read", "reads", "rounds", "±"
+	printf "  %-24s %12s %10s %8s %7s %6s\n", "case", "ticks/exit", "ns/exit", "exits", "rounds", "±"
 	print "name,ticks_per_op,ops" > csv
 	for (i = 1; i <= n; i++) {
 		c = list[i]
@@ -53,6 +54,8 @@ END {
 	ratio("Layer 0 ISV=0 vGIC / Layer 1 ISV=0 vGIC", "isv0_vgic_l0", "isv0_vgic_l1", ">=", 2.5)
 	ratio("ISV=1 user, hooks live, not attached / stock", "isv1_user_passthrough",
 	      "isv1_user", "<=", 1.05)
+	ratio("Apple hypercall in the kernel / PSCI_VERSION", "hvc_apple_l1", "hvc_kvm", "<=", 1.2)
+	ratio("Apple hypercall: Layer 0 / Layer 1", "hvc_apple_l0", "hvc_apple_l1", ">=", 2.5)
 	x = mean("isv0_user_l0") / mean("isv0_user_l1")
 	printf "  %-44s %6.2fx          (no target)\n", "Layer 0 ISV=0 user / Layer 1 ISV=0 user", x
 	printf "\n  ±: standard error over the rounds (case: relative; ratio: absolute)\n"

@@ -215,6 +215,10 @@ static void attach_module(struct board *b, const char *path)
 		return;
 	}
 	fprintf(stderr, "vmapple: VM attached to vmapple_kvm (ABI %u)\n", info.api_version);
+	ret = vmk_set_apple_hvc(b->module_fd, &b->hvc.cfg);
+	if (ret)
+		fprintf(stderr, "vmapple: Apple hypercalls stay in the launcher: %s\n",
+			strerror(-ret));
 }
 
 int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len)

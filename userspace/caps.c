@@ -95,6 +95,7 @@ static void add_hook_rows(struct row_builder *b, const struct vmapple_kvm_info *
 {
 	const __u64 isv0 = VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN;
 	bool isv0_live = (info->hooks_live & isv0) == isv0;
+	bool hvc_live = info->hooks_live & VMAPPLE_KVM_HOOK_SMCCC_CALL;
 
 	add_row(b, "exit hooks", info->hooks_live ? CAP_OK : CAP_OPTIONAL,
 		info->hooks_live ? "" : hook_error_text(info->hook_error),
@@ -107,6 +108,11 @@ static void add_hook_rows(struct row_builder *b, const struct vmapple_kvm_info *
 	add_row(b, "ISV=0 in kernel", isv0_live ? CAP_OK : CAP_OPTIONAL,
 		isv0_live ? "" : "the launcher emulates them (Layer 0)", "%s",
 		isv0_live ? "yes" : "no");
+	/* Apple's own PAC registers (the native backend) are not modelled yet. */
+	add_row(b, "Apple hvc in kernel", hvc_live ? CAP_OK : CAP_OPTIONAL,
+		hvc_live ? "WFK and KICK still go to the launcher" :
+			   "the launcher answers them (Layer 0)",
+		"%s", hvc_live ? "yes, architected PAC keys" : "no");
 }
 
 static void add_module_rows(struct row_builder *b, const struct host_caps *c)

@@ -8,6 +8,8 @@ static const char *const stat_names[VMAPPLE_KVM_NR_STATS] = {
 	[VMAPPLE_KVM_STAT_ISV0_USER_EXITS] = "isv0_user_exits",
 	[VMAPPLE_KVM_STAT_ISV0_FALLBACK] = "isv0_fallback",
 	[VMAPPLE_KVM_STAT_ISV0_ABORTED] = "isv0_aborted",
+	[VMAPPLE_KVM_STAT_HVC_KERNEL] = "hvc_kernel",
+	[VMAPPLE_KVM_STAT_HVC_LEFT] = "hvc_left",
 };
 
 const char *stat_name(unsigned int stat)

@@ -40,6 +40,17 @@ int vmk_attach_vm(int dev_fd, int vm_fd)
 	return ioctl(dev_fd, VMAPPLE_KVM_ATTACH_VM, &req) ? -errno : 0;
 }
 
+int vmk_set_apple_hvc(int dev_fd, const struct apple_hvc_config *cfg)
+{
+	struct vmapple_kvm_apple_hvc req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.mabs_offset = cfg->mabs_offset,
+	};
+
+	memcpy(req.boot_session_uuid, cfg->boot_session_uuid, sizeof(req.boot_session_uuid));
+	return ioctl(dev_fd, VMAPPLE_KVM_SET_APPLE_HVC, &req) ? -errno : 0;
+}
+
 int vmk_get_vm_stats(int dev_fd, struct vmapple_kvm_vm_stats *out, unsigned int *nr)
 {
 	struct vmapple_kvm_stats_request req = {

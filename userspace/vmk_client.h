@@ -7,6 +7,8 @@
 
 #include <linux/vmapple_kvm.h>
 
+#include "../common/apple_hvc.h"
+
 /* How many attached VMs one stats query looks at. */
 #define VMK_STATS_MAX_VMS 64
 
@@ -16,6 +18,9 @@ int vmk_open(const char *path, char *err, size_t err_len);
 /* 0, or a negative errno. */
 int vmk_get_info(int dev_fd, struct vmapple_kvm_info *info);
 int vmk_attach_vm(int dev_fd, int vm_fd);
+
+/* Have the module answer the attached VM's Apple hypercalls with @cfg. */
+int vmk_set_apple_hvc(int dev_fd, const struct apple_hvc_config *cfg);
 
 /*
  * Counters of every attached VM: fills up to *@nr entries of @out and sets

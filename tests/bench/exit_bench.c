@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * exit_bench - one `make bench` measurement per named case: a fresh VM
- * runs payload/exit_bench.S, which times N reads of one register with the
- * guest's virtual counter.  Prints one line per case:
+ * runs payload/exit_bench.S, which times N exits of one kind (a read of
+ * one register, or one hypercall) with the guest's virtual counter.  Prints one line per case:
  *
  *   bench NAME TICKS OPS COUNTER_HZ
  *
@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../userspace/apple_hvc.h"
 #include "../../userspace/vcpu.h"
 #include "../../userspace/vm.h"
 #include "../../userspace/vmk_client.h"
@@ -41,12 +42,18 @@ extern const unsigned char bench_payload[], bench_payload_end[];
 #define GICD_TYPER	(GICD + 0x4)
 #define DEV		0x20000000ull
 #define DEV_SIZE	0x1000ull
-#define WARMUP_READS	16		/* payload's WARMUP_READS */
+#define WARMUP_EXITS	16		/* payload's WARMUP_EXITS */
 #define DEFAULT_OPS	4000
 #define MAX_OPS		10000000
 
-enum form { FORM_ISV1, FORM_ISV0 };		/* the payload's x0 */
-enum target { TARGET_VGIC, TARGET_USER };
+enum form { FORM_ISV1, FORM_ISV0, FORM_HVC };	/* the payload's x0 */
+enum target {
+	TARGET_VGIC,	/* GICD_TYPER: KVM's vGIC */
+	TARGET_USER,	/* a register of a userspace device */
+	TARGET_PSCI,	/* PSCI_VERSION: answered by KVM itself */
+	TARGET_APPLE,	/* PAC_NOP: the launcher's (Layer 0) or the module's */
+};
+#define PSCI_VERSION_FID	0x84000000ull
 enum module_need {
 	MODULE_ABSENT,		/* stock KVM, no hooks anywhere */
 	MODULE_PASSTHROUGH,	/* hooks live, this VM not attached */
@@ -69,9 +76,20 @@ static const struct bench_case cases[] = {
 	{ "isv0_user_l0", FORM_ISV0, TARGET_USER, MODULE_ABSENT },
 	{ "isv0_user_l1", FORM_ISV0, TARGET_USER, MODULE_ATTACHED },
 	{ "isv1_user_passthrough", FORM_ISV1, TARGET_USER, MODULE_PASSTHROUGH },
+	{ "hvc_kvm", FORM_HVC, TARGET_PSCI, MODULE_ABSENT },
+	{ "hvc_apple_l0", FORM_HVC, TARGET_APPLE, MODULE_ABSENT },
+	{ "hvc_apple_l1", FORM_HVC, TARGET_APPLE, MODULE_ATTACHED },
 };
 
-#define ISV0_HOOKS (VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN)
+#define LAYER1_HOOKS (VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN | \
+		      VMAPPLE_KVM_HOOK_SMCCC_CALL)
+
+static const u64 target_address[] = {
+	[TARGET_VGIC] = GICD_TYPER,
+	[TARGET_USER] = DEV,
+	[TARGET_PSCI] = PSCI_VERSION_FID,
+	[TARGET_APPLE] = APPLE_HVC_PAC_NOP,
+};
 
 /* The userspace device: one register that reads as zero. */
 static int null_dev_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
@@ -104,8 +122,8 @@ static int check_module(const struct bench_case *c, int *dev_fd)
 		fprintf(stderr, "exit_bench: %s needs vmapple_kvm: %s\n", c->name, err);
 		return -1;
 	}
-	if (vmk_get_info(*dev_fd, &info) < 0 || (info.hooks_live & ISV0_HOOKS) != ISV0_HOOKS) {
-		fprintf(stderr, "exit_bench: %s needs vmapple_kvm's ISV=0 hooks live\n", c->name);
+	if (vmk_get_info(*dev_fd, &info) < 0 || (info.hooks_live & LAYER1_HOOKS) != LAYER1_HOOKS) {
+		fprintf(stderr, "exit_bench: %s needs vmapple_kvm's hooks live\n", c->name);
 		return -1;
 	}
 	return 0;
@@ -122,7 +140,18 @@ static int check_path(const struct bench_case *c, const struct vm *vm,
 	const struct vm_stats *s = &vm->stats;
 	const char *why = NULL;
 
-	if (c->form == FORM_ISV1) {
+	if (c->form == FORM_HVC) {
+		if (s->mmio_exits || s->nisv_exits)
+			why = "hypercalls took MMIO exits";
+		else if (c->target == TARGET_PSCI && s->hvc_forwarded)
+			why = "PSCI calls left the kernel";
+		else if (c->target == TARGET_APPLE && c->module != MODULE_ATTACHED &&
+			 s->hvc_forwarded < reads)
+			why = "fewer KVM_EXIT_HYPERCALL than Apple calls";
+		else if (c->module == MODULE_ATTACHED &&
+			 (s->hvc_forwarded || k->counters[VMAPPLE_KVM_STAT_HVC_KERNEL] < reads))
+			why = "Apple calls were not all answered in the kernel";
+	} else if (c->form == FORM_ISV1) {
 		if (s->nisv_exits)
 			why = "ISV=1 reads arrived as ISV=0 exits";
 		else if (c->target == TARGET_USER && s->mmio_exits < reads)
@@ -146,9 +175,10 @@ static int check_path(const struct bench_case *c, const struct vm *vm,
 			why = "vGIC reads left the kernel";
 	}
 	if (why)
-		fprintf(stderr, "exit_bench: %s: %s (mmio %llu, nisv %llu, to vGIC %llu)\n",
+		fprintf(stderr, "exit_bench: %s: %s (mmio %llu, nisv %llu, to vGIC %llu, hvc %llu)\n",
 			c->name, why, (unsigned long long)s->mmio_exits,
-			(unsigned long long)s->nisv_exits, (unsigned long long)s->nisv_to_vgic);
+			(unsigned long long)s->nisv_exits, (unsigned long long)s->nisv_to_vgic,
+			(unsigned long long)s->hvc_forwarded);
 	return why ? -1 : 0;
 }
 
@@ -158,6 +188,7 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 	struct mmio_device dev = {
 		.name = "bench-dev", .base = DEV, .size = DEV_SIZE, .access = null_dev_access,
 	};
+	struct apple_hvc_state hvc = { 0 };
 	struct vm vm;
 	struct vcpu vcpu;
 	enum vcpu_stop stop;
@@ -168,12 +199,15 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 		goto out_dev;
 	if (vm_open(&vm, "/dev/kvm", 36) < 0)
 		goto out_dev;
-	if (c->module == MODULE_ATTACHED && vmk_attach_vm(dev_fd, vm.fd) < 0) {
+	if (c->module == MODULE_ATTACHED && (vmk_attach_vm(dev_fd, vm.fd) < 0 ||
+					     vmk_set_apple_hvc(dev_fd, &hvc.cfg) < 0)) {
 		fprintf(stderr, "exit_bench: %s: attaching the VM failed\n", c->name);
 		goto out_vm;
 	}
+	/* The board's set-up: Apple's hypercall ranges forwarded to us. */
 	if (vm_add_ram(&vm, RAM_BASE, RAM_SIZE) < 0 ||
-	    vm_create_gicv3(&vm, GICD, GICR, 1, 288) < 0 || mmio_bus_add(&vm.bus, &dev) < 0)
+	    vm_create_gicv3(&vm, GICD, GICR, 1, 288) < 0 || mmio_bus_add(&vm.bus, &dev) < 0 ||
+	    apple_hvc_install(&vm, &hvc) < 0)
 		goto out_vm;
 	ram = vm_ram(&vm, RAM_BASE, RAM_SIZE);
 	memcpy(ram, bench_payload, bench_payload_end - bench_payload);
@@ -182,7 +216,7 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 	if (vm_finalize_gic(&vm) < 0 || vcpu_set(&vcpu, vcpu_reg_pc, RAM_BASE) < 0 ||
 	    vcpu_set(&vcpu, vcpu_reg_x(0), c->form) < 0 ||
 	    vcpu_set(&vcpu, vcpu_reg_x(1), ops) < 0 ||
-	    vcpu_set(&vcpu, vcpu_reg_x(2), c->target == TARGET_VGIC ? GICD_TYPER : DEV) < 0)
+	    vcpu_set(&vcpu, vcpu_reg_x(2), target_address[c->target]) < 0)
 		goto out_vcpu;
 	stop = vcpu_run_loop(&vcpu);
 	if (stop != VCPU_STOP_SHUTDOWN) {
@@ -194,7 +228,7 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 		fprintf(stderr, "exit_bench: %s: no module counters for this VM\n", c->name);
 		goto out_vcpu;
 	}
-	if (check_path(c, &vm, &kstats, ops + WARMUP_READS) < 0)
+	if (check_path(c, &vm, &kstats, ops + WARMUP_EXITS) < 0)
 		goto out_vcpu;
 	memcpy(r, ram + RESULTS_OFF, sizeof(*r));
 	if (r->ops != ops || !r->hz) {

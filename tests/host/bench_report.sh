@@ -20,6 +20,9 @@ round() {
 	bench isv1_user_passthrough 3300 1000 1000000
 	bench isv0_vgic_l1 1100 1000 1000000
 	bench isv0_user_l1 3300 1000 1000000
+	bench hvc_kvm 1000 1000 1000000
+	bench hvc_apple_l0 3000 1000 1000000
+	bench hvc_apple_l1 1100 1000 1000000
 	EOT
 }
 { round 900; round 1100; } >"$work/log"
@@ -35,6 +38,9 @@ csv_is() {
 		isv0_user_l0,4.50,2000
 		isv0_user_l1,3.30,2000
 		isv1_user_passthrough,3.30,2000
+		hvc_kvm,1.00,2000
+		hvc_apple_l0,3.00,2000
+		hvc_apple_l1,1.10,2000
 		EOT
 }
 

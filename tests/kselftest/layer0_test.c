@@ -8,9 +8,10 @@
  * every Apple hypercall answers as the spec says.
  *
  * The _l1 variants run the same payload with the VM attached to
- * vmapple_kvm (Layer 1, when loaded with its ISV=0 hooks live, else they
- * skip): every form must again leave what the CPU left, and the module's
- * counters and the launcher's must show that the kernel did the work.
+ * vmapple_kvm (Layer 1, when loaded with its hooks live, else they skip):
+ * every form and every hypercall must again give what they gave in Layer
+ * 0, and the module's counters and the launcher's must show that the
+ * kernel did the work.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,10 +90,12 @@ FIXTURE_VARIANT_ADD(layer0, mmu_off_l1) { .mmu_mode = 0, .attach = true };
 FIXTURE_VARIANT_ADD(layer0, granule_4k_l1) { .mmu_mode = 1, .attach = true };
 FIXTURE_VARIANT_ADD(layer0, granule_16k_l1) { .mmu_mode = 2, .attach = true };
 
-#define ISV0_HOOKS (VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN)
+#define LAYER1_HOOKS (VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN | \
+		      VMAPPLE_KVM_HOOK_SMCCC_CALL)
 
 /* Attach for the _l1 variants; skip them without the module or its hooks. */
-static int attach_to_module(struct __test_metadata *_metadata, struct vm *vm)
+static int attach_to_module(struct __test_metadata *_metadata, struct vm *vm,
+			    const struct apple_hvc_config *hvc)
 {
 	struct vmapple_kvm_info info;
 	int fd = open("/dev/vmapple_kvm", O_RDWR | O_CLOEXEC);
@@ -100,11 +103,12 @@ static int attach_to_module(struct __test_metadata *_metadata, struct vm *vm)
 	if (fd < 0)
 		return -1;
 	ASSERT_EQ(0, vmk_get_info(fd, &info));
-	if ((info.hooks_live & ISV0_HOOKS) != ISV0_HOOKS) {
+	if ((info.hooks_live & LAYER1_HOOKS) != LAYER1_HOOKS) {
 		close(fd);
 		return -1;
 	}
 	ASSERT_EQ(0, vmk_attach_vm(fd, vm->fd));
+	ASSERT_EQ(0, vmk_set_apple_hvc(fd, hvc));
 	return fd;
 }
 
@@ -123,9 +127,9 @@ FIXTURE_SETUP(layer0)
 	memcpy(self->hvc.cfg.boot_session_uuid, (uint32_t[]){ 1, 2, 3, 4 }, 16);
 	ASSERT_EQ(0, vm_open(&self->vm, "/dev/kvm", 36));
 	if (variant->attach) {
-		self->module_fd = attach_to_module(_metadata, &self->vm);
+		self->module_fd = attach_to_module(_metadata, &self->vm, &self->hvc.cfg);
 		if (self->module_fd < 0)
-			SKIP(return, "vmapple_kvm is not loaded with its ISV=0 hooks live");
+			SKIP(return, "vmapple_kvm is not loaded with its Layer 1 hooks live");
 	}
 	ASSERT_EQ(0, vm_add_ram(&self->vm, RAM_BASE, RAM_SIZE));
 	self->ram = vm_ram(&self->vm, RAM_BASE, RAM_SIZE);
@@ -141,11 +145,16 @@ FIXTURE_SETUP(layer0)
 	vm_print_stats(&self->vm, stdout);
 	if (self->module_fd >= 0) {
 		ASSERT_EQ(0, vmk_get_own_vm_stats(self->module_fd, getpid(), &self->kstats));
-		printf("vmapple_kvm: isv0 kernel %llu, user %llu (exits %llu), fallback %llu\n",
-		       (unsigned long long)self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_KERNEL],
-		       (unsigned long long)self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_USER],
-		       (unsigned long long)self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
-		       (unsigned long long)self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_FALLBACK]);
+		const u64 *k = self->kstats.counters;
+
+		printf("vmapple_kvm: isv0 kernel %llu, user %llu (exits %llu), fallback %llu; "
+		       "Apple hvc kernel %llu, left %llu\n",
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_KERNEL],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_HVC_KERNEL],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_HVC_LEFT]);
 	}
 }
 
@@ -303,7 +312,14 @@ TEST_F(layer0, set_b_keys_loop_runs_and_keys_land_in_the_vcpu)
 	ASSERT_EQ(VCPU_STOP_SHUTDOWN, self->stop);
 	EXPECT_EQ(0, HVC(17, 0));		/* loop counter reached 0: all returned 0 */
 	EXPECT_EQ(0, HVC(18, 0));
-	EXPECT_EQ(17 + 1000 + 1, self->vm.stats.hvc_forwarded);
+	if (variant->attach) {
+		/* In the kernel, but for WFK, KICK and the unknown call. */
+		EXPECT_EQ(3, self->vm.stats.hvc_forwarded);
+		EXPECT_EQ(17 + 1000 + 1 - 3, self->kstats.counters[VMAPPLE_KVM_STAT_HVC_KERNEL]);
+		EXPECT_EQ(3, self->kstats.counters[VMAPPLE_KVM_STAT_HVC_LEFT]);
+	} else {
+		EXPECT_EQ(17 + 1000 + 1, self->vm.stats.hvc_forwarded);
+	}
 	if (!self->hvc.ptrauth)
 		SKIP(return, "no pointer authentication in this vCPU");
 	ASSERT_EQ(0, vcpu_get(&self->vcpu, ARM64_SYS_REG(3, 0, 2, 1, 2), &v));	/* APIBKEYLO */

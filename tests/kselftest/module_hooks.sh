@@ -10,13 +10,14 @@ mech=$1
 tr=/sys/kernel/tracing
 
 hooks_named() {
-	vmapple check | grep -Eq "^exit hooks +io_mem_abort mmio_return +ok" &&
+	vmapple check | grep -Eq "^exit hooks +io_mem_abort mmio_return smccc_call +ok" &&
 		vmapple check | grep -Eq "^hook mechanism +$mech " &&
-		vmapple check | grep -Eq "^ISV=0 in kernel +yes +ok"
+		vmapple check | grep -Eq "^ISV=0 in kernel +yes +ok" &&
+		vmapple check | grep -Eq "^Apple hvc in kernel +yes, architected PAC keys +ok"
 }
 
 events_exist() {
-	for e in isv0_emulated isv0_user_exit isv0_fallback; do
+	for e in isv0_emulated isv0_user_exit isv0_fallback apple_hvc; do
 		[ -d "$tr/events/vmapple_kvm/vmapple_kvm_$e" ] || { echo "no event $e"; return 1; }
 	done
 }
@@ -62,7 +63,7 @@ reload_cycles() {
 	kill -0 "$loop_pid" || { echo "the VM died"; cat /tmp/loop-vm.log; return 1; }
 }
 
-tap_plan 14
+tap_plan 15
 t "$mech: check names the live hooks and the mechanism" hooks_named
 t "$mech: kernel log says the hooks are live through $mech" \
 	sh -c "dmesg | grep -q 'vmapple_kvm: hooks live through $mech'"
@@ -74,6 +75,8 @@ t "$mech: device accesses are traced with their KVM_EXIT_MMIO" \
 	trace_has "vmapple_kvm_isv0_user_exit: .*KVM_EXIT_MMIO (read|write) ipa 0x200"
 t "$mech: undecodable accesses are traced as left to KVM" \
 	trace_has "vmapple_kvm_isv0_fallback: .*left to KVM: decode"
+t "$mech: Apple hypercalls are traced as answered in the kernel" \
+	trace_has "vmapple_kvm_apple_hvc: .*0xc1000003 answered in the kernel: x0 0x0"
 t "$mech: stat with no VM attached says so" expect 0 "no VM is attached" vmapple stat --count 1
 t "$mech: stat with a missing device names it" \
 	expect 1 "vmapple stat: cannot open /nonexistent/vmk" vmapple stat --module /nonexistent/vmk

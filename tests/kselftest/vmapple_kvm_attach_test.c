@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmapple_kvm_attach_test - /dev/vmapple_kvm against real KVM: the ABI
- * version, attaching a VM, every refused attach with its errno, the VM's
- * lifetime while attached, unload while attached, and leaks over cycles.
+ * version, attaching a VM, every refused attach with its errno, the Apple
+ * hypercall answers (set once, refused before attach and on bad input),
+ * the VM's lifetime while attached, unload while attached, and leaks over
+ * cycles.
  * Runs in the rig with the module loaded; TAP via kselftest_harness.
  */
 #include <dirent.h>
@@ -128,8 +130,8 @@ TEST_F(session, info_hooks_are_consistent)
 		EXPECT_EQ(0, info.hook_error);
 		EXPECT_TRUE(info.hook_mechanism == VMAPPLE_KVM_MECH_FTRACE ||
 			    info.hook_mechanism == VMAPPLE_KVM_MECH_KPROBE);
-		EXPECT_EQ(VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN,
-			  info.hooks_live);
+		EXPECT_EQ(VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN |
+			  VMAPPLE_KVM_HOOK_SMCCC_CALL, info.hooks_live);
 	} else {
 		EXPECT_GT(0, info.hook_error);
 		EXPECT_EQ(VMAPPLE_KVM_MECH_NONE, info.hook_mechanism);
@@ -339,6 +341,40 @@ TEST_F(session, attach_same_vm_in_two_sessions_is_eexist)
 	EXPECT_EQ(-1, attach(dev2, self->vm));
 	EXPECT_EQ(EEXIST, errno);
 	close(dev2);
+}
+
+static int set_apple_hvc(int dev, __u32 version, __u32 flags, __u64 reserved0)
+{
+	struct vmapple_kvm_apple_hvc req = {
+		.api_version = version, .flags = flags, .mabs_offset = 42,
+		.boot_session_uuid = { 1, 2, 3, 4 }, .reserved = { reserved0 },
+	};
+
+	return ioctl(dev, VMAPPLE_KVM_SET_APPLE_HVC, &req) ? errno : 0;
+}
+
+TEST_F(session, apple_hvc_before_attach_is_enotconn)
+{
+	EXPECT_EQ(ENOTCONN, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0, 0));
+}
+
+TEST_F(session, apple_hvc_is_set_once)
+{
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(0, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0, 0));
+	EXPECT_EQ(EEXIST, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0, 0));
+}
+
+TEST_F(session, apple_hvc_bad_version_flags_reserved_pointer_are_refused)
+{
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(EPROTONOSUPPORT, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION + 1, 0, 0));
+	EXPECT_EQ(EINVAL, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 1, 0));
+	EXPECT_EQ(EINVAL, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0, 1));
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_SET_APPLE_HVC, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	/* None of those set anything: the first good call still does. */
+	EXPECT_EQ(0, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0, 0));
 }
 
 TEST_F(session, vm_outlives_its_fd_while_attached)

@@ -135,9 +135,19 @@ int main(void)
 	   !strcmp(row(n, "ISV=0 in kernel")->value, "yes"), "the mechanism is named");
 
 	c = healthy();
+	c.module_info.hooks_live = VMAPPLE_KVM_HOOK_SMCCC_CALL;
+	expect_row(c, "Apple hvc in kernel", CAP_OK, true, "SMCCC hook live");
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(strstr(row(n, "Apple hvc in kernel")->value, "architected") &&
+	   strstr(row(n, "Apple hvc in kernel")->note, "WFK"),
+	   "Apple hvc: the PAC backend is named, and what stays in the launcher");
+
+	c = healthy();
 	c.module_info.hook_error = -EPERM;
 	expect_row(c, "exit hooks", CAP_OPTIONAL, true, "hooks=off");
 	expect_row(c, "ISV=0 in kernel", CAP_OPTIONAL, true, "no hooks: Layer 0 does ISV=0");
+	expect_row(c, "Apple hvc in kernel", CAP_OPTIONAL, true,
+		   "no hooks: the launcher answers Apple hvc");
 	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
 	ok(strstr(row(n, "exit hooks")->note, "hooks=off") &&
 	   !strcmp(row(n, "hook mechanism")->value, "none"), "hooks off: the table says why");
