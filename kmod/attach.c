@@ -80,6 +80,7 @@ int vmk_session_attach(struct vmk_session *s,
 	struct vmapple_kvm_attach req;
 	struct file *vm_file;
 	struct vmk_vm *vm;
+	unsigned int i;
 	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
@@ -108,6 +109,8 @@ int vmk_session_attach(struct vmk_session *s,
 		ret = -ENOMEM;
 		goto out_put;
 	}
+	for (i = 0; i < KVM_MAX_VCPUS; i++)
+		spin_lock_init(&vm->vcpus[i].wfk_lock);
 	refcount_set(&vm->ref, 1);	/* the registry's */
 	vm->kvm = vm_file->private_data;
 	vm->vm_file = vm_file;
@@ -149,6 +152,8 @@ void vmk_session_detach(struct vmk_session *s)
 		return;
 	s->vm = NULL;
 	vmk_registry_del(vm);
+	/* No WFK may outlive the attachment: unload waits for sleepers. */
+	vmk_hvc_wake_all(vm);
 	pr_debug("detached VM %p\n", vm->kvm);
 	vmk_vm_put(vm);
 }

@@ -179,6 +179,7 @@ static int vmk_hooks_resolve(void)
 			return -ENOENT;
 		}
 	}
+	vmk_hvc_resolve();
 	return vmk_mmio_resolve();
 }
 

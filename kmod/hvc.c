@@ -25,6 +25,16 @@
 #include "trace.h"
 #include "vmapple_kvm.h"
 
+/* KVM's WFI wait (not exported): resolved once; NULL leaves WFK to KVM. */
+static typeof(kvm_vcpu_wfi) *vmk_vcpu_wfi;
+
+void vmk_hvc_resolve(void)
+{
+	vmk_vcpu_wfi = vmk_ksym("kvm_vcpu_wfi");
+	if (!vmk_vcpu_wfi)
+		pr_warn("kvm_vcpu_wfi not found: VCPU_WFK stays with the launcher\n");
+}
+
 int vmk_session_set_apple_hvc(struct vmk_session *s,
 			      const struct vmapple_kvm_apple_hvc __user *uarg)
 {
@@ -91,6 +101,62 @@ static bool vmk_is_apple_range(u32 fid)
 	return false;
 }
 
+/*
+ * Sleep until kicked.  KVM_REQ_UNBLOCK ends KVM's wait; it is only ever
+ * made while @wfk_waiting is set, and cleared under the lock as the wait
+ * ends, so none is left behind (a pending request would keep the vCPU
+ * out of the guest).
+ */
+static void vmk_wfk(struct kvm_vcpu *vcpu, struct vmk_vcpu *vs)
+{
+	spin_lock(&vs->wfk_lock);
+	if (vs->kicked) {
+		vs->kicked = false;
+		spin_unlock(&vs->wfk_lock);
+		return;
+	}
+	vs->wfk_waiting = true;
+	spin_unlock(&vs->wfk_lock);
+
+	vmk_vcpu_wfi(vcpu);
+
+	spin_lock(&vs->wfk_lock);
+	vs->wfk_waiting = false;
+	vs->kicked = false;
+	kvm_clear_request(KVM_REQ_UNBLOCK, vcpu);
+	spin_unlock(&vs->wfk_lock);
+}
+
+/* Wake vCPU @index of @vm if it sleeps in WFK, else let its next WFK pass. */
+static void vmk_kick(struct vmk_vm *vm, u64 index)
+{
+	struct kvm_vcpu *target;
+	struct vmk_vcpu *ts;
+
+	if (index >= atomic_read(&vm->kvm->online_vcpus))
+		return;		/* no such vCPU: nothing to wake */
+	target = kvm_get_vcpu(vm->kvm, index);
+	if (!target)
+		return;
+	ts = vmk_vcpu_state(vm, target);
+	spin_lock(&ts->wfk_lock);
+	ts->kicked = true;
+	if (ts->wfk_waiting) {
+		kvm_make_request(KVM_REQ_UNBLOCK, target);
+		kvm_vcpu_kick(target);
+	}
+	spin_unlock(&ts->wfk_lock);
+}
+
+/* The VM is being detached: wake every vCPU asleep in WFK. */
+void vmk_hvc_wake_all(struct vmk_vm *vm)
+{
+	unsigned long i;
+
+	for (i = 0; i < atomic_read(&vm->kvm->online_vcpus); i++)
+		vmk_kick(vm, i);
+}
+
 /* 1 (back to the guest) when answered here; -ENOENT when KVM should answer. */
 static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
 {
@@ -113,21 +179,20 @@ static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
 	for (i = 0; i < ARRAY_SIZE(x); i++)
 		x[i] = vcpu_get_reg(vcpu, i);
 	res = apple_hvc_call(&vm->hvc_cfg, &keys, x, &kick_target);
-	switch (res) {
-	case APPLE_HVC_KEYS_CHANGED:
-		if (vcpu_has_ptrauth(vcpu))
-			vmk_write_pac_keys(vcpu, &keys);
-		fallthrough;
-	case APPLE_HVC_ANSWERED:
-		break;
-	default:
-		/* WFK/KICK block or wake vCPUs: the launcher's, for now. */
+	if (res == APPLE_HVC_UNKNOWN || (res == APPLE_HVC_WAIT_FOR_KICK && !vmk_vcpu_wfi)) {
 		vmk_count(vs, VMAPPLE_KVM_STAT_HVC_LEFT);
 		return -ENOENT;
 	}
+	if (res == APPLE_HVC_KEYS_CHANGED && vcpu_has_ptrauth(vcpu))
+		vmk_write_pac_keys(vcpu, &keys);
 	vs->pac = keys;
+	/* The results first: the guest sees them whenever it runs again. */
 	for (i = 0; i < ARRAY_SIZE(x); i++)
 		vcpu_set_reg(vcpu, i, x[i]);
+	if (res == APPLE_HVC_WAIT_FOR_KICK)
+		vmk_wfk(vcpu, vs);
+	else if (res == APPLE_HVC_KICK)
+		vmk_kick(vm, kick_target);
 	vmk_count(vs, VMAPPLE_KVM_STAT_HVC_KERNEL);
 	trace_vmapple_kvm_apple_hvc(vcpu->vcpu_id, fid, x[0]);
 	return 1;

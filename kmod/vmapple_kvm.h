@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include <uapi/linux/vmapple_kvm.h>
@@ -50,6 +51,13 @@ enum vmk_fallback {
 struct vmk_vcpu {
 	struct vmk_mmio_op op;
 	struct apple_pac_keys pac;	/* as the Apple hypercalls set them */
+	/*
+	 * VCPU_WFK / VCPU_KICK: @kicked and @wfk_waiting change under
+	 * @wfk_lock, taken by this vCPU's thread and by any kicking vCPU.
+	 */
+	spinlock_t wfk_lock;
+	bool wfk_waiting;		/* asleep in WFK: a kick must wake it */
+	bool kicked;			/* a kick not yet consumed by a WFK */
 	bool used;
 	u64 stats[VMAPPLE_KVM_NR_STATS];
 };
@@ -118,6 +126,8 @@ int vmk_mmio_resolve(void);
 
 /* hvc.c: the Apple hypercalls, the replacement of kvm_smccc_call_handler(). */
 int vmk_smccc_call_hook(struct kvm_vcpu *vcpu);
+void vmk_hvc_resolve(void);
+void vmk_hvc_wake_all(struct vmk_vm *vm);
 int vmk_session_set_apple_hvc(struct vmk_session *s,
 			      const struct vmapple_kvm_apple_hvc __user *uarg);
 
