@@ -119,6 +119,7 @@ PAYLOAD_BASE_isv0 := 0x70000000
 PAYLOAD_BASE_fwtest := 0x100000
 PAYLOAD_BASE_mmio_loop := 0x100000
 PAYLOAD_BASE_exit_bench := 0x70000000
+PAYLOAD_BASE_wfk := 0x100000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
@@ -158,7 +159,7 @@ endif
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
 		$(BUILD)/arm64/kvm-selftests/.built \
-		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \
+		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \
 		$(wildcard tests/kselftest/*.sh) \
 		scripts/rig/init scripts/rig/initramfs.sh
 	scripts/rig/stage.sh $(BUILD)

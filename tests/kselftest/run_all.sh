@@ -23,6 +23,7 @@ run "$dir/vmapple_check.sh"
 run "$dir/layer0_test"
 run "$dir/module_hooks.sh" ftrace
 run "$dir/exit_bench_test.sh" loaded
+run "$dir/wfk.sh"
 rmmod vmapple_kvm || fail=1
 # The same with the kprobe mechanism.
 modprobe vmapple_kvm hooks=kprobe || fail=1
