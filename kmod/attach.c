@@ -154,6 +154,7 @@ void vmk_session_detach(struct vmk_session *s)
 	vmk_registry_del(vm);
 	/* No WFK may outlive the attachment: unload waits for sleepers. */
 	vmk_hvc_wake_all(vm);
+	vmk_gicv2m_remove(vm);
 	pr_debug("detached VM %p\n", vm->kvm);
 	vmk_vm_put(vm);
 }

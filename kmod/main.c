@@ -76,6 +76,8 @@ static long vmk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vmk_registry_stats(argp);
 	case VMAPPLE_KVM_SET_APPLE_HVC:
 		return vmk_session_set_apple_hvc(s, argp);
+	case VMAPPLE_KVM_SET_GICV2M:
+		return vmk_session_set_gicv2m(s, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -105,6 +107,7 @@ static int __init vmk_init(void)
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_info) != 64);
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_attach) != 64);
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_apple_hvc) != 64);
+	BUILD_BUG_ON(sizeof(struct vmapple_kvm_gicv2m) != 64);
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_stats_request) != 64);
 	BUILD_BUG_ON(sizeof(struct vmapple_kvm_vm_stats) != 256);
 	BUILD_BUG_ON(VMAPPLE_KVM_NR_STATS > VMAPPLE_KVM_MAX_STATS);

@@ -86,6 +86,17 @@ TRACE_EVENT(vmapple_kvm_apple_hvc,
 		      __entry->vcpu_id, __entry->function, __entry->x0)
 );
 
+TRACE_EVENT(vmapple_kvm_msi,
+	    TP_PROTO(unsigned int vcpu_id, u32 intid),
+	    TP_ARGS(vcpu_id, intid),
+	    TP_STRUCT__entry(__field(unsigned int, vcpu_id)
+			     __field(u32, intid)),
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->intid = intid;),
+	    TP_printk("vcpu %u GICv2m MSI raised INTID %u in the kernel",
+		      __entry->vcpu_id, __entry->intid)
+);
+
 #endif /* VMAPPLE_KVM_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

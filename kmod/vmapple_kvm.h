@@ -12,6 +12,9 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include <kvm/iodev.h>
+#include <linux/types.h>
+
 #include <uapi/linux/vmapple_kvm.h>
 
 #include "../common/a64_emulate.h"
@@ -68,6 +71,16 @@ static inline void vmk_count(struct vmk_vcpu *vs, enum vmapple_kvm_stat stat)
 	WRITE_ONCE(vs->stats[stat], vs->stats[stat] + 1);
 }
 
+/* The VM's GICv2m frame on KVM's MMIO bus (gicv2m.c). */
+struct vmk_gicv2m {
+	struct kvm_io_device dev;
+	struct vmk_vm *vm;
+	u64 base;
+	u32 first_intid;
+	u32 nr_spis;
+	bool registered;		/* under the session's lock */
+};
+
 /*
  * One attached VM.  The registry and each exit hook running for it hold a
  * reference; the last one frees it.
@@ -81,6 +94,7 @@ struct vmk_vm {
 	pid_t pid;
 	u32 id;
 	struct vmk_vcpu *vcpus;		/* KVM_MAX_VCPUS entries, by vcpu_idx */
+	struct vmk_gicv2m gicv2m;
 	struct apple_hvc_config hvc_cfg;	/* valid once @hvc_ready */
 	bool hvc_ready;			/* set once, with release semantics */
 };
@@ -128,6 +142,11 @@ int vmk_mmio_resolve(void);
 int vmk_smccc_call_hook(struct kvm_vcpu *vcpu);
 void vmk_hvc_resolve(void);
 void vmk_hvc_wake_all(struct vmk_vm *vm);
+
+/* gicv2m.c: the GICv2m MSI frame in the kernel. */
+int vmk_session_set_gicv2m(struct vmk_session *s,
+			   const struct vmapple_kvm_gicv2m __user *uarg);
+void vmk_gicv2m_remove(struct vmk_vm *vm);
 int vmk_session_set_apple_hvc(struct vmk_session *s,
 			      const struct vmapple_kvm_apple_hvc __user *uarg);
 

@@ -60,6 +60,8 @@ enum vmapple_kvm_stat {
 	VMAPPLE_KVM_STAT_ISV0_ABORTED,	/* userspace aborted one mid-way */
 	VMAPPLE_KVM_STAT_HVC_KERNEL,	/* Apple hypercalls answered in the kernel */
 	VMAPPLE_KVM_STAT_HVC_LEFT,	/* ... left to KVM: WFK, KICK, unknown IDs */
+	VMAPPLE_KVM_STAT_MSI_KERNEL,	/* GICv2m MSIs raised in the kernel */
+	VMAPPLE_KVM_STAT_MSI_DROPPED,	/* ... SETSPI writes outside the frame's SPIs */
 	VMAPPLE_KVM_NR_STATS,
 };
 
@@ -94,6 +96,21 @@ struct vmapple_kvm_apple_hvc {
 	__u64 reserved[4];	/* in: must be 0 */
 };
 
+/*
+ * VMAPPLE_KVM_SET_GICV2M: serve the attached VM's GICv2m MSI frame in the
+ * kernel (MSI_TYPER, MSI_SETSPI_NS, MSI_IIDR): a SETSPI write raises the
+ * SPI in the vGIC with no exit.  Set once; the VMM's own frame at the same
+ * address is then never reached.
+ */
+struct vmapple_kvm_gicv2m {
+	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
+	__u32 flags;		/* in: must be 0 */
+	__u64 base;		/* in: guest physical, 64 KiB aligned */
+	__u32 first_intid;	/* in: the frame's first SPI, as an INTID (>= 32) */
+	__u32 nr_spis;		/* in: 1..; first_intid + nr_spis <= 1020 */
+	__u64 reserved[5];	/* in: must be 0 */
+};
+
 /* VMAPPLE_KVM_ATTACH_VM: bind a KVM VM to this session. */
 struct vmapple_kvm_attach {
 	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
@@ -121,5 +138,7 @@ struct vmapple_kvm_attach {
 					      struct vmapple_kvm_stats_request)
 #define VMAPPLE_KVM_SET_APPLE_HVC	_IOW(VMAPPLE_KVM_IOC_MAGIC, 0x44, \
 					     struct vmapple_kvm_apple_hvc)
+#define VMAPPLE_KVM_SET_GICV2M		_IOW(VMAPPLE_KVM_IOC_MAGIC, 0x45, \
+					     struct vmapple_kvm_gicv2m)
 
 #endif /* _UAPI_LINUX_VMAPPLE_KVM_H */
