@@ -120,6 +120,7 @@ PAYLOAD_BASE_fwtest := 0x100000
 PAYLOAD_BASE_mmio_loop := 0x100000
 PAYLOAD_BASE_exit_bench := 0x70000000
 PAYLOAD_BASE_wfk := 0x100000
+PAYLOAD_BASE_msi := 0x70000000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
@@ -132,12 +133,20 @@ $(BUILD)/arm64/layer0_test: tests/kselftest/layer0_test.c $(LAYER0_SRCS) $(LAUNC
 	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
 		-DISV0_PAYLOAD='"$(BUILD)/arm64/payload/isv0.bin"' $(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS)
 
+$(BUILD)/arm64/msi_test: tests/kselftest/msi_test.c $(LAYER0_SRCS) userspace/hw/gicv2m.c \
+		$(LAUNCHER_HDRS) $(BUILD)/arm64/payload/msi.bin $(BUILD)/linux-source.path
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
+		-DMSI_PAYLOAD='"$(BUILD)/arm64/payload/msi.bin"' $(ARM64_LDFLAGS) -o $@ $< \
+		$(LAYER0_SRCS) userspace/hw/gicv2m.c
+
 # make bench's measuring program: the same VM code, its own payload.
-$(BUILD)/arm64/exit_bench: tests/bench/exit_bench.c $(LAYER0_SRCS) $(LAUNCHER_HDRS) \
+$(BUILD)/arm64/exit_bench: tests/bench/exit_bench.c $(LAYER0_SRCS) userspace/hw/gicv2m.c \
+		$(LAUNCHER_HDRS) \
 		$(BUILD)/arm64/payload/exit_bench.bin | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(USER_CFLAGS) -DBENCH_PAYLOAD='"$(BUILD)/arm64/payload/exit_bench.bin"' \
-		$(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS)
+		$(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS) userspace/hw/gicv2m.c
 
 # The rig's kernel (x86 hosts only): KDIR and the image come from its env file.
 $(BUILD)/rig.env: scripts/rig/fetch.sh scripts/rig/common.sh | setup

@@ -10,7 +10,7 @@ set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: bench-report.sh LOG CSV" >&2; exit 2; }
 log=$1 csv=$2
 names="isv1_vgic isv1_user isv0_vgic_l0 isv0_vgic_l1 isv0_user_l0 isv0_user_l1 isv1_user_passthrough \
-	hvc_kvm hvc_apple_l0 hvc_apple_l1"
+	hvc_kvm hvc_apple_l0 hvc_apple_l1 msi_l0 msi_l1"
 for n in $names; do
 	grep -q "^bench $n " "$log" || { echo "bench-report: no result for $n in $log" >&2; exit 1; }
 done
@@ -58,6 +58,8 @@ END {
 	ratio("Apple hypercall: Layer 0 / Layer 1", "hvc_apple_l0", "hvc_apple_l1", ">=", 2.5)
 	x = mean("isv0_user_l0") / mean("isv0_user_l1")
 	printf "  %-44s %6.2fx          (no target)\n", "Layer 0 ISV=0 user / Layer 1 ISV=0 user", x
+	x = mean("msi_l0") / mean("msi_l1")
+	printf "  %-44s %6.2fx          (no target)\n", "GICv2m MSI: Layer 0 / Layer 1", x
 	printf "\n  ±: standard error over the rounds (case: relative; ratio: absolute)\n"
 }' "$log"
 echo "  CSV: $csv"

@@ -219,6 +219,9 @@ static void attach_module(struct board *b, const char *path)
 	if (ret)
 		fprintf(stderr, "vmapple: Apple hypercalls stay in the launcher: %s\n",
 			strerror(-ret));
+	ret = vmk_set_gicv2m(b->module_fd, GICV2M_BASE, GICV2M_FIRST_SPI + 32, GICV2M_NR_SPIS);
+	if (ret)
+		fprintf(stderr, "vmapple: GICv2m MSIs stay in the launcher: %s\n", strerror(-ret));
 }
 
 int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len)

@@ -10,6 +10,8 @@ static const char *const stat_names[VMAPPLE_KVM_NR_STATS] = {
 	[VMAPPLE_KVM_STAT_ISV0_ABORTED] = "isv0_aborted",
 	[VMAPPLE_KVM_STAT_HVC_KERNEL] = "hvc_kernel",
 	[VMAPPLE_KVM_STAT_HVC_LEFT] = "hvc_left",
+	[VMAPPLE_KVM_STAT_MSI_KERNEL] = "msi_kernel",
+	[VMAPPLE_KVM_STAT_MSI_DROPPED] = "msi_dropped",
 };
 
 const char *stat_name(unsigned int stat)

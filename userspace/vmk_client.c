@@ -51,6 +51,16 @@ int vmk_set_apple_hvc(int dev_fd, const struct apple_hvc_config *cfg)
 	return ioctl(dev_fd, VMAPPLE_KVM_SET_APPLE_HVC, &req) ? -errno : 0;
 }
 
+int vmk_set_gicv2m(int dev_fd, uint64_t base, uint32_t first_intid, uint32_t nr_spis)
+{
+	struct vmapple_kvm_gicv2m req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.base = base, .first_intid = first_intid, .nr_spis = nr_spis,
+	};
+
+	return ioctl(dev_fd, VMAPPLE_KVM_SET_GICV2M, &req) ? -errno : 0;
+}
+
 int vmk_get_vm_stats(int dev_fd, struct vmapple_kvm_vm_stats *out, unsigned int *nr)
 {
 	struct vmapple_kvm_stats_request req = {

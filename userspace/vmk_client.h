@@ -4,6 +4,7 @@
 #define VMAPPLE_VMK_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <linux/vmapple_kvm.h>
 
@@ -21,6 +22,9 @@ int vmk_attach_vm(int dev_fd, int vm_fd);
 
 /* Have the module answer the attached VM's Apple hypercalls with @cfg. */
 int vmk_set_apple_hvc(int dev_fd, const struct apple_hvc_config *cfg);
+
+/* Have the module serve the attached VM's GICv2m frame: 0 or -errno. */
+int vmk_set_gicv2m(int dev_fd, uint64_t base, uint32_t first_intid, uint32_t nr_spis);
 
 /*
  * Counters of every attached VM: fills up to *@nr entries of @out and sets

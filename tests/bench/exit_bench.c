@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../../userspace/apple_hvc.h"
+#include "../../userspace/hw/gicv2m.h"
 #include "../../userspace/vcpu.h"
 #include "../../userspace/vm.h"
 #include "../../userspace/vmk_client.h"
@@ -46,13 +47,15 @@ extern const unsigned char bench_payload[], bench_payload_end[];
 #define DEFAULT_OPS	4000
 #define MAX_OPS		10000000
 
-enum form { FORM_ISV1, FORM_ISV0, FORM_HVC };	/* the payload's x0 */
+enum form { FORM_ISV1, FORM_ISV0, FORM_HVC, FORM_MSI };	/* the payload's x0 */
 enum target {
 	TARGET_VGIC,	/* GICD_TYPER: KVM's vGIC */
 	TARGET_USER,	/* a register of a userspace device */
 	TARGET_PSCI,	/* PSCI_VERSION: answered by KVM itself */
 	TARGET_APPLE,	/* PAC_NOP: the launcher's (Layer 0) or the module's */
+	TARGET_GICV2M,	/* MSI_SETSPI_NS: the launcher's frame or the module's */
 };
+#define MSI_INTID	(GICV2M_FIRST_SPI + 32)
 #define PSCI_VERSION_FID	0x84000000ull
 enum module_need {
 	MODULE_ABSENT,		/* stock KVM, no hooks anywhere */
@@ -79,6 +82,8 @@ static const struct bench_case cases[] = {
 	{ "hvc_kvm", FORM_HVC, TARGET_PSCI, MODULE_ABSENT },
 	{ "hvc_apple_l0", FORM_HVC, TARGET_APPLE, MODULE_ABSENT },
 	{ "hvc_apple_l1", FORM_HVC, TARGET_APPLE, MODULE_ATTACHED },
+	{ "msi_l0", FORM_MSI, TARGET_GICV2M, MODULE_ABSENT },
+	{ "msi_l1", FORM_MSI, TARGET_GICV2M, MODULE_ATTACHED },
 };
 
 #define LAYER1_HOOKS (VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN | \
@@ -89,7 +94,14 @@ static const u64 target_address[] = {
 	[TARGET_USER] = DEV,
 	[TARGET_PSCI] = PSCI_VERSION_FID,
 	[TARGET_APPLE] = APPLE_HVC_PAC_NOP,
+	[TARGET_GICV2M] = GICV2M_BASE + GICV2M_MSI_SETSPI_NS,
 };
+
+static void raise_msi(void *opaque, uint32_t spi)
+{
+	vm_set_spi(opaque, spi, true);
+	vm_set_spi(opaque, spi, false);
+}
 
 /* The userspace device: one register that reads as zero. */
 static int null_dev_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
@@ -140,7 +152,13 @@ static int check_path(const struct bench_case *c, const struct vm *vm,
 	const struct vm_stats *s = &vm->stats;
 	const char *why = NULL;
 
-	if (c->form == FORM_HVC) {
+	if (c->form == FORM_MSI) {
+		if (c->module != MODULE_ATTACHED && s->mmio_exits < reads)
+			why = "fewer KVM_EXIT_MMIO than MSIs";
+		else if (c->module == MODULE_ATTACHED &&
+			 (s->mmio_exits || k->counters[VMAPPLE_KVM_STAT_MSI_KERNEL] < reads))
+			why = "MSIs were not all raised in the kernel";
+	} else if (c->form == FORM_HVC) {
 		if (s->mmio_exits || s->nisv_exits)
 			why = "hypercalls took MMIO exits";
 		else if (c->target == TARGET_PSCI && s->hvc_forwarded)
@@ -189,6 +207,11 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 		.name = "bench-dev", .base = DEV, .size = DEV_SIZE, .access = null_dev_access,
 	};
 	struct apple_hvc_state hvc = { 0 };
+	struct gicv2m frame = { .raise_spi = raise_msi };
+	struct mmio_device frame_dev = {
+		.name = "gicv2m", .base = GICV2M_BASE, .size = GICV2M_SIZE,
+		.access = gicv2m_access, .opaque = &frame,
+	};
 	struct vm vm;
 	struct vcpu vcpu;
 	enum vcpu_stop stop;
@@ -207,13 +230,18 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 	/* The board's set-up: Apple's hypercall ranges forwarded to us. */
 	if (vm_add_ram(&vm, RAM_BASE, RAM_SIZE) < 0 ||
 	    vm_create_gicv3(&vm, GICD, GICR, 1, 288) < 0 || mmio_bus_add(&vm.bus, &dev) < 0 ||
-	    apple_hvc_install(&vm, &hvc) < 0)
+	    mmio_bus_add(&vm.bus, &frame_dev) < 0 || apple_hvc_install(&vm, &hvc) < 0)
 		goto out_vm;
+	frame.opaque = &vm;
 	ram = vm_ram(&vm, RAM_BASE, RAM_SIZE);
 	memcpy(ram, bench_payload, bench_payload_end - bench_payload);
 	if (vcpu_create(&vm, &vcpu, 0) < 0)
 		goto out_vm;
-	if (vm_finalize_gic(&vm) < 0 || vcpu_set(&vcpu, vcpu_reg_pc, RAM_BASE) < 0 ||
+	if (vm_finalize_gic(&vm) < 0 ||
+	    (c->module == MODULE_ATTACHED &&
+	     vmk_set_gicv2m(dev_fd, GICV2M_BASE, MSI_INTID, GICV2M_NR_SPIS) < 0) ||
+	    vcpu_set(&vcpu, vcpu_reg_x(3), MSI_INTID) < 0 ||
+	    vcpu_set(&vcpu, vcpu_reg_pc, RAM_BASE) < 0 ||
 	    vcpu_set(&vcpu, vcpu_reg_x(0), c->form) < 0 ||
 	    vcpu_set(&vcpu, vcpu_reg_x(1), ops) < 0 ||
 	    vcpu_set(&vcpu, vcpu_reg_x(2), target_address[c->target]) < 0)

@@ -23,6 +23,8 @@ round() {
 	bench hvc_kvm 1000 1000 1000000
 	bench hvc_apple_l0 3000 1000 1000000
 	bench hvc_apple_l1 1100 1000 1000000
+	bench msi_l0 5000 1000 1000000
+	bench msi_l1 1000 1000 1000000
 	EOT
 }
 { round 900; round 1100; } >"$work/log"
@@ -41,6 +43,8 @@ csv_is() {
 		hvc_kvm,1.00,2000
 		hvc_apple_l0,3.00,2000
 		hvc_apple_l1,1.10,2000
+		msi_l0,5.00,2000
+		msi_l1,1.00,2000
 		EOT
 }
 

@@ -8,6 +8,7 @@ run() { echo "# === $*"; "$@" || fail=1; }
 run "$dir/module_load.sh"
 # Layer 0 needs no module: run it, and the board, while none is loaded.
 run "$dir/layer0_test"
+run "$dir/msi_test"
 run "$dir/vmapple_run.sh"
 run "$dir/exit_bench_test.sh" absent
 # Upstream's KVM selftests without the module, then (below) with it loaded:
@@ -24,6 +25,7 @@ run "$dir/layer0_test"
 run "$dir/module_hooks.sh" ftrace
 run "$dir/exit_bench_test.sh" loaded
 run "$dir/wfk.sh"
+run "$dir/msi_test"
 rmmod vmapple_kvm || fail=1
 # The same with the kprobe mechanism.
 modprobe vmapple_kvm hooks=kprobe || fail=1

@@ -2,7 +2,8 @@
 /*
  * vmapple_kvm_attach_test - /dev/vmapple_kvm against real KVM: the ABI
  * version, attaching a VM, every refused attach with its errno, the Apple
- * hypercall answers (set once, refused before attach and on bad input),
+ * hypercall answers and the GICv2m frame (set once, refused before attach
+ * and on bad input),
  * the VM's lifetime while attached, unload while attached, and leaks over
  * cycles.
  * Runs in the rig with the module loaded; TAP via kselftest_harness.
@@ -375,6 +376,51 @@ TEST_F(session, apple_hvc_bad_version_flags_reserved_pointer_are_refused)
 	EXPECT_EQ(EFAULT, errno);
 	/* None of those set anything: the first good call still does. */
 	EXPECT_EQ(0, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0, 0));
+}
+
+static int set_gicv2m(int dev, __u32 version, __u32 flags, __u64 base, __u32 first,
+		      __u32 nr, __u64 reserved0)
+{
+	struct vmapple_kvm_gicv2m req = {
+		.api_version = version, .flags = flags, .base = base,
+		.first_intid = first, .nr_spis = nr, .reserved = { reserved0 },
+	};
+
+	return ioctl(dev, VMAPPLE_KVM_SET_GICV2M, &req) ? errno : 0;
+}
+
+#define V2M_BASE 0x1fff0000ull
+#define GOOD_V2M(dev) set_gicv2m(dev, VMAPPLE_KVM_API_VERSION, 0, V2M_BASE, 160, 128, 0)
+
+TEST_F(session, gicv2m_before_attach_is_enotconn)
+{
+	EXPECT_EQ(ENOTCONN, GOOD_V2M(self->dev));
+}
+
+TEST_F(session, gicv2m_is_set_once)
+{
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(0, GOOD_V2M(self->dev));
+	EXPECT_EQ(EEXIST, GOOD_V2M(self->dev));
+}
+
+TEST_F(session, gicv2m_bad_frames_and_input_are_refused)
+{
+	const __u32 v = VMAPPLE_KVM_API_VERSION;
+
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	EXPECT_EQ(EPROTONOSUPPORT, set_gicv2m(self->dev, v + 1, 0, V2M_BASE, 160, 128, 0));
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 1, V2M_BASE, 160, 128, 0));
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, V2M_BASE, 160, 128, 1));
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, V2M_BASE + 0x1000, 160, 128, 0));
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, V2M_BASE, 31, 128, 0));	/* a PPI */
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, V2M_BASE, 160, 0, 0));
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, V2M_BASE, 1000, 21, 0));	/* past 1019 */
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, V2M_BASE, 160, 0xffffffff, 0));
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_SET_GICV2M, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	/* None of those set anything: a good frame still can be. */
+	EXPECT_EQ(0, set_gicv2m(self->dev, v, 0, V2M_BASE, 1000, 20, 0));
 }
 
 TEST_F(session, vm_outlives_its_fd_while_attached)

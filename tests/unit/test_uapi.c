@@ -29,7 +29,8 @@ int main(void)
 	ok(VMAPPLE_KVM_STAT_ISV0_KERNEL == 0 && VMAPPLE_KVM_STAT_ISV0_USER == 1 &&
 	   VMAPPLE_KVM_STAT_ISV0_USER_EXITS == 2 && VMAPPLE_KVM_STAT_ISV0_FALLBACK == 3 &&
 	   VMAPPLE_KVM_STAT_ISV0_ABORTED == 4 && VMAPPLE_KVM_STAT_HVC_KERNEL == 5 &&
-	   VMAPPLE_KVM_STAT_HVC_LEFT == 6 && VMAPPLE_KVM_NR_STATS <= VMAPPLE_KVM_MAX_STATS,
+	   VMAPPLE_KVM_STAT_HVC_LEFT == 6 && VMAPPLE_KVM_STAT_MSI_KERNEL == 7 &&
+	   VMAPPLE_KVM_STAT_MSI_DROPPED == 8 && VMAPPLE_KVM_NR_STATS <= VMAPPLE_KVM_MAX_STATS,
 	   "counter indices are fixed and fit the array");
 	ok(sizeof(struct vmapple_kvm_stats_request) == 64 &&
 	   offsetof(struct vmapple_kvm_stats_request, nr_vms) == 4 &&
@@ -38,8 +39,15 @@ int main(void)
 	   "struct vmapple_kvm_stats_request is 64 bytes, fields fixed");
 	ok(_IOC_TYPE(VMAPPLE_KVM_GET_INFO) == 0xAF && _IOC_NR(VMAPPLE_KVM_GET_API_VERSION) == 0x40 &&
 	   _IOC_NR(VMAPPLE_KVM_GET_INFO) == 0x41 && _IOC_NR(VMAPPLE_KVM_ATTACH_VM) == 0x42 &&
-	   _IOC_NR(VMAPPLE_KVM_GET_VM_STATS) == 0x43 && _IOC_NR(VMAPPLE_KVM_SET_APPLE_HVC) == 0x44,
-	   "ioctl numbers are 0xAF 0x40-0x44");
+	   _IOC_NR(VMAPPLE_KVM_GET_VM_STATS) == 0x43 && _IOC_NR(VMAPPLE_KVM_SET_APPLE_HVC) == 0x44 &&
+	   _IOC_NR(VMAPPLE_KVM_SET_GICV2M) == 0x45, "ioctl numbers are 0xAF 0x40-0x45");
+	ok(sizeof(struct vmapple_kvm_gicv2m) == 64 &&
+	   offsetof(struct vmapple_kvm_gicv2m, base) == 8 &&
+	   offsetof(struct vmapple_kvm_gicv2m, first_intid) == 16 &&
+	   offsetof(struct vmapple_kvm_gicv2m, nr_spis) == 20 &&
+	   offsetof(struct vmapple_kvm_gicv2m, reserved) == 24 &&
+	   _IOC_SIZE(VMAPPLE_KVM_SET_GICV2M) == 64 && _IOC_DIR(VMAPPLE_KVM_SET_GICV2M) == _IOC_WRITE,
+	   "struct vmapple_kvm_gicv2m is 64 bytes, written by SET_GICV2M");
 	ok(sizeof(struct vmapple_kvm_apple_hvc) == 64 &&
 	   offsetof(struct vmapple_kvm_apple_hvc, mabs_offset) == 8 &&
 	   offsetof(struct vmapple_kvm_apple_hvc, boot_session_uuid) == 16 &&

@@ -4,7 +4,8 @@
  * x1 exits of one kind, timed with the virtual counter.  x0 picks the
  * kind: 0 a plain LDR of the register at x2 (the syndrome is valid,
  * ISV=1), 1 a post-indexed LDR with offset 0 (same address, no syndrome,
- * ISV=0), 2 an HVC with function ID x2.  A few untimed exits first, so
+ * ISV=0), 2 an HVC with function ID x2, 3 a plain STR of w3 to x2 (an
+ * MSI: x3 is the INTID, x2 the GICv2m frame's MSI_SETSPI_NS).  A few untimed exits first, so
  * that no first-touch cost (stage-2 faults, cold caches in the host) lands
  * in the figure.  Results at RESULTS: ticks, exits, counter frequency;
  * then PSCI SYSTEM_OFF.  Loaded at 0x7000_0000, MMU off.  An HVC returns
@@ -20,6 +21,7 @@ _start:
 	mov	x10, x0				/* kind */
 	mov	x11, x2				/* address or function ID */
 	mov	x14, x1				/* exits to time */
+	mov	x15, x3				/* what kind 3 stores */
 	mov	x13, #WARMUP_EXITS
 	bl	exits
 	isb
@@ -41,7 +43,9 @@ _start:
 exits:
 	cmp	x10, #1
 	b.eq	2f
-	b.hi	3f
+	cmp	x10, #2
+	b.eq	3f
+	b.hi	4f
 1:	ldr	w9, [x11]
 	subs	x13, x13, #1
 	b.ne	1b
@@ -54,5 +58,9 @@ exits:
 	hvc	#0
 	subs	x13, x13, #1
 	b.ne	3b
+	ret
+4:	str	w15, [x11]
+	subs	x13, x13, #1
+	b.ne	4b
 	ret
 	.ltorg
