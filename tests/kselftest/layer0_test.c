@@ -35,6 +35,8 @@
 #define DEV_SIZE	0x1000ull
 #define ESR_LOG		0xf0000
 #define HVC_LOG		0xf1000
+#define PAC_LOG		0xf2000
+#define PAC_PTR		0x12345678ull
 #define RESULTS		0x100000
 #define SNAP_SIZE	256
 #define N_CASES		55
@@ -315,10 +317,10 @@ TEST_F(layer0, set_b_keys_loop_runs_and_keys_land_in_the_vcpu)
 	if (variant->attach) {
 		/* All in the kernel but the unknown call. */
 		EXPECT_EQ(1, self->vm.stats.hvc_forwarded);
-		EXPECT_EQ(17 + 1000 + 1 - 1, self->kstats.counters[VMAPPLE_KVM_STAT_HVC_KERNEL]);
+		EXPECT_EQ(17 + 1000 + 1 + 2 - 1, self->kstats.counters[VMAPPLE_KVM_STAT_HVC_KERNEL]);
 		EXPECT_EQ(1, self->kstats.counters[VMAPPLE_KVM_STAT_HVC_LEFT]);
 	} else {
-		EXPECT_EQ(17 + 1000 + 1, self->vm.stats.hvc_forwarded);
+		EXPECT_EQ(17 + 1000 + 1 + 2, self->vm.stats.hvc_forwarded);
 	}
 	if (!self->hvc.ptrauth)
 		SKIP(return, "no pointer authentication in this vCPU");
@@ -330,6 +332,25 @@ TEST_F(layer0, set_b_keys_loop_runs_and_keys_land_in_the_vcpu)
 	EXPECT_EQ(0x1000, v);
 	ASSERT_EQ(0, vcpu_get(&self->vcpu, ARM64_SYS_REG(3, 0, 2, 3, 1), &v));	/* APGAKEYHI */
 	EXPECT_EQ(0x5001, v);
+}
+
+/* The guest signed one pointer under B keys 0x6000, 0x7000, 0x6000. */
+TEST_F(layer0, pac_in_the_guest_follows_the_keys_set)
+{
+	u64 first = ram64(self->ram, PAC_LOG), other = ram64(self->ram, PAC_LOG + 8);
+	u64 again = ram64(self->ram, PAC_LOG + 16);
+
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, self->stop);
+	if (!self->hvc.ptrauth)
+		SKIP(return, "no pointer authentication in this vCPU");
+	TH_LOG("signed 0x%llx / 0x%llx / 0x%llx", (unsigned long long)first,
+	       (unsigned long long)other, (unsigned long long)again);
+	EXPECT_EQ(first, again);	/* the same keys sign the same */
+	if (variant->mmu_mode == 0)
+		return;			/* no translation regime: no PAC field */
+	EXPECT_NE(PAC_PTR, first);	/* signed */
+	EXPECT_EQ(PAC_PTR, first & 0xffffffffull);
+	EXPECT_NE(first, other);	/* other keys sign otherwise */
 }
 
 TEST_HARNESS_MAIN

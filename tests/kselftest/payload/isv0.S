@@ -21,6 +21,9 @@
 	.equ GICBUF,	GICD + 0x480		/* IPRIORITYR of IRQs 64..191 */
 	.equ ESR_LOG,	RAM_BASE + 0xf0000	/* count, then ESR_EL1 of each abort */
 	.equ HVC_LOG,	RAM_BASE + 0xf1000	/* x0-x4 after each hypercall */
+	.equ PAC_LOG,	RAM_BASE + 0xf2000	/* one pointer signed under 3 keys */
+	.equ PAC_PTR,	0x12345678
+	.equ PAC_MOD,	42
 	.equ RESULTS,	RAM_BASE + 0x100000	/* 256-byte snapshots */
 
 	.equ SNAP_KIND, 40			/* 0 RAM, 1 device, 2 vGIC; 0xff end */
@@ -191,6 +194,35 @@ _start:
 3:	str	x25, [x24]			/* 0 when every call returned 0 */
 	add	x24, x24, #40
 	APPLE_CALL	0xc1000003, 0x6000		/* the keys the host reads back */
+
+	/*
+	 * PAC in the guest follows the keys the hypercalls set: one pointer
+	 * signed with the IB key under B keys 0x6000, 0x7000, then 0x6000
+	 * again.  PACIB1716 is a NOP without pointer authentication.
+	 */
+	mrs	x9, sctlr_el1
+	orr	x9, x9, #(1 << 30)		/* EnIB */
+	msr	sctlr_el1, x9
+	isb
+	ldr	x25, =PAC_LOG
+	ldr	x16, =PAC_MOD
+	ldr	x17, =PAC_PTR
+	pacib1716
+	str	x17, [x25]
+	ldr	x0, =0xc1000003			/* PAC_SET_B_KEYS */
+	ldr	x1, =0x7000
+	hvc	#0
+	ldr	x16, =PAC_MOD
+	ldr	x17, =PAC_PTR
+	pacib1716
+	str	x17, [x25, #8]
+	ldr	x0, =0xc1000003
+	ldr	x1, =0x6000
+	hvc	#0
+	ldr	x16, =PAC_MOD
+	ldr	x17, =PAC_PTR
+	pacib1716
+	str	x17, [x25, #16]
 
 	ldr	x0, =0x84000008			/* PSCI SYSTEM_OFF */
 	hvc	#0
