@@ -5,8 +5,9 @@
  * vmapple_kvm loaded, VM attached, VMAPPLE_KVM_SET_GICV2M), a SETSPI write
  * of a frame INTID - plain, post-indexed, or a pair store - leaves that SPI
  * pending in the vGIC, one outside the frame is dropped, and MSI_TYPER
- * reads the same.  The counters show which frame did it; in Layer 1 no
- * access leaves the kernel.
+ * reads the same, and an enabled one is taken by the guest at its IRQ
+ * vector.  The counters show which frame did it; in Layer 1 no access
+ * leaves the kernel.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #define RAM_BASE	0x70000000ull
 #define RAM_SIZE	(2ull << 20)
 #define RESULTS		0x10000
+#define TAKEN		0x10008	/* INTID the guest acknowledged */
 #define GICD		0x10000000ull
 #define GICR		0x10010000ull
 #define GICD_ISPENDR5	(GICD + 0x214)	/* INTIDs 160-191 */
@@ -109,6 +111,16 @@ TEST_F(msi, setspi_writes_leave_their_spis_pending)
 	EXPECT_EQ(0x7u, self->pending & 0xff) TH_LOG("GICD_ISPENDR5 0x%08x", self->pending);
 }
 
+TEST_F(msi, the_guest_takes_an_enabled_msi)
+{
+	uint64_t taken;
+
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, self->stop);
+	memcpy(&taken, self->ram + TAKEN, 8);
+	EXPECT_EQ(FIRST_INTID + 3, taken);
+	EXPECT_EQ(0, self->pending & (1u << 3));	/* acknowledged: no longer pending */
+}
+
 TEST_F(msi, msi_typer_gives_the_frame)
 {
 	uint32_t typer;
@@ -124,13 +136,13 @@ TEST_F(msi, the_counters_show_which_frame_raised_them)
 
 	ASSERT_EQ(VCPU_STOP_SHUTDOWN, self->stop);
 	if (!variant->attach) {
-		EXPECT_EQ(3, self->frame.msis);
+		EXPECT_EQ(4, self->frame.msis);
 		EXPECT_EQ(1, self->frame.dropped);
 		return;
 	}
 	EXPECT_EQ(0, self->frame.msis);
 	EXPECT_EQ(0, self->frame.dropped);
-	EXPECT_EQ(3, k[VMAPPLE_KVM_STAT_MSI_KERNEL]);
+	EXPECT_EQ(4, k[VMAPPLE_KVM_STAT_MSI_KERNEL]);
 	EXPECT_EQ(1, k[VMAPPLE_KVM_STAT_MSI_DROPPED]);
 	EXPECT_EQ(0, self->vm.stats.mmio_exits);
 	EXPECT_EQ(0, self->vm.stats.nisv_exits);
