@@ -110,7 +110,8 @@ static void add_hook_rows(struct row_builder *b, const struct vmapple_kvm_info *
 		isv0_live ? "yes" : "no");
 	/* Apple's own PAC registers (the native backend) are not modelled yet. */
 	add_row(b, "Apple hvc in kernel", hvc_live ? CAP_OK : CAP_OPTIONAL,
-		hvc_live ? "" : "the launcher answers them (Layer 0)",
+		hvc_live ? "Apple-native PAC registers (APCTL, KERNKEY) not loaded: not built yet" :
+			   "the launcher answers them (Layer 0)",
 		"%s", hvc_live ? "yes, architected PAC keys" : "no");
 }
 
