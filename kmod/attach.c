@@ -45,15 +45,6 @@ static bool vmk_file_is_kvm_vm(struct file *file)
 }
 #endif
 
-static int vmk_check_request(const struct vmapple_kvm_attach *req)
-{
-	if (req->api_version != VMAPPLE_KVM_API_VERSION)
-		return -EPROTONOSUPPORT;
-	if (req->flags || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
-		return -EINVAL;
-	return 0;
-}
-
 /* Take a reference on @fd if it is a VM the calling process created. */
 static struct file *vmk_get_own_vm_file(int fd)
 {
@@ -85,7 +76,8 @@ int vmk_session_attach(struct vmk_session *s,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	ret = vmk_check_request(&req);
+	ret = vmk_check_request_head(req.api_version, req.flags, req.reserved,
+				     sizeof(req.reserved));
 	if (ret)
 		return ret;
 

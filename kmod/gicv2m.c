@@ -101,20 +101,18 @@ int vmk_session_set_gicv2m(struct vmk_session *s,
 	struct vmapple_kvm_gicv2m req;
 	struct vmk_gicv2m *m;
 	struct vmk_vm *vm;
-	unsigned int i;
 	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.api_version != VMAPPLE_KVM_API_VERSION)
-		return -EPROTONOSUPPORT;
-	if (req.flags || !IS_ALIGNED(req.base, GICV2M_FRAME_SIZE) || req.first_intid < 32 ||
+	ret = vmk_check_request_head(req.api_version, req.flags, req.reserved,
+				     sizeof(req.reserved));
+	if (ret)
+		return ret;
+	if (!IS_ALIGNED(req.base, GICV2M_FRAME_SIZE) || req.first_intid < 32 ||
 	    !req.nr_spis || req.nr_spis > GICV2M_MAX_INTID ||
 	    req.first_intid > GICV2M_MAX_INTID - req.nr_spis)
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(req.reserved); i++)
-		if (req.reserved[i])
-			return -EINVAL;
 	ret = vmk_gicv2m_resolve();
 	if (ret)
 		return ret;

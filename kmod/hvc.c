@@ -40,18 +40,14 @@ int vmk_session_set_apple_hvc(struct vmk_session *s,
 {
 	struct vmapple_kvm_apple_hvc req;
 	struct vmk_vm *vm;
-	unsigned int i;
-	int ret = 0;
+	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.api_version != VMAPPLE_KVM_API_VERSION)
-		return -EPROTONOSUPPORT;
-	if (req.flags)
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(req.reserved); i++)
-		if (req.reserved[i])
-			return -EINVAL;
+	ret = vmk_check_request_head(req.api_version, req.flags, req.reserved,
+				     sizeof(req.reserved));
+	if (ret)
+		return ret;
 
 	mutex_lock(&s->lock);
 	vm = s->vm;

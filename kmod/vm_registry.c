@@ -119,10 +119,9 @@ long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq)
 
 	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
-	if (req.api_version != VMAPPLE_KVM_API_VERSION)
-		return -EPROTONOSUPPORT;
-	if (memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return -EINVAL;
+	ret = vmk_check_request_head(req.api_version, 0, req.reserved, sizeof(req.reserved));
+	if (ret)
+		return ret;
 
 	mutex_lock(&vmk_registry_lock);
 	room = min_t(unsigned int, req.nr_vms, atomic_read(&vmk_nr_vms));

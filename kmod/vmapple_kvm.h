@@ -10,6 +10,7 @@
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include <kvm/iodev.h>
@@ -64,6 +65,20 @@ struct vmk_vcpu {
 	bool used;
 	u64 stats[VMAPPLE_KVM_NR_STATS];
 };
+
+/*
+ * The head every request struct shares: this ABI's version (else
+ * EPROTONOSUPPORT), then flags and reserved bytes that must be 0 (EINVAL).
+ */
+static inline int vmk_check_request_head(u32 api_version, u32 flags, const void *reserved,
+					 size_t reserved_size)
+{
+	if (api_version != VMAPPLE_KVM_API_VERSION)
+		return -EPROTONOSUPPORT;
+	if (flags || memchr_inv(reserved, 0, reserved_size))
+		return -EINVAL;
+	return 0;
+}
 
 /* Counters are read by GET_VM_STATS while the vCPU's thread bumps them. */
 static inline void vmk_count(struct vmk_vcpu *vs, enum vmapple_kvm_stat stat)

@@ -56,14 +56,6 @@ static void set_line(void *opaque, bool level)
 	vm_set_spi(l->vm, l->spi, level);
 }
 
-static void raise_msi(void *opaque, uint32_t spi)
-{
-	struct vm *vm = opaque;
-
-	vm_set_spi(vm, spi, true);
-	vm_set_spi(vm, spi, false);
-}
-
 static void on_panic(void *opaque, uint32_t events)
 {
 	struct board *b = opaque;
@@ -176,7 +168,7 @@ static int add_devices(struct board *b)
 				      .set_irq = set_line, .opaque = line_for(b, 3, BOARD_SPI_AES) };
 	b->avp_rtc = (struct avp_rtc){ .now_us = clock_us, .set_irq = set_line,
 				       .opaque = line_for(b, 4, BOARD_SPI_AVP_RTC) };
-	b->gicv2m = (struct gicv2m){ .raise_spi = raise_msi, .opaque = &b->vm };
+	b->gicv2m = (struct gicv2m){ .raise_spi = vm_pulse_spi, .opaque = &b->vm };
 	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
 		if (mmio_bus_add(&b->vm.bus, &devs[i]))
 			return -1;

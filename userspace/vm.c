@@ -167,6 +167,12 @@ int vm_set_spi(struct vm *vm, uint32_t spi, bool level)
 	return ioctl(vm->fd, KVM_IRQ_LINE, &irq) ? -errno : 0;
 }
 
+void vm_pulse_spi(void *vm, uint32_t spi)
+{
+	vm_set_spi(vm, spi, true);
+	vm_set_spi(vm, spi, false);
+}
+
 void vm_print_stats(const struct vm *vm, FILE *out)
 {
 	const struct vm_stats *s = &vm->stats;

@@ -67,6 +67,9 @@ int vm_vgic_access(struct vm *vm, uint64_t gpa, uint32_t *val, bool is_write);
 /* Drive SPI @spi (INTID - 32) of the in-kernel vGIC. */
 int vm_set_spi(struct vm *vm, uint32_t spi, bool level);
 
+/* An edge on SPI @spi of the struct vm at @vm: the GICv2m frame's raise_spi. */
+void vm_pulse_spi(void *vm, uint32_t spi);
+
 void vm_print_stats(const struct vm *vm, FILE *out);
 
 #endif

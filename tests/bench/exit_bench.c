@@ -97,12 +97,6 @@ static const u64 target_address[] = {
 	[TARGET_GICV2M] = GICV2M_BASE + GICV2M_MSI_SETSPI_NS,
 };
 
-static void raise_msi(void *opaque, uint32_t spi)
-{
-	vm_set_spi(opaque, spi, true);
-	vm_set_spi(opaque, spi, false);
-}
-
 /* The userspace device: one register that reads as zero. */
 static int null_dev_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 			   bool is_write)
@@ -207,7 +201,7 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 		.name = "bench-dev", .base = DEV, .size = DEV_SIZE, .access = null_dev_access,
 	};
 	struct apple_hvc_state hvc = { 0 };
-	struct gicv2m frame = { .raise_spi = raise_msi };
+	struct gicv2m frame = { .raise_spi = vm_pulse_spi };
 	struct mmio_device frame_dev = {
 		.name = "gicv2m", .base = GICV2M_BASE, .size = GICV2M_SIZE,
 		.access = gicv2m_access, .opaque = &frame,

@@ -39,12 +39,6 @@ __asm__(".pushsection .rodata\n"
 	".popsection\n");
 extern const unsigned char msi_payload[], msi_payload_end[];
 
-static void raise_msi(void *opaque, uint32_t spi)
-{
-	vm_set_spi(opaque, spi, true);
-	vm_set_spi(opaque, spi, false);
-}
-
 FIXTURE(msi) {
 	struct vm vm;
 	struct vcpu vcpu;
@@ -72,7 +66,7 @@ FIXTURE_SETUP(msi)
 	memset(&self->kstats, 0, sizeof(self->kstats));
 	self->module_fd = -1;
 	ASSERT_EQ(0, vm_open(&self->vm, "/dev/kvm", 36));
-	self->frame = (struct gicv2m){ .raise_spi = raise_msi, .opaque = &self->vm };
+	self->frame = (struct gicv2m){ .raise_spi = vm_pulse_spi, .opaque = &self->vm };
 	if (variant->attach) {
 		self->module_fd = open("/dev/vmapple_kvm", O_RDWR | O_CLOEXEC);
 		if (self->module_fd < 0)

@@ -73,6 +73,14 @@
 	add	x24, x24, #40
 	.endm
 
+/* Sign PAC_PTR with the IB key and modifier PAC_MOD into PAC_LOG + off. */
+	.macro PAC_SIGN off
+	ldr	x16, =PAC_MOD
+	ldr	x17, =PAC_PTR
+	pacib1716
+	str	x17, [x25, #\off]
+	.endm
+
 	.text
 	.global _start
 _start:
@@ -205,24 +213,15 @@ _start:
 	msr	sctlr_el1, x9
 	isb
 	ldr	x25, =PAC_LOG
-	ldr	x16, =PAC_MOD
-	ldr	x17, =PAC_PTR
-	pacib1716
-	str	x17, [x25]
+	PAC_SIGN	0
 	ldr	x0, =0xc1000003			/* PAC_SET_B_KEYS */
 	ldr	x1, =0x7000
 	hvc	#0
-	ldr	x16, =PAC_MOD
-	ldr	x17, =PAC_PTR
-	pacib1716
-	str	x17, [x25, #8]
+	PAC_SIGN	8
 	ldr	x0, =0xc1000003
 	ldr	x1, =0x6000
 	hvc	#0
-	ldr	x16, =PAC_MOD
-	ldr	x17, =PAC_PTR
-	pacib1716
-	str	x17, [x25, #16]
+	PAC_SIGN	16
 
 	ldr	x0, =0x84000008			/* PSCI SYSTEM_OFF */
 	hvc	#0
