@@ -32,15 +32,22 @@ MODULE_MAKE_FLAGS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 endif
 
 HW_SRCS := $(wildcard userspace/hw/*.c)
-LAUNCHER_SRCS := $(wildcard userspace/*.c) $(HW_SRCS) $(wildcard common/*.c)
-LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/hw/*.h common/*.h) \
-	include/uapi/linux/vmapple_kvm.h
+VIRTIO_SRCS := $(wildcard userspace/virtio/*.c)
+NET_SRCS := $(wildcard userspace/net/*.c)
+LAUNCHER_SRCS := $(wildcard userspace/*.c) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) \
+	$(wildcard common/*.c)
+LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/hw/*.h userspace/virtio/*.h \
+	userspace/net/*.h common/*.h) include/uapi/linux/vmapple_kvm.h
+# libfdt, libslirp (on glib), libnl: the host's for the unit tests.
+HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0
+HOST_LIB_CFLAGS = $(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
+HOST_LIBS = -lcrypto -lfdt $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null)
 # common/: the decoder and walker, built unchanged into the module and the launcher.
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
-	userspace/stat_view.c \
-	$(HW_SRCS) $(COMMON_SRCS)
+	userspace/stat_view.c userspace/disk.c userspace/board_dt.c userspace/linux_image.c \
+	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
@@ -64,7 +71,7 @@ kvm-selftests: $(BUILD)/arm64/kvm-selftests/.built
 $(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_SRCS) $(LAUNCHER_HDRS) \
 		$(COMMON_HDRS) | setup
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(SANITIZE) -o $@ $< $(PURE_SRCS) -lcrypto
+	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -o $@ $< $(PURE_SRCS) $(HOST_LIBS)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRCS) $(COMMON_HDRS) | setup
 	@mkdir -p $(@D)
@@ -75,14 +82,18 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRCS) $(COMMON_HDRS) | setup
 ifeq ($(HOST_ARCH),aarch64)
 $(BUILD)/arm64-libs.mk: | setup
 	@mkdir -p $(@D)
-	echo 'ARM64_LIB_CFLAGS :=' >$@
-	echo 'ARM64_LIBS := -lcrypto' >>$@
+	echo "ARM64_LIB_CFLAGS := $$(pkg-config --cflags $(HOST_PKGS))" >$@
+	echo "ARM64_LIBS := -lcrypto -lfdt $$(pkg-config --libs $(HOST_PKGS))" >>$@
 else
 $(BUILD)/arm64-libs.mk: scripts/arm64-sysroot.sh | setup
 	@mkdir -p $(@D)
-	root=$$(scripts/arm64-sysroot.sh) && \
-	echo "ARM64_LIB_CFLAGS := -I$$root/usr/include -I$$root/usr/include/aarch64-linux-gnu" >$@ && \
-	echo "ARM64_LIBS := $$root/usr/lib/aarch64-linux-gnu/libcrypto.a -lpthread" >>$@
+	root=$$(scripts/arm64-sysroot.sh) && lib=$$root/usr/lib/aarch64-linux-gnu && \
+	echo "ARM64_LIB_CFLAGS := -I$$root/usr/include -I$$root/usr/include/aarch64-linux-gnu" \
+		"-I$$root/usr/include/glib-2.0 -I$$lib/glib-2.0/include" \
+		"-I$$root/usr/include/slirp -I$$root/usr/include/libnl3" >$@ && \
+	echo "ARM64_LIBS := $$lib/libfdt.a $$lib/libslirp.a $$lib/libglib-2.0.a" \
+		"$$lib/libpcre2-8.a $$lib/libnl-route-3.a $$root/lib/aarch64-linux-gnu/libnl-3.a" \
+		"$$lib/libcrypto.a -lpthread" >>$@
 endif
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 -include $(BUILD)/arm64-libs.mk
@@ -165,8 +176,14 @@ module: $(BUILD)/rig.env $(KMOD_SRCS)
 		$(BUILD)/module-noexports $(MODULE_MAKE_FLAGS) VMK_NO_EXPORTS=1
 endif
 
+# The Linux guest's initramfs (busybox, virtio modules, tests/kselftest/guest/init).
+$(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initramfs.sh \
+		tests/kselftest/guest/init
+	scripts/rig/guest-initramfs.sh $(BUILD)/rig.env $@
+
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
+		$(BUILD)/rig/guest-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \
 		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \
 		$(wildcard tests/kselftest/*.sh) \

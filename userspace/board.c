@@ -5,15 +5,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arm64_kvm.h"
+#include "board_dt.h"
 #include "hw/cfg.h"
+#include "linux_boot.h"
 #include "stat_view.h"
 #include "vmk_client.h"
 
@@ -92,28 +96,6 @@ static int guest_write(void *opaque, uint64_t gpa, const void *buf, size_t len)
 	return 0;
 }
 
-static int open_disk(const char *opt, const char *path, struct bdif_disk *d, char *err,
-		     size_t err_len)
-{
-	struct stat st;
-
-	d->fd = -1;
-	if (!path)
-		return 0;
-	d->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0 || fstat(d->fd, &st)) {
-		snprintf(err, err_len, "vmapple: %s %s: %s", opt, path, strerror(errno));
-		return -1;
-	}
-	if (st.st_size < 512) {
-		snprintf(err, err_len, "vmapple: %s %s: %lld bytes is smaller than one sector",
-			 opt, path, (long long)st.st_size);
-		return -1;
-	}
-	d->size = (uint64_t)st.st_size;
-	return 0;
-}
-
 static int load_bios(const char *path, uint8_t *dst, char *err, size_t err_len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -141,12 +123,63 @@ static int load_bios(const char *path, uint8_t *dst, char *err, size_t err_len)
 	return 0;
 }
 
+static void *guest_map(void *opaque, uint64_t gpa, size_t len)
+{
+	return vm_ram(opaque, gpa, len);
+}
+
+/* The PL061 under a lock: the power button is pressed from the main thread. */
+static int gpio_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
+		       bool is_write)
+{
+	struct board *b = opaque;
+	int ret;
+
+	pthread_mutex_lock(&b->gpio_lock);
+	ret = pl061_access(&b->gpio, offset, data, len, is_write);
+	pthread_mutex_unlock(&b->gpio_lock);
+	return ret;
+}
+
+static void press_power_button(struct board *b, bool down)
+{
+	pthread_mutex_lock(&b->gpio_lock);
+	pl061_set_input(&b->gpio, PL061_POWER_BUTTON, down);
+	pthread_mutex_unlock(&b->gpio_lock);
+}
+
+static void set_pci_spi(void *opaque, uint32_t spi, bool level)
+{
+	vm_set_spi(opaque, spi, level);
+}
+
+/* A device's MSI is a memory write: it lands on the GICv2m frame's SETSPI. */
+static void pci_msi(void *opaque, uint64_t addr, uint32_t data)
+{
+	struct board *b = opaque;
+	uint8_t v[4];
+
+	memcpy(v, &data, 4);
+	if (mmio_bus_access(&b->vm.bus, addr, v, 4, true))
+		fprintf(stderr, "vmapple: an MSI to 0x%llx hits no device; dropped\n",
+			(unsigned long long)addr);
+}
+
+static int pci_ioeventfd(void *opaque, uint64_t gpa, int fd, bool assign)
+{
+	struct board *b = opaque;
+
+	return vm_ioeventfd(&b->vm, gpa, fd, assign);
+}
+
 static int add_devices(struct board *b)
 {
 	const struct mmio_device devs[] = {
 		{ "pl011", PL011_BASE, PL011_SIZE, pl011_access, &b->uart },
 		{ "pl031", PL031_BASE, PL031_SIZE, pl031_access, &b->rtc },
-		{ "pl061", PL061_BASE, PL061_SIZE, pl061_access, &b->gpio },
+		{ "pl061", PL061_BASE, PL061_SIZE, gpio_access, b },
+		{ "pcie-ecam", GPEX_ECAM_BASE, GPEX_ECAM_SIZE, gpex_ecam_access, &b->gpex },
+		{ "pcie-mmio", GPEX_MMIO_BASE, GPEX_MMIO_SIZE, gpex_mmio_access, &b->gpex },
 		{ "pvpanic", PVPANIC_BASE, PVPANIC_SIZE, pvpanic_access, &b->pvpanic },
 		{ "bdif", BDIF_BASE, BDIF_SIZE, bdif_access, &b->bdif },
 		{ "aes", AES_BANK1_BASE, AES_BANK_SIZE, aes_bank1_access, &b->aes },
@@ -163,15 +196,164 @@ static int add_devices(struct board *b)
 				 .opaque = line_for(b, 1, BOARD_SPI_RTC) };
 	b->gpio = (struct pl061){ .set_irq = set_line, .opaque = line_for(b, 2, BOARD_SPI_GPIO) };
 	b->pvpanic = (struct pvpanic){ .event = on_panic, .opaque = b };
-	b->bdif.mem = (struct guest_mem){ &b->vm, guest_read, guest_write };
-	b->aes = (struct aes_engine){ .mem = { &b->vm, guest_read, guest_write },
+	b->bdif.mem = (struct guest_mem){ &b->vm, guest_read, guest_write, guest_map };
+	b->aes = (struct aes_engine){ .mem = { &b->vm, guest_read, guest_write, guest_map },
 				      .set_irq = set_line, .opaque = line_for(b, 3, BOARD_SPI_AES) };
 	b->avp_rtc = (struct avp_rtc){ .now_us = clock_us, .set_irq = set_line,
 				       .opaque = line_for(b, 4, BOARD_SPI_AVP_RTC) };
 	b->gicv2m = (struct gicv2m){ .raise_spi = vm_pulse_spi, .opaque = &b->vm };
+	pthread_mutex_init(&b->gpio_lock, NULL);
+	gpex_init(&b->gpex);
+	b->gpex.set_spi = set_pci_spi;
+	b->gpex.opaque = &b->vm;
 	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
 		if (mmio_bus_add(&b->vm.bus, &devs[i]))
 			return -1;
+	return 0;
+}
+
+static int add_blk(struct board *b, const char *name, enum virtio_blk_apple_type type,
+		   const struct disk_image *d, char *err, size_t err_len)
+{
+	struct virtio_blk *blk = calloc(1, sizeof(*blk));
+	int ret;
+
+	if (!blk) {
+		snprintf(err, err_len, "vmapple: %s: out of memory", name);
+		return -1;
+	}
+	ret = virtio_blk_init(blk, name, type, d->fd, d->offset, d->size, d->read_only,
+			      &b->virtio_host);
+	if (ret) {
+		snprintf(err, err_len, "vmapple: %s: %s", name, strerror(-ret));
+		free(blk);
+		return -1;
+	}
+	b->blk[b->nr_blk++] = blk;
+	return 0;
+}
+
+/*
+ * The PCIe devices, one slot each: Apple's virtio-blk for the root and aux
+ * disks (what macOS binds), standard virtio-blk for each --drive, a
+ * virtio-net per --net, the virtio-rng.
+ */
+static int add_pci_devices(struct board *b, const struct board_config *cfg, char *err,
+			   size_t err_len)
+{
+	static const uint8_t mac_base[6] = { 0x52, 0x54, 0x00, 0x76, 0x61, 0x70 };
+	unsigned int i, slot = 1;
+	char name[32];
+
+	b->virtio_host = (struct virtio_host){
+		.opaque = b, .ioeventfd = pci_ioeventfd, .msi = pci_msi,
+		.mem = { &b->vm, guest_read, guest_write, guest_map },
+	};
+	if (cfg->disk && add_blk(b, "virtio-blk root", VIRTIO_BLK_APPLE_ROOT, &b->root_disk, err,
+				 err_len))
+		return -1;
+	if (cfg->aux && add_blk(b, "virtio-blk aux", VIRTIO_BLK_APPLE_AUX, &b->aux_disk, err,
+				err_len))
+		return -1;
+	for (i = 0; i < cfg->nr_drives; i++) {
+		snprintf(name, sizeof(name), "virtio-blk drive%u", i);
+		if (add_blk(b, strdup(name), VIRTIO_BLK_STANDARD, &b->drive_disk[i], err, err_len))
+			return -1;
+	}
+	for (i = 0; i < b->nr_blk; i++)
+		if (gpex_add(&b->gpex, slot++, &b->blk[i]->vp.pci))
+			goto slots;
+	for (i = 0; i < cfg->nr_nets; i++) {
+		struct virtio_net *n = calloc(1, sizeof(*n));
+		uint8_t mac[6];
+
+		memcpy(mac, mac_base, 6);
+		mac[5] += (uint8_t)i;
+		snprintf(name, sizeof(name), "virtio-net%u", i);
+		if (!n || virtio_net_init(n, strdup(name), cfg->net[i], mac, &b->virtio_host, err,
+					  err_len)) {
+			if (!n)
+				snprintf(err, err_len, "vmapple: %s: out of memory", name);
+			free(n);
+			return -1;
+		}
+		b->nic[b->nr_nics++] = n;
+		if (gpex_add(&b->gpex, slot++, &n->vp.pci))
+			goto slots;
+	}
+	if (cfg->rng) {
+		b->rng = calloc(1, sizeof(*b->rng));
+		if (!b->rng || virtio_rng_init(b->rng, &b->virtio_host) ||
+		    gpex_add(&b->gpex, slot++, &b->rng->vp.pci)) {
+			snprintf(err, err_len, "vmapple: cannot add the virtio-rng");
+			return -1;
+		}
+	}
+	return 0;
+slots:
+	snprintf(err, err_len, "vmapple: more PCI devices than the board's %d slots",
+		 GPEX_SLOTS - 1);
+	return -1;
+}
+
+static int start_device_threads(struct board *b)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < b->nr_blk && !ret; i++)
+		ret = virtio_worker_start(&b->blk[i]->worker);
+	for (i = 0; i < b->nr_nics && !ret; i++)
+		ret = virtio_worker_start(&b->nic[i]->worker);
+	if (b->rng && !ret)
+		ret = virtio_worker_start(&b->rng->worker);
+	if (ret)
+		fprintf(stderr, "vmapple: cannot start a device thread: %s\n", strerror(-ret));
+	return ret;
+}
+
+static int open_disks(struct board *b, const struct board_config *cfg, char *err,
+		      size_t err_len)
+{
+	unsigned int i;
+
+	if (cfg->disk && disk_open(&b->root_disk, "--disk", cfg->disk, false, DISK_RAW, err,
+				   err_len))
+		return -1;
+	if (cfg->aux && disk_open(&b->aux_disk, "--aux", cfg->aux, false, DISK_AUX, err,
+				  err_len))
+		return -1;
+	for (i = 0; i < cfg->nr_drives; i++)
+		if (disk_open(&b->drive_disk[i], "--drive", cfg->drive[i].path,
+			      cfg->drive[i].read_only, DISK_RAW, err, err_len))
+			return -1;
+	/* BDIF reads the same root and aux disks AVPBooter boots from. */
+	b->bdif.root = (struct bdif_disk){ b->root_disk.fd, b->root_disk.offset,
+					   b->root_disk.size };
+	b->bdif.aux = (struct bdif_disk){ b->aux_disk.fd, b->aux_disk.offset, b->aux_disk.size };
+	return 0;
+}
+
+/* Where CPU 0 starts: the firmware at 0x10_0000, or a Linux Image with x0 = its DTB. */
+static int load_boot_payload(struct board *b, const struct board_config *cfg, char *err,
+			     size_t err_len)
+{
+	struct board_dt_params dt = {
+		.nr_cpus = cfg->cpus, .ram_base = BOARD_RAM_BASE, .ram_size = cfg->mem,
+		.bootargs = cfg->append, .pmu = b->vm.pmu,
+	};
+	uint64_t entry, dtb;
+
+	if (cfg->bios)
+		return load_bios(cfg->bios, vm_ram(&b->vm, BOARD_FW_BASE, BOARD_FW_SIZE), err,
+				 err_len) ? -1 : 0;
+	if (linux_boot_load(&b->vm, cfg->kernel, cfg->initrd, &dt, &entry, &dtb, err, err_len))
+		return -1;
+	if (vcpu_set(&b->vcpu[0], vcpu_reg_pc, entry) ||
+	    vcpu_set(&b->vcpu[0], vcpu_reg_x(0), dtb)) {
+		snprintf(err, err_len, "vmapple: cannot set CPU 0's entry registers");
+		return -1;
+	}
 	return 0;
 }
 
@@ -225,7 +407,10 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 	unsigned int i;
 
 	memset(b, 0, sizeof(*b));
-	b->bdif.root.fd = b->bdif.aux.fd = b->module_fd = -1;
+	b->root_disk.fd = b->aux_disk.fd = b->module_fd = -1;
+	for (i = 0; i < BOARD_MAX_DRIVES; i++)
+		b->drive_disk[i].fd = -1;
+	b->bdif.root.fd = b->bdif.aux.fd = -1;
 	if (cfg->cpus < 1 || cfg->cpus > BOARD_MAX_CPUS) {
 		snprintf(err, err_len, "vmapple: --cpus %u: the board has 1 to %d", cfg->cpus,
 			 BOARD_MAX_CPUS);
@@ -237,8 +422,7 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 			 (unsigned long long)(((1ull << BOARD_IPA_BITS) - BOARD_RAM_BASE) >> 30));
 		return -1;
 	}
-	if (open_disk("--disk", cfg->disk, &b->bdif.root, err, err_len) ||
-	    open_disk("--aux", cfg->aux, &b->bdif.aux, err, err_len))
+	if (open_disks(b, cfg, err, err_len))
 		goto fail;
 	if (vm_open(&b->vm, cfg->kvm_path, BOARD_IPA_BITS) ||
 	    vm_add_ram(&b->vm, BOARD_FW_BASE, BOARD_FW_SIZE) ||
@@ -247,8 +431,9 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 		snprintf(err, err_len, "vmapple: cannot create the VM (see above)");
 		goto fail;
 	}
-	if (load_bios(cfg->bios, vm_ram(&b->vm, BOARD_FW_BASE, BOARD_FW_SIZE), err, err_len) ||
-	    vmapple_cfg_fill(&params, vm_ram(&b->vm, VMAPPLE_CFG_BASE, VMAPPLE_CFG_SIZE), err,
+	/* The PMU on PPI 23 where the host has one (KVM_RUN fails without its setup). */
+	b->vm.pmu = ioctl(b->vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) > 0;
+	if (vmapple_cfg_fill(&params, vm_ram(&b->vm, VMAPPLE_CFG_BASE, VMAPPLE_CFG_SIZE), err,
 			     err_len))
 		goto fail;
 	if (vm_create_gicv3(&b->vm, BOARD_GICD, BOARD_GICR, cfg->cpus, BOARD_NR_IRQS) ||
@@ -256,6 +441,8 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 		snprintf(err, err_len, "vmapple: cannot set up the board's devices (see above)");
 		goto fail;
 	}
+	if (add_pci_devices(b, cfg, err, err_len))
+		goto fail;
 	for (i = 0; i < cfg->cpus; i++) {
 		if (vcpu_create(&b->vm, &b->vcpu[i], i)) {
 			snprintf(err, err_len, "vmapple: cannot create vCPU %u (see above)", i);
@@ -267,12 +454,30 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 			snprintf(err, err_len, "vmapple: KVM refuses PSCI 1.1 for vCPU %u", i);
 			goto fail;
 		}
+		if (vcpu_set_ppis(&b->vcpu[i], BOARD_PPI_VTIMER, BOARD_PPI_PTIMER, BOARD_PPI_PMU)) {
+			snprintf(err, err_len, "vmapple: KVM refuses the timer/PMU PPIs for vCPU %u",
+				 i);
+			goto fail;
+		}
 	}
 	if (vm_finalize_gic(&b->vm) || vcpu_set(&b->vcpu[0], vcpu_reg_pc, BOARD_FW_BASE)) {
 		snprintf(err, err_len, "vmapple: cannot start the board (see above)");
 		goto fail;
 	}
+	for (i = 0; i < b->nr_cpus; i++) {
+		if (vcpu_init_pmu(&b->vcpu[i])) {
+			snprintf(err, err_len, "vmapple: cannot initialise vCPU %u's PMU: %s", i,
+				 strerror(errno));
+			goto fail;
+		}
+	}
+	if (load_boot_payload(b, cfg, err, err_len))
+		goto fail;
 	attach_module(b, cfg->module_path ? cfg->module_path : "/dev/vmapple_kvm");
+	if (start_device_threads(b)) {
+		snprintf(err, err_len, "vmapple: cannot start the devices (see above)");
+		goto fail;
+	}
 	return 0;
 fail:
 	board_destroy(b);
@@ -304,26 +509,69 @@ static void *vcpu_main(void *arg)
 	return NULL;
 }
 
-int board_run(struct board *b)
+/* The main thread: wait for a vCPU to stop, pressing the power button on request. */
+static int wait_for_stop(struct board *b, struct run_state *st, volatile int *stop_requests)
+{
+	int handled = 0, release_in = 0;
+
+	pthread_mutex_lock(&st->lock);
+	while (!st->stopped) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&st->done, &st->lock, &until);
+		if (release_in && !--release_in)
+			press_power_button(b, false);
+		if (!stop_requests || *stop_requests == handled)
+			continue;
+		handled = *stop_requests;
+		if (handled >= 2) {
+			pthread_mutex_unlock(&st->lock);
+			fprintf(stderr, "vmapple: second stop request: forcing the VM off\n");
+			return BOARD_EXIT_FORCED_OFF;
+		}
+		fprintf(stderr, "vmapple: stop requested: pressing the power button "
+			"(ask again to force the VM off)\n");
+		press_power_button(b, true);
+		release_in = 2;		/* a 200 ms press, as a finger gives */
+	}
+	pthread_mutex_unlock(&st->lock);
+	return -1;
+}
+
+int board_run(struct board *b, volatile int *stop_requests)
 {
 	static struct vcpu_thread threads[BOARD_MAX_CPUS];
 	struct run_state st = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+	sigset_t stop_signals, old;
 	pthread_t tid;
 	unsigned int i;
+	int forced;
 
+	/* SIGTERM and SIGINT are the main thread's: the vCPUs keep running. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
 	for (i = 0; i < b->nr_cpus; i++) {
 		threads[i] = (struct vcpu_thread){ &b->vcpu[i], &st };
 		if (pthread_create(&tid, NULL, vcpu_main, &threads[i])) {
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			fprintf(stderr, "vmapple: cannot start vCPU %u's thread\n", i);
 			return BOARD_EXIT_ERROR;
 		}
 		pthread_detach(tid);
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	/* The first vCPU to stop decides; the process exit ends the others. */
-	pthread_mutex_lock(&st.lock);
-	while (!st.stopped)
-		pthread_cond_wait(&st.done, &st.lock);
-	pthread_mutex_unlock(&st.lock);
+	forced = wait_for_stop(b, &st, stop_requests);
+	if (forced >= 0)
+		return forced;
 	if (b->guest_panicked) {
 		fprintf(stderr, "vmapple: the guest panicked (pvpanic)\n");
 		return BOARD_EXIT_GUEST_PANIC;
@@ -349,6 +597,21 @@ void board_destroy(struct board *b)
 {
 	unsigned int i;
 
+	for (i = 0; i < b->nr_blk; i++) {
+		virtio_blk_destroy(b->blk[i]);
+		free(b->blk[i]);
+	}
+	b->nr_blk = 0;
+	for (i = 0; i < b->nr_nics; i++) {
+		virtio_net_destroy(b->nic[i]);
+		free(b->nic[i]);
+	}
+	b->nr_nics = 0;
+	if (b->rng) {
+		virtio_rng_destroy(b->rng);
+		free(b->rng);
+		b->rng = NULL;
+	}
 	if (b->module_fd >= 0)
 		close(b->module_fd);
 	b->module_fd = -1;
@@ -357,9 +620,9 @@ void board_destroy(struct board *b)
 	b->nr_cpus = 0;
 	if (b->vm.kvm_fd > 0)
 		vm_close(&b->vm);
-	if (b->bdif.root.fd >= 0)
-		close(b->bdif.root.fd);
-	if (b->bdif.aux.fd >= 0)
-		close(b->bdif.aux.fd);
+	disk_close(&b->root_disk);
+	disk_close(&b->aux_disk);
+	for (i = 0; i < BOARD_MAX_DRIVES; i++)
+		disk_close(&b->drive_disk[i]);
 	b->bdif.root.fd = b->bdif.aux.fd = -1;
 }

@@ -8,21 +8,27 @@
 #ifndef VMAPPLE_BOARD_H
 #define VMAPPLE_BOARD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stddef.h>
 
 #include "apple_hvc.h"
+#include "disk.h"
 #include "hw/aes.h"
 #include "hw/avp_rtc.h"
 #include "hw/bdif.h"
 #include "hw/gicv2m.h"
+#include "hw/gpex.h"
 #include "hw/pl011.h"
 #include "hw/pl031.h"
 #include "hw/pl061.h"
 #include "hw/pvpanic.h"
 #include "vcpu.h"
+#include "virtio/blk.h"
+#include "virtio/net.h"
+#include "virtio/rng.h"
 #include "vm.h"
 
 #define BOARD_FW_BASE		0x100000ull
@@ -45,11 +51,28 @@
 #define BOARD_EXIT_POWEROFF	0
 #define BOARD_EXIT_ERROR	1
 #define BOARD_EXIT_GUEST_PANIC	3
+#define BOARD_EXIT_FORCED_OFF	4	/* a second stop request */
+
+#define BOARD_MAX_DRIVES	4
+#define BOARD_MAX_NICS		2
+
+struct board_drive {
+	const char *path;
+	bool read_only;
+};
 
 struct board_config {
-	const char *bios;	/* firmware image, loaded at 0x10_0000 */
-	const char *disk;	/* root disk, for BDIF */
-	const char *aux;	/* aux disk, for BDIF */
+	const char *bios;	/* firmware image, loaded at 0x10_0000; or: */
+	const char *kernel;	/* a Linux Image, booted with a generated device tree */
+	const char *initrd;
+	const char *append;	/* the kernel command line */
+	const char *disk;	/* root disk: BDIF and Apple virtio-blk (root) */
+	const char *aux;	/* aux disk: BDIF and Apple virtio-blk (aux) */
+	struct board_drive drive[BOARD_MAX_DRIVES];	/* standard virtio-blk */
+	unsigned int nr_drives;
+	const char *net[BOARD_MAX_NICS];	/* virtio-net backends: "user,...", "tap,..." */
+	unsigned int nr_nets;
+	bool rng;		/* a virtio-rng */
 	uint64_t mem;		/* RAM bytes */
 	unsigned int cpus;
 	uint64_t ecid;
@@ -70,6 +93,15 @@ struct board {
 	struct aes_engine aes;
 	struct avp_rtc avp_rtc;
 	struct gicv2m gicv2m;
+	struct gpex gpex;
+	struct virtio_host virtio_host;
+	struct disk_image root_disk, aux_disk, drive_disk[BOARD_MAX_DRIVES];
+	struct virtio_blk *blk[2 + BOARD_MAX_DRIVES];
+	unsigned int nr_blk;
+	struct virtio_net *nic[BOARD_MAX_NICS];
+	unsigned int nr_nics;
+	struct virtio_rng *rng;
+	pthread_mutex_t gpio_lock;	/* the power button comes from the main thread */
 	volatile int guest_panicked;
 	int module_fd;		/* /dev/vmapple_kvm session, or -1 */
 };
@@ -77,8 +109,12 @@ struct board {
 /* 0, or -1 with one line naming the problem in @err. */
 int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len);
 
-/* Run every vCPU until the guest powers off or panics: a BOARD_EXIT_* status. */
-int board_run(struct board *b);
+/*
+ * Run every vCPU until the guest powers off or panics: a BOARD_EXIT_*
+ * status.  *@stop_requests counts SIGTERMs / `vmapple stop`s as they come:
+ * the first presses the power button, the second forces the VM off.
+ */
+int board_run(struct board *b, volatile int *stop_requests);
 
 /* The run's exit counters, and the module's for this VM when attached. */
 void board_print_stats(struct board *b, FILE *out);

@@ -14,8 +14,21 @@ const char vmapple_usage[] =
 	"commands:\n"
 	"  run --bios FILE [--disk FILE] [--aux FILE] [--mem SIZE] [--cpus N] [--ecid N]\n"
 	"                 boot the VMApple board from firmware (CPU 0 starts at 0x100000);\n"
-	"                 SIZE like 512M or 2G (plain numbers are MiB); --module PATH\n"
-	"                 names vmapple_kvm's device, --module none runs without it\n"
+	"                 --disk/--aux reach it through BDIF and Apple's virtio-blk; an\n"
+	"                 aux image's 16 KiB Virtualization.framework header is skipped\n"
+	"  run --kernel IMAGE [--initrd FILE] [--append CMDLINE] ...\n"
+	"                 boot a Linux arm64 Image on the same board (generated device tree)\n"
+	"      more run options:\n"
+	"        --drive FILE[,ro]   a standard virtio-blk disk (up to 4)\n"
+	"        --net SPEC          virtio-net: user[,hostfwd=tcp::2222-:22] (libslirp) or\n"
+	"                            tap,ifname=NAME[,bridge=BR] (up to 2)\n"
+	"        --rng on|off        a virtio-rng (default on)\n"
+	"        --pidfile FILE      write the launcher's pid (for vmapple stop)\n"
+	"        SIZE like 512M or 2G (plain numbers are MiB); --module PATH names\n"
+	"        vmapple_kvm's device, --module none runs without it\n"
+	"  stop --pid N | --pidfile FILE\n"
+	"                 press the VM's power button (SIGTERM does the same); a second\n"
+	"                 stop forces it off\n"
 	"  check [--kvm PATH] [--module PATH]\n"
 	"                 report the host's KVM features and the vmapple_kvm module\n"
 	"  stat [--module PATH] [--interval SECONDS] [--count N]\n"
@@ -24,7 +37,8 @@ const char vmapple_usage[] =
 	"  version        print the launcher and ABI versions\n"
 	"  help           print this text\n"
 	"\n"
-	"exit status of run: 0 guest powered off, 1 error, 2 bad usage, 3 guest panicked\n";
+	"exit status of run: 0 guest powered off, 1 error, 2 bad usage, 3 guest panicked,\n"
+	"4 forced off by a second stop\n";
 
 struct command_name {
 	const char *name;
@@ -35,22 +49,29 @@ static const struct command_name commands[] = {
 	{ "run", VMAPPLE_CMD_RUN },
 	{ "check", VMAPPLE_CMD_CHECK },
 	{ "stat", VMAPPLE_CMD_STAT },
+	{ "stop", VMAPPLE_CMD_STOP },
 	{ "version", VMAPPLE_CMD_VERSION },
 	{ "help", VMAPPLE_CMD_HELP },
 	{ "--help", VMAPPLE_CMD_HELP },
 	{ "-h", VMAPPLE_CMD_HELP },
 };
 
-enum option_kind { OPT_PATH, OPT_SIZE, OPT_NUMBER };
+enum option_kind { OPT_PATH, OPT_SIZE, OPT_NUMBER, OPT_ON_OFF, OPT_LIST };
 
 struct option_spec {
 	enum vmapple_command command;
 	const char *name;
 	enum option_kind kind;
 	size_t offset;		/* into struct vmapple_args */
+	size_t count_offset;	/* OPT_LIST: its uint64_t count */
+	unsigned int max;	/* OPT_LIST: its capacity */
 };
 
-#define OPT(cmd, name, kind, field) { cmd, name, kind, offsetof(struct vmapple_args, field) }
+#define OPT(cmd, name, kind, field) { cmd, name, kind, offsetof(struct vmapple_args, field), 0, 0 }
+#define OPT_LIST_OF(cmd, name, field, count) \
+	{ cmd, name, OPT_LIST, offsetof(struct vmapple_args, field), \
+	  offsetof(struct vmapple_args, count), \
+	  sizeof(((struct vmapple_args *)0)->field) / sizeof(const char *) }
 
 static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_CHECK, "--kvm", OPT_PATH, kvm_path),
@@ -63,6 +84,15 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_RUN, "--mem", OPT_SIZE, mem),
 	OPT(VMAPPLE_CMD_RUN, "--cpus", OPT_NUMBER, cpus),
 	OPT(VMAPPLE_CMD_RUN, "--ecid", OPT_NUMBER, ecid),
+	OPT(VMAPPLE_CMD_RUN, "--kernel", OPT_PATH, kernel),
+	OPT(VMAPPLE_CMD_RUN, "--initrd", OPT_PATH, initrd),
+	OPT(VMAPPLE_CMD_RUN, "--append", OPT_PATH, append),
+	OPT_LIST_OF(VMAPPLE_CMD_RUN, "--drive", drive, nr_drives),
+	OPT_LIST_OF(VMAPPLE_CMD_RUN, "--net", net, nr_nets),
+	OPT(VMAPPLE_CMD_RUN, "--rng", OPT_ON_OFF, rng),
+	OPT(VMAPPLE_CMD_RUN, "--pidfile", OPT_PATH, pidfile),
+	OPT(VMAPPLE_CMD_STOP, "--pidfile", OPT_PATH, pidfile),
+	OPT(VMAPPLE_CMD_STOP, "--pid", OPT_NUMBER, pid),
 	OPT(VMAPPLE_CMD_STAT, "--module", OPT_PATH, module_path),
 	OPT(VMAPPLE_CMD_STAT, "--interval", OPT_NUMBER, interval),
 	OPT(VMAPPLE_CMD_STAT, "--count", OPT_NUMBER, count),
@@ -123,6 +153,25 @@ static int set_option(const struct option_spec *o, const char *value, struct vma
 	case OPT_PATH:
 		memcpy(field, &value, sizeof(value));
 		return 0;
+	case OPT_LIST: {
+		uint64_t *count = (uint64_t *)(void *)((char *)args + o->count_offset);
+
+		if (*count == o->max) {
+			snprintf(err, err_len, "vmapple %s: %s '%s': at most %u of them", cmd_name,
+				 o->name, value, o->max);
+			return -1;
+		}
+		memcpy(field + *count * sizeof(value), &value, sizeof(value));
+		++*count;
+		return 0;
+	}
+	case OPT_ON_OFF:
+		if (!strcmp(value, "on") || !strcmp(value, "off")) {
+			*(uint64_t *)(void *)field = !strcmp(value, "on");
+			return 0;
+		}
+		snprintf(err, err_len, "vmapple %s: %s '%s': on or off", cmd_name, o->name, value);
+		return -1;
 	case OPT_SIZE:
 		if (parse_size(value, (uint64_t *)(void *)field))
 			return 0;
@@ -135,6 +184,27 @@ static int set_option(const struct option_spec *o, const char *value, struct vma
 		snprintf(err, err_len, "vmapple %s: %s '%s': not a number", cmd_name, o->name, value);
 		return -1;
 	}
+}
+
+/* What a run needs: firmware or a kernel, and options that fit the one chosen. */
+static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
+{
+	if (!args->bios && !args->kernel) {
+		snprintf(err, err_len, "vmapple run: --bios FILE (AVPBooter.vmapple2.bin) or "
+			 "--kernel IMAGE is required");
+		return -1;
+	}
+	if (args->bios && args->kernel) {
+		snprintf(err, err_len, "vmapple run: --bios and --kernel are two ways to boot; "
+			 "give one");
+		return -1;
+	}
+	if (!args->kernel && (args->initrd || args->append)) {
+		snprintf(err, err_len, "vmapple run: --%s needs --kernel",
+			 args->initrd ? "initrd" : "append");
+		return -1;
+	}
+	return 0;
 }
 
 int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
@@ -151,6 +221,7 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		.mem = 1ull << 30,
 		.cpus = 1,
 		.interval = 1,
+		.rng = 1,
 	};
 	if (!name) {
 		snprintf(err, err_len, "vmapple: no command given (try 'vmapple help')");
@@ -185,8 +256,11 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 			 (unsigned long long)args->interval);
 		return -1;
 	}
-	if (args->command == VMAPPLE_CMD_RUN && !args->bios) {
-		snprintf(err, err_len, "vmapple run: --bios FILE is required (AVPBooter.vmapple2.bin)");
+	if (args->command == VMAPPLE_CMD_RUN)
+		return check_run(args, err, err_len);
+	if (args->command == VMAPPLE_CMD_STOP && !args->pid == !args->pidfile) {
+		snprintf(err, err_len, "vmapple stop: give the VM as --pid N or --pidfile FILE "
+			 "(one of them)");
 		return -1;
 	}
 	return 0;

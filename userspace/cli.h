@@ -12,13 +12,27 @@ enum vmapple_command {
 	VMAPPLE_CMD_CHECK,
 	VMAPPLE_CMD_RUN,
 	VMAPPLE_CMD_STAT,
+	VMAPPLE_CMD_STOP,
 };
+
+#define VMAPPLE_MAX_DRIVES	4
+#define VMAPPLE_MAX_NETS	2
 
 struct vmapple_args {
 	enum vmapple_command command;
 	const char *kvm_path;		/* --kvm, default /dev/kvm */
 	const char *module_path;	/* --module, default /dev/vmapple_kvm; run: "none" */
-	const char *bios;		/* run: --bios (required) */
+	const char *bios;		/* run: --bios, or */
+	const char *kernel;		/* run: --kernel (a Linux Image) */
+	const char *initrd;		/* run: --initrd (with --kernel) */
+	const char *append;		/* run: --append (with --kernel) */
+	const char *drive[VMAPPLE_MAX_DRIVES];	/* run: --drive FILE[,ro], repeatable */
+	uint64_t nr_drives;
+	const char *net[VMAPPLE_MAX_NETS];	/* run: --net SPEC, repeatable */
+	uint64_t nr_nets;
+	uint64_t rng;			/* run: --rng on|off; default on */
+	const char *pidfile;		/* run: write it; stop: read it */
+	uint64_t pid;			/* stop: --pid */
 	const char *disk;		/* run: --disk */
 	const char *aux;		/* run: --aux */
 	uint64_t mem;			/* run: --mem, bytes; default 1 GiB */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -30,26 +31,120 @@ static int cmd_check(const struct vmapple_args *args)
 	return caps_ready(rows, n) ? 0 : 1;
 }
 
+static volatile int stop_requests;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requests++;
+}
+
+/* "FILE" or "FILE,ro". */
+static void parse_drive(const char *spec, struct board_drive *d)
+{
+	size_t n = strlen(spec);
+
+	d->read_only = n > 3 && !strcmp(spec + n - 3, ",ro");
+	d->path = d->read_only ? strndup(spec, n - 3) : spec;
+}
+
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+		fprintf(stderr, "vmapple: --pidfile %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_run(const struct vmapple_args *args)
 {
 	struct board_config cfg = {
-		.bios = args->bios, .disk = args->disk, .aux = args->aux, .mem = args->mem,
+		.bios = args->bios, .kernel = args->kernel, .initrd = args->initrd,
+		.append = args->append, .disk = args->disk, .aux = args->aux, .mem = args->mem,
 		.cpus = (unsigned int)args->cpus, .ecid = args->ecid, .kvm_path = args->kvm_path,
-		.module_path = args->module_path,
+		.module_path = args->module_path, .rng = args->rng,
+		.nr_drives = (unsigned int)args->nr_drives, .nr_nets = (unsigned int)args->nr_nets,
 	};
+	struct sigaction sa = { .sa_handler = on_stop_signal };
 	static struct board board;
+	unsigned int i;
 	char err[512];
 	int status;
 
 	if (args->cpus > UINT32_MAX)
 		cfg.cpus = UINT32_MAX;	/* board_create names the range */
+	for (i = 0; i < cfg.nr_drives; i++)
+		parse_drive(args->drive[i], &cfg.drive[i]);
+	for (i = 0; i < cfg.nr_nets; i++)
+		cfg.net[i] = args->net[i];
+	if (args->pidfile && write_pidfile(args->pidfile))
+		return BOARD_EXIT_ERROR;
 	if (board_create(&board, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
-		return BOARD_EXIT_ERROR;
+		status = BOARD_EXIT_ERROR;
+		goto out;
 	}
-	status = board_run(&board);
+	/* SIGTERM (or `vmapple stop`) presses the power button; the second forces off. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	status = board_run(&board, &stop_requests);
 	board_print_stats(&board, stderr);
+out:
+	if (args->pidfile)
+		unlink(args->pidfile);
 	return status;
+}
+
+/* The pid a `vmapple run` wrote, checked to be a running vmapple. */
+static int stop_target(const struct vmapple_args *args, pid_t *pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+	int n;
+
+	*pid = (pid_t)args->pid;
+	if (args->pidfile) {
+		f = fopen(args->pidfile, "r");
+		n = f ? fscanf(f, "%d", pid) : 0;
+		if (f)
+			fclose(f);
+		if (!f || n != 1 || *pid <= 0) {
+			fprintf(stderr, "vmapple stop: --pidfile %s: %s\n", args->pidfile,
+				!f ? strerror(errno) : "holds no pid");
+			return -1;
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)*pid);
+	f = fopen(path, "r");
+	if (!f || !fgets(comm, sizeof(comm), f) || strncmp(comm, "vmapple", 7)) {
+		fprintf(stderr, "vmapple stop: pid %d is not a running vmapple\n", (int)*pid);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int cmd_stop(const struct vmapple_args *args)
+{
+	pid_t pid;
+
+	if (stop_target(args, &pid))
+		return 1;
+	if (kill(pid, SIGTERM)) {
+		fprintf(stderr, "vmapple stop: pid %d: %s\n", (int)pid, strerror(errno));
+		return 1;
+	}
+	printf("vmapple stop: asked the VM of pid %d to power off (its power button; a second "
+	       "stop forces it off)\n", (int)pid);
+	return 0;
 }
 
 static volatile sig_atomic_t stat_interrupted;
@@ -128,6 +223,8 @@ int main(int argc, char **argv)
 		return cmd_run(&args);
 	case VMAPPLE_CMD_STAT:
 		return cmd_stat(&args);
+	case VMAPPLE_CMD_STOP:
+		return cmd_stop(&args);
 	case VMAPPLE_CMD_VERSION:
 		printf("vmapple %s, vmapple_kvm ABI %d\n", VMAPPLE_VERSION, VMAPPLE_KVM_API_VERSION);
 		return 0;

@@ -64,6 +64,8 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int index)
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
 	if (index)
 		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
+	if (vm->pmu)
+		init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
 	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
 	    ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0)
 		init.features[0] |= 1u << KVM_ARM_VCPU_PTRAUTH_ADDRESS |
@@ -92,6 +94,33 @@ void vcpu_close(struct vcpu *vcpu)
 		close(vcpu->fd);
 	vcpu->run = NULL;
 	vcpu->fd = -1;
+}
+
+static int vcpu_attr(struct vcpu *vcpu, uint32_t group, uint64_t attr, int *value)
+{
+	struct kvm_device_attr a = {
+		.group = group, .attr = attr, .addr = (uint64_t)(uintptr_t)value,
+	};
+
+	return ioctl(vcpu->fd, KVM_SET_DEVICE_ATTR, &a) ? -errno : 0;
+}
+
+int vcpu_set_ppis(struct vcpu *vcpu, int vtimer, int ptimer, int pmu)
+{
+	int ret = vcpu_attr(vcpu, KVM_ARM_VCPU_TIMER_CTRL, KVM_ARM_VCPU_TIMER_IRQ_VTIMER, &vtimer);
+
+	if (!ret)
+		ret = vcpu_attr(vcpu, KVM_ARM_VCPU_TIMER_CTRL, KVM_ARM_VCPU_TIMER_IRQ_PTIMER,
+				&ptimer);
+	if (!ret && vcpu->vm->pmu)
+		ret = vcpu_attr(vcpu, KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &pmu);
+	return ret;
+}
+
+int vcpu_init_pmu(struct vcpu *vcpu)
+{
+	return vcpu->vm->pmu ? vcpu_attr(vcpu, KVM_ARM_VCPU_PMU_V3_CTRL,
+					 KVM_ARM_VCPU_PMU_V3_INIT, NULL) : 0;
 }
 
 int vcpu_inject_sea(struct vcpu *vcpu)

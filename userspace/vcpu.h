@@ -35,6 +35,13 @@ uint64_t vcpu_reg_x(unsigned int n);	/* ONE_REG id of Xn, n <= 30 */
 uint64_t vcpu_reg_v(unsigned int n);	/* ONE_REG id of Vn (128-bit) */
 extern const uint64_t vcpu_reg_pc, vcpu_reg_pstate, vcpu_reg_sp_el0, vcpu_reg_sp_el1;
 
+/*
+ * The timer and PMU interrupts (PPI INTIDs), before the first run; the PMU
+ * only when the VM has one.  vcpu_init_pmu() after the vGIC is initialised.
+ */
+int vcpu_set_ppis(struct vcpu *vcpu, int vtimer, int ptimer, int pmu);
+int vcpu_init_pmu(struct vcpu *vcpu);
+
 /* Make the guest take a synchronous external abort at the current PC. */
 int vcpu_inject_sea(struct vcpu *vcpu);
 

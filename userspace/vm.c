@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -24,8 +25,13 @@ int vm_open(struct vm *vm, const char *kvm_path, unsigned int ipa_bits)
 {
 	struct kvm_enable_cap nisv = { .cap = KVM_CAP_ARM_NISV_TO_USER };
 
+	int i;
+
 	memset(vm, 0, sizeof(*vm));
 	vm->vgic_fd = vm->fd = -1;
+	for (i = 0; i < 256; i++)
+		vm->spi_irqfd[i] = -1;
+	pthread_mutex_init(&vm->irqfd_lock, NULL);
 	vm->kvm_fd = open(kvm_path, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return fail(kvm_path, errno);
@@ -167,10 +173,50 @@ int vm_set_spi(struct vm *vm, uint32_t spi, bool level)
 	return ioctl(vm->fd, KVM_IRQ_LINE, &irq) ? -errno : 0;
 }
 
-void vm_pulse_spi(void *vm, uint32_t spi)
+/* The irqfd of @spi, registered with KVM on first use; -1 when KVM refuses. */
+static int spi_irqfd(struct vm *vm, uint32_t spi)
 {
+	struct kvm_irqfd irqfd = { .gsi = spi };
+	int fd;
+
+	if (spi >= 256)
+		return -1;
+	pthread_mutex_lock(&vm->irqfd_lock);
+	fd = vm->spi_irqfd[spi];
+	if (fd == -1) {
+		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		irqfd.fd = (uint32_t)fd;
+		/* gsi = SPI: KVM's default routing for the vGIC (vgic-irqfd.c). */
+		if (fd >= 0 && ioctl(vm->fd, KVM_IRQFD, &irqfd)) {
+			close(fd);
+			fd = -2;	/* refused: do not ask again */
+		}
+		vm->spi_irqfd[spi] = fd < 0 ? -2 : fd;
+	}
+	pthread_mutex_unlock(&vm->irqfd_lock);
+	return fd;
+}
+
+void vm_pulse_spi(void *opaque, uint32_t spi)
+{
+	struct vm *vm = opaque;
+	int fd = spi_irqfd(vm, spi);
+
+	if (fd >= 0 && !eventfd_write(fd, 1))
+		return;
 	vm_set_spi(vm, spi, true);
 	vm_set_spi(vm, spi, false);
+}
+
+int vm_ioeventfd(struct vm *vm, uint64_t gpa, int fd, bool assign)
+{
+	struct kvm_ioeventfd ev = {
+		.addr = gpa, .len = 0, .fd = fd,
+		.flags = assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN,
+	};
+
+	/* len 0: a write of any size matches (KVM_CAP_IOEVENTFD_ANY_LENGTH). */
+	return ioctl(vm->fd, KVM_IOEVENTFD, &ev) ? -errno : 0;
 }
 
 void vm_print_stats(const struct vm *vm, FILE *out)
@@ -189,6 +235,11 @@ void vm_close(struct vm *vm)
 
 	for (i = 0; i < vm->nr_ram; i++)
 		munmap(vm->ram[i].hva, vm->ram[i].size);
+	for (i = 0; i < 256; i++) {
+		if (vm->spi_irqfd[i] >= 0)
+			close(vm->spi_irqfd[i]);
+		vm->spi_irqfd[i] = -1;
+	}
 	if (vm->vgic_fd >= 0)
 		close(vm->vgic_fd);
 	if (vm->fd >= 0)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "mmio_bus.h"
@@ -45,6 +46,9 @@ struct vm {
 	struct vm_stats stats;
 	struct apple_hvc_state *hvc;	/* NULL: Apple hypercalls not forwarded */
 	volatile int stop_requested;	/* a device asks every run loop to end */
+	bool pmu;			/* vCPUs get a PMU (KVM_ARM_VCPU_PMU_V3) */
+	int spi_irqfd[256];		/* per SPI, made on first use; -1 none */
+	pthread_mutex_t irqfd_lock;
 };
 
 /* Each returns 0 or a negative errno, with a message on stderr naming what failed. */
@@ -67,8 +71,15 @@ int vm_vgic_access(struct vm *vm, uint64_t gpa, uint32_t *val, bool is_write);
 /* Drive SPI @spi (INTID - 32) of the in-kernel vGIC. */
 int vm_set_spi(struct vm *vm, uint32_t spi, bool level);
 
-/* An edge on SPI @spi of the struct vm at @vm: the GICv2m frame's raise_spi. */
+/*
+ * An edge on SPI @spi of the struct vm at @vm (the GICv2m frame's
+ * raise_spi, so every MSI): through an irqfd, a write KVM turns into the
+ * edge, falling back to KVM_IRQ_LINE where irqfds are refused.
+ */
 void vm_pulse_spi(void *vm, uint32_t spi);
+
+/* KVM signals @fd on any guest write to @gpa (no exit); 0 or -errno. */
+int vm_ioeventfd(struct vm *vm, uint64_t gpa, int fd, bool assign);
 
 void vm_print_stats(const struct vm *vm, FILE *out);
 

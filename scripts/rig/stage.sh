@@ -18,6 +18,10 @@ for t in "$build"/arm64/*_test "$build"/arm64/exit_bench; do cp "$t" "$tests/"; 
 # The upstream KVM selftests (scripts/kvm-selftests.sh), for upstream_kvm.sh.
 mkdir -p "$tests/kvm"
 cp "$build"/arm64/kvm-selftests/* "$tests/kvm/"
+# The Linux guest linux_boot.sh boots: the rig's own kernel, its initramfs.
+mkdir -p "$tests/guest"
+cp "$RIG_IMAGE" "$tests/guest/Image"
+cp "$build/rig/guest-initramfs.cpio.gz" "$tests/guest/initramfs.cpio.gz"
 cp "$RIG_TOP"/tests/kselftest/*.sh "$RIG_TOP"/tests/bench/*.sh "$build"/arm64/payload/*.bin "$tests/"
 chmod +x "$tests"/*.sh
 "$(dirname "$0")/initramfs.sh" "$build/rig.env" "$payload" "$build/rig/initramfs.cpio.gz"

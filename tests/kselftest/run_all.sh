@@ -10,6 +10,7 @@ run "$dir/module_load.sh"
 run "$dir/layer0_test"
 run "$dir/msi_test"
 run "$dir/vmapple_run.sh"
+run "$dir/linux_boot.sh" layer0
 run "$dir/exit_bench_test.sh" absent
 # Upstream's KVM selftests without the module, then (below) with it loaded:
 # the results must be the same.
@@ -25,6 +26,7 @@ run "$dir/layer0_test"
 run "$dir/module_hooks.sh" ftrace
 run "$dir/exit_bench_test.sh" loaded
 run "$dir/wfk.sh"
+run "$dir/linux_boot.sh" layer1
 run "$dir/msi_test"
 rmmod vmapple_kvm || fail=1
 # The same with the kprobe mechanism.

@@ -42,7 +42,41 @@ int main(void)
 	ok(PARSE("--help") == 0 && args.command == VMAPPLE_CMD_HELP, "--help");
 	ok(PARSE("-h") == 0 && args.command == VMAPPLE_CMD_HELP, "-h");
 
-	refuses(PARSE("run"), "vmapple run: --bios FILE is required", "run without --bios");
+	refuses(PARSE("run"), "vmapple run: --bios FILE (AVPBooter.vmapple2.bin) or --kernel IMAGE "
+		"is required", "run without --bios or --kernel");
+	refuses(PARSE("run", "--bios", "f", "--kernel", "k"), "two ways to boot; give one",
+		"run with both --bios and --kernel");
+	refuses(PARSE("run", "--bios", "f", "--initrd", "i"), "--initrd needs --kernel",
+		"--initrd without --kernel");
+	refuses(PARSE("run", "--bios", "f", "--append", "quiet"), "--append needs --kernel",
+		"--append without --kernel");
+	refuses(PARSE("run", "--kernel", "k", "--rng", "maybe"), "--rng 'maybe': on or off",
+		"--rng takes on or off");
+	refuses(PARSE("run", "--kernel", "k", "--drive", "a", "--drive", "b", "--drive", "c",
+		      "--drive", "d", "--drive", "e"), "--drive 'e': at most 4 of them",
+		"a fifth --drive");
+	refuses(PARSE("run", "--kernel", "k", "--net", "user", "--net", "user", "--net", "user"),
+		"--net 'user': at most 2 of them", "a third --net");
+	ok(PARSE("run", "--kernel", "Image", "--initrd", "rd", "--append", "console=ttyAMA0",
+		 "--drive", "a.img", "--drive", "b.img,ro", "--net", "user,hostfwd=tcp::2222-:22",
+		 "--rng", "off", "--pidfile", "/run/vm.pid") == 0 &&
+	   !strcmp(args.kernel, "Image") && !strcmp(args.initrd, "rd") &&
+	   !strcmp(args.append, "console=ttyAMA0") && args.nr_drives == 2 &&
+	   !strcmp(args.drive[1], "b.img,ro") && args.nr_nets == 1 &&
+	   !strcmp(args.net[0], "user,hostfwd=tcp::2222-:22") && args.rng == 0 &&
+	   !strcmp(args.pidfile, "/run/vm.pid"), "run --kernel: every Linux-boot option taken");
+	ok(PARSE("run", "--kernel", "Image") == 0 && args.rng == 1 && !args.nr_drives &&
+	   !args.nr_nets, "run --kernel: virtio-rng on, no drives, no NICs by default");
+	ok(PARSE("stop", "--pid", "42") == 0 && args.command == VMAPPLE_CMD_STOP && args.pid == 42,
+	   "stop --pid");
+	ok(PARSE("stop", "--pidfile", "/run/vm.pid") == 0 && !strcmp(args.pidfile, "/run/vm.pid"),
+	   "stop --pidfile");
+	refuses(PARSE("stop"), "vmapple stop: give the VM as --pid N or --pidfile FILE",
+		"stop without a VM");
+	refuses(PARSE("stop", "--pid", "1", "--pidfile", "f"), "(one of them)",
+		"stop with both --pid and --pidfile");
+	refuses(PARSE("stop", "--kernel", "k"), "vmapple stop: unknown option '--kernel'",
+		"a run-only option on stop");
 	refuses(PARSE("run", "--bios", "f", "--mem", "12Q"), "--mem '12Q': not a size",
 		"a size with a bad unit");
 	refuses(PARSE("run", "--bios", "f", "--mem", "-1"), "--mem '-1': not a size",

@@ -15,6 +15,8 @@ struct guest_mem {
 	/* 0, or -EFAULT when [gpa, gpa + len) is not all guest RAM. */
 	int (*read)(void *opaque, uint64_t gpa, void *buf, size_t len);
 	int (*write)(void *opaque, uint64_t gpa, const void *buf, size_t len);
+	/* Host pointer for [gpa, gpa + len), or NULL when not all RAM (virtio buffers). */
+	void *(*map)(void *opaque, uint64_t gpa, size_t len);
 };
 
 #endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * linux_boot.h - boot a Linux arm64 Image on the board (the arm64 boot
+ * protocol, Documentation/arch/arm64/booting.rst): the Image at RAM base +
+ * text_offset, the initrd and the board's device tree near the top of RAM,
+ * CPU 0 entering the Image with x0 = the tree's address, MMU off.
+ */
+#ifndef VMAPPLE_LINUX_BOOT_H
+#define VMAPPLE_LINUX_BOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board_dt.h"
+
+#define LINUX_IMAGE_HDR_SIZE	64
+
+struct vm;
+
+struct linux_boot_image {
+	uint64_t text_offset;
+	uint64_t image_size;
+	unsigned int page_kb;	/* 4, 16, 64, or 0 when the header does not say */
+};
+
+/* Parse an Image header.  0, or -1 with the reason (not an Image, big-endian, compressed). */
+int linux_image_parse(const uint8_t *hdr, size_t len, struct linux_boot_image *img,
+		      const char *path, char *err, size_t err_len);
+
+struct linux_boot_layout {
+	uint64_t kernel, kernel_end;	/* guest-physical */
+	uint64_t initrd, dtb;
+};
+
+/*
+ * Place the pieces in RAM [ram_base, ram_base + ram_size): 0, or -1 when
+ * they do not fit (the message names what and the --mem that is needed).
+ */
+int linux_boot_layout(const struct linux_boot_image *img, uint64_t file_size, uint64_t ram_base,
+		      uint64_t ram_size, uint64_t initrd_size, struct linux_boot_layout *out,
+		      char *err, size_t err_len);
+
+/*
+ * Load --kernel (and --initrd) into the VM's RAM and write the device tree
+ * from @dt (its initrd fields are filled here).  Sets *entry and *dtb.
+ */
+int linux_boot_load(struct vm *vm, const char *kernel, const char *initrd,
+		    struct board_dt_params *dt, uint64_t *entry, uint64_t *dtb, char *err,
+		    size_t err_len);
+
+#endif

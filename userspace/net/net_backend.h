@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * net_backend.h - where a virtio-net device's frames go: libslirp's user-mode NAT ("user")
+ * or a host TAP interface ("tap").  A backend plugs into the device thread's poll() loop;
+ * every call must come from that one thread (libslirp is not thread-safe), so there is no
+ * locking inside.
+ */
+#ifndef VMAPPLE_NET_BACKEND_H
+#define VMAPPLE_NET_BACKEND_H
+
+#include <poll.h>
+#include <stddef.h>
+
+struct net_backend;
+
+/*
+ * A frame from the network for the guest: an Ethernet frame, no virtio header.  Called
+ * from net_backend_poll(), and also from inside net_backend_send() when the backend
+ * answers at once (slirp replies to ARP, DHCP and ping synchronously).  Nothing is
+ * queued behind it: a frame the device cannot take now, it drops.
+ */
+typedef void (*net_rx_fn)(void *opaque, const void *frame, size_t len);
+
+/* The fewest pollfds worth offering: slirp takes one per guest connection. */
+#define NET_BACKEND_MIN_POLLFDS	64
+
+/*
+ * "user[,hostfwd=tcp|udp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]..." (libslirp:
+ * 10.0.2.0/24, guest 10.0.2.15, host 10.0.2.2, DNS 10.0.2.3, DHCP on, IPv6 off), or
+ * "tap,ifname=NAME[,bridge=BR]" (/dev/net/tun, IFF_TAP | IFF_NO_PI; brought up with
+ * libnl-3-route, and enslaved to bridge BR when given).
+ * NULL with one line naming the bad part of @spec in @err.
+ */
+struct net_backend *net_backend_open(const char *spec, net_rx_fn rx, void *opaque, char *err,
+				     size_t err_len);
+
+/*
+ * Fill up to @max pollfds; lower *timeout_ms (ms, -1 = infinite) to the backend's next
+ * timer.  Returns the count used.
+ */
+int net_backend_pollfds(struct net_backend *nb, struct pollfd *fds, int max, int *timeout_ms);
+
+/*
+ * After poll(): handle the backend's revents (@fds as filled above, count @n) and due
+ * timers; frames for the guest arrive through rx() from inside this call.  Call it after
+ * every poll(), timeout or not: slirp's TCP timers run from here.
+ */
+void net_backend_poll(struct net_backend *nb, const struct pollfd *fds, int n);
+
+/* A frame from the guest (Ethernet, no virtio header).  0 or a negative errno. */
+int net_backend_send(struct net_backend *nb, const void *frame, size_t len);
+
+/* NULL is a no-op. */
+void net_backend_close(struct net_backend *nb);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* net_kind.h - what each backend kind (user, tap) gives backend.c, which parses the spec. */
+#ifndef VMAPPLE_NET_KIND_H
+#define VMAPPLE_NET_KIND_H
+
+#include "net_backend.h"
+
+/* One ",KEY=VALUE" of the spec; @val is NULL when there was no '='.  Valid during open. */
+struct net_opt {
+	const char *key;
+	const char *val;
+};
+
+struct net_kind {
+	const char *name;
+	struct net_backend *(*open)(const struct net_opt *opts, int n_opts, net_rx_fn rx,
+				    void *opaque, char *err, size_t err_len);
+	int (*pollfds)(struct net_backend *nb, struct pollfd *fds, int max, int *timeout_ms);
+	void (*poll)(struct net_backend *nb, const struct pollfd *fds, int n);
+	int (*send)(struct net_backend *nb, const void *frame, size_t len);
+	void (*close)(struct net_backend *nb);
+};
+
+/* The first member of every kind's own state. */
+struct net_backend {
+	const struct net_kind *kind;
+	net_rx_fn rx;
+	void *opaque;
+};
+
+extern const struct net_kind net_kind_user;
+extern const struct net_kind net_kind_tap;
+
+/* Write one line into @err (which may be NULL). */
+void net_err(char *err, size_t err_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tap.c - the "tap" backend: a /dev/net/tun TAP interface, up (and bridged) via libnl-3. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <linux/if_tun.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+
+#include "net_kind.h"
+
+#define TUN_PATH	"/dev/net/tun"
+#define TAP_FRAME_MAX	(65535 + 14)	/* the largest MTU, plus the Ethernet header */
+#define TAP_BURST	64	/* frames read per poll, so one busy NIC cannot starve the loop */
+#define ETH_HDR_LEN	14
+
+struct tap_backend {
+	struct net_backend nb;
+	int fd;
+	bool dead;		/* read failed: stop polling rather than spin on the error */
+	char ifname[IFNAMSIZ];
+	uint8_t buf[TAP_FRAME_MAX];
+};
+
+/* A non-empty interface name the kernel can hold (IFNAMSIZ includes the NUL). */
+static int check_name(const char *key, const char *val, char *err, size_t err_len)
+{
+	if (!val || !*val) {
+		net_err(err, err_len, "tap: %s= needs an interface name", key);
+		return -1;
+	}
+	if (strlen(val) >= IFNAMSIZ) {
+		net_err(err, err_len, "tap: %s '%s' is longer than %d characters", key, val,
+			IFNAMSIZ - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bring @ifname up, enslaved to @bridge when given.  0, or -1 with @err set. */
+static int link_setup(const char *ifname, const char *bridge, char *err, size_t err_len)
+{
+	struct rtnl_link *link = NULL, *br = NULL, *change = NULL;
+	struct nl_sock *sk;
+	const char *type;
+	int r, ret = -1;
+
+	sk = nl_socket_alloc();
+	if (!sk) {
+		net_err(err, err_len, "tap %s: netlink: out of memory", ifname);
+		return -1;
+	}
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0) {
+		net_err(err, err_len, "tap %s: netlink: %s", ifname, nl_geterror(r));
+		goto out;
+	}
+	r = rtnl_link_get_kernel(sk, 0, ifname, &link);
+	if (r < 0) {
+		net_err(err, err_len, "tap %s: netlink lookup: %s", ifname, nl_geterror(r));
+		goto out;
+	}
+	change = rtnl_link_alloc();
+	if (!change) {
+		net_err(err, err_len, "tap %s: netlink: out of memory", ifname);
+		goto out;
+	}
+	rtnl_link_set_flags(change, IFF_UP);
+	if (bridge) {
+		r = rtnl_link_get_kernel(sk, 0, bridge, &br);
+		if (r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV) {
+			net_err(err, err_len, "tap %s: bridge %s: no such device", ifname, bridge);
+			goto out;
+		}
+		if (r < 0) {
+			net_err(err, err_len, "tap %s: bridge %s: %s", ifname, bridge,
+				nl_geterror(r));
+			goto out;
+		}
+		type = rtnl_link_get_type(br);
+		if (!type || strcmp(type, "bridge")) {
+			net_err(err, err_len, "tap %s: bridge %s: not a bridge (%s)", ifname,
+				bridge, type ? type : "no link kind");
+			goto out;
+		}
+		rtnl_link_set_master(change, rtnl_link_get_ifindex(br));
+	}
+	r = rtnl_link_change(sk, link, change, 0);
+	if (r < 0) {
+		if (bridge)
+			net_err(err, err_len, "tap %s: cannot bring up in bridge %s: %s", ifname,
+				bridge, nl_geterror(r));
+		else
+			net_err(err, err_len, "tap %s: cannot bring up: %s", ifname,
+				nl_geterror(r));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (change)
+		rtnl_link_put(change);
+	if (br)
+		rtnl_link_put(br);
+	if (link)
+		rtnl_link_put(link);
+	nl_socket_free(sk);
+	return ret;
+}
+
+static void tap_close(struct net_backend *nb)
+{
+	struct tap_backend *t = (struct tap_backend *)nb;
+
+	if (t->fd >= 0)
+		close(t->fd);	/* not persistent: the interface goes with it */
+	free(t);
+}
+
+static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_rx_fn rx,
+				    void *opaque, char *err, size_t err_len)
+{
+	const char *ifname = NULL, *bridge = NULL;
+	struct tap_backend *t;
+	struct ifreq ifr;
+	int i;
+
+	for (i = 0; i < n_opts; i++) {
+		const char **slot;
+
+		if (!strcmp(opts[i].key, "ifname")) {
+			slot = &ifname;
+		} else if (!strcmp(opts[i].key, "bridge")) {
+			slot = &bridge;
+		} else {
+			net_err(err, err_len, "tap: unknown option '%s' (want ifname= or bridge=)",
+				opts[i].key);
+			return NULL;
+		}
+		if (*slot) {
+			net_err(err, err_len, "tap: %s= given twice", opts[i].key);
+			return NULL;
+		}
+		if (check_name(opts[i].key, opts[i].val, err, err_len))
+			return NULL;
+		*slot = opts[i].val;
+	}
+	if (!ifname) {
+		net_err(err, err_len, "tap: ifname=NAME is required");
+		return NULL;
+	}
+
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		net_err(err, err_len, "tap %s: %s", ifname, strerror(errno));
+		return NULL;
+	}
+	t->nb = (struct net_backend){ .kind = &net_kind_tap, .rx = rx, .opaque = opaque };
+	t->fd = open(TUN_PATH, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (t->fd < 0) {
+		net_err(err, err_len, "tap %s: %s: %s", ifname, TUN_PATH, strerror(errno));
+		goto fail;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));	/* check_name: it fits with its NUL */
+	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
+		net_err(err, err_len, "tap %s: TUNSETIFF: %s", ifname, strerror(errno));
+		goto fail;
+	}
+	/* The kernel's name: "tap%d" becomes tap0. */
+	memcpy(t->ifname, ifr.ifr_name, IFNAMSIZ);
+	t->ifname[IFNAMSIZ - 1] = '\0';
+	if (link_setup(t->ifname, bridge, err, err_len))
+		goto fail;
+	return &t->nb;
+fail:
+	tap_close(&t->nb);
+	return NULL;
+}
+
+static int tap_pollfds(struct net_backend *nb, struct pollfd *fds, int max, int *timeout_ms)
+{
+	struct tap_backend *t = (struct tap_backend *)nb;
+
+	(void)timeout_ms;	/* no timers */
+	if (t->dead || max < 1)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = t->fd, .events = POLLIN };
+	return 1;
+}
+
+static void tap_poll(struct net_backend *nb, const struct pollfd *fds, int n)
+{
+	struct tap_backend *t = (struct tap_backend *)nb;
+	ssize_t r;
+	int i;
+
+	if (t->dead || n < 1 || fds[0].fd != t->fd || !fds[0].revents)
+		return;
+	for (i = 0; i < TAP_BURST; i++) {
+		r = read(t->fd, t->buf, sizeof(t->buf));
+		if (r > 0) {
+			t->nb.rx(t->nb.opaque, t->buf, (size_t)r);
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0 || errno == EAGAIN)
+			return;
+		fprintf(stderr, "net tap %s: read: %s; no more frames from it\n", t->ifname,
+			strerror(errno));
+		t->dead = true;
+		return;
+	}
+}
+
+static int tap_send(struct net_backend *nb, const void *frame, size_t len)
+{
+	struct tap_backend *t = (struct tap_backend *)nb;
+	ssize_t r;
+
+	if (len < ETH_HDR_LEN)
+		return -EINVAL;
+	if (len > TAP_FRAME_MAX)
+		return -EMSGSIZE;
+	do
+		r = write(t->fd, frame, len);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+const struct net_kind net_kind_tap = {
+	.name = "tap",
+	.open = tap_open,
+	.pollfds = tap_pollfds,
+	.poll = tap_poll,
+	.send = tap_send,
+	.close = tap_close,
+};

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pci.h - the virtio-pci modern transport (virtio 1.2 §4.1), and only the
+ * modern one, as the VMApple board sets `disable-legacy=on`.  BAR 0 holds
+ * the common, ISR, device and notify structures; BAR 1 the MSI-X table and
+ * PBA.  Queue kicks arrive on one eventfd per queue: KVM signals it
+ * itself (ioeventfd, no exit) once the guest has placed BAR 0, and a kick
+ * that still exits (an ISV=0 store, say) signals the same fd.  Interrupts
+ * are MSI-X writes (to the GICv2m frame) or the INTx pin and ISR.
+ *
+ * Locking: @lock guards the transport and the queues; the device's own
+ * thread takes it around each batch, the vCPUs around each register access.
+ */
+#ifndef VMAPPLE_VIRTIO_PCI_H
+#define VMAPPLE_VIRTIO_PCI_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../hw/guest_mem.h"
+#include "../hw/gpex.h"
+#include "../hw/pci.h"
+#include "virtqueue.h"
+
+#define VIRTIO_PCI_MAX_QUEUES	4
+#define VIRTIO_PCI_MAX_VECTORS	8
+#define VIRTIO_PCI_NO_VECTOR	0xffff
+
+/* BAR 0 layout. */
+#define VIRTIO_PCI_COMMON	0x0000
+#define VIRTIO_PCI_ISR		0x1000
+#define VIRTIO_PCI_DEVICE	0x2000
+#define VIRTIO_PCI_NOTIFY	0x3000
+#define VIRTIO_PCI_NOTIFY_MULT	4
+#define VIRTIO_PCI_BAR0_SIZE	0x4000
+/* BAR 1 layout. */
+#define VIRTIO_PCI_MSIX_TABLE	0x000
+#define VIRTIO_PCI_MSIX_PBA	0x800
+#define VIRTIO_PCI_BAR1_SIZE	0x1000
+
+/* Device status bits (§2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE	1
+#define VIRTIO_STATUS_DRIVER		2
+#define VIRTIO_STATUS_DRIVER_OK		4
+#define VIRTIO_STATUS_FEATURES_OK	8
+#define VIRTIO_STATUS_NEEDS_RESET	0x40
+#define VIRTIO_STATUS_FAILED		0x80
+
+#define VIRTIO_F_RING_INDIRECT_DESC	(1ull << 28)
+#define VIRTIO_F_VERSION_1		(1ull << 32)
+
+/* What the transport needs from the VMM. */
+struct virtio_host {
+	void *opaque;
+	struct guest_mem mem;
+	/* Have KVM signal @fd on guest writes to @gpa (assign) or stop; 0 or -errno. */
+	int (*ioeventfd)(void *opaque, uint64_t gpa, int fd, bool assign);
+	/* A device's MSI write: @data to guest-physical @addr. */
+	void (*msi)(void *opaque, uint64_t addr, uint32_t data);
+};
+
+struct virtio_pci;
+
+struct virtio_device_ops {
+	/* The device-specific config space; offsets are bounds-checked. */
+	void (*config_access)(struct virtio_pci *vp, unsigned int offset, uint8_t *data,
+			      unsigned int len, bool is_write);
+	/* The driver reset the device: forget in-flight state. */
+	void (*reset)(struct virtio_pci *vp);
+};
+
+struct virtio_pci_params {
+	const char *name;		/* for messages: "virtio-blk root" */
+	uint16_t device_type;		/* VIRTIO_ID_* */
+	uint16_t pci_vendor, pci_device;	/* 0: virtio's own 0x1af4:0x1040 + type */
+	uint32_t class_code;
+	uint16_t nr_queues;
+	uint16_t queue_size;		/* maximum per queue */
+	uint64_t features;		/* device features; VERSION_1 is added */
+	uint32_t config_size;
+	const struct virtio_device_ops *ops;
+	void *dev;
+};
+
+struct msix_entry {
+	uint32_t addr_lo, addr_hi, data, ctrl;	/* ctrl bit 0: masked */
+};
+
+struct virtio_pci {
+	struct pci_function pci;
+	pthread_mutex_t lock;
+	struct virtio_pci_params p;
+	const struct virtio_host *host;
+	uint64_t device_features, driver_features;
+	uint32_t device_feature_select, driver_feature_select;
+	uint8_t status, config_generation, isr;
+	uint16_t msix_config, queue_select;
+	uint16_t queue_vector[VIRTIO_PCI_MAX_QUEUES];
+	struct virtqueue vq[VIRTIO_PCI_MAX_QUEUES];
+	int kick_fd[VIRTIO_PCI_MAX_QUEUES];
+	struct msix_entry msix[VIRTIO_PCI_MAX_VECTORS];
+	uint32_t msix_pending;		/* PBA */
+	uint64_t ioeventfd_base;	/* BAR 0 address the kicks are registered at */
+	unsigned int msix_cap, pcicfg_cap;
+	uint64_t bad_accesses;		/* guest errors ignored */
+};
+
+/* Set up the function and its capabilities; 0 or -errno (eventfds). */
+int virtio_pci_init(struct virtio_pci *vp, const struct virtio_pci_params *p,
+		    const struct virtio_host *host);
+void virtio_pci_destroy(struct virtio_pci *vp);
+
+/* With @lock held: the device used buffers of queue @q; interrupt if wanted. */
+void virtio_pci_notify_queue(struct virtio_pci *vp, unsigned int q);
+/* With @lock held: the device found queue @q malformed; tell the driver. */
+void virtio_pci_needs_reset(struct virtio_pci *vp);
+static inline bool virtio_pci_driver_ok(const struct virtio_pci *vp)
+{
+	return vp->status & VIRTIO_STATUS_DRIVER_OK;
+}
+
+/* Drain a kick eventfd after poll() said it is readable. */
+void virtio_pci_drain_kick(int fd);
+
+#endif

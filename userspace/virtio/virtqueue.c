@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/* virtqueue.c - walk a split virtqueue in guest memory (see virtqueue.h). */
+#include "virtqueue.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define DESC_SIZE	16
+#define AVAIL_RING	4	/* avail: flags u16, idx u16, ring[] u16 */
+#define USED_RING	4	/* used: flags u16, idx u16, ring[] { u32 id; u32 len; } */
+#define MAX_INDIRECT	VQ_MAX_SIZE
+
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+void vq_reset(struct virtqueue *vq)
+{
+	vq->desc = vq->avail = vq->used = 0;
+	vq->ready = false;
+	vq->last_avail = vq->used_idx = 0;
+	vq->broken = false;
+}
+
+static int rd(struct virtqueue *vq, uint64_t gpa, void *buf, size_t len)
+{
+	return vq->mem->read(vq->mem->opaque, gpa, buf, len);
+}
+
+static int wr(struct virtqueue *vq, uint64_t gpa, const void *buf, size_t len)
+{
+	return vq->mem->write(vq->mem->opaque, gpa, buf, len);
+}
+
+static int read_desc(struct virtqueue *vq, uint64_t table, uint16_t i, struct desc *d)
+{
+	uint8_t raw[DESC_SIZE];
+
+	if (rd(vq, table + (uint64_t)i * DESC_SIZE, raw, sizeof(raw)))
+		return -EINVAL;
+	memcpy(&d->addr, raw, 8);
+	memcpy(&d->len, raw + 8, 4);
+	memcpy(&d->flags, raw + 12, 2);
+	memcpy(&d->next, raw + 14, 2);
+	return 0;
+}
+
+static int add_seg(struct virtqueue *vq, struct vq_elem *e, const struct desc *d)
+{
+	void *p;
+
+	if (!d->len)
+		return 0;
+	p = vq->mem->map(vq->mem->opaque, d->addr, d->len);
+	if (!p)
+		return -EINVAL;
+	if (d->flags & VRING_DESC_F_WRITE) {
+		if (e->in_num == VQ_MAX_SEGS)
+			return -EINVAL;
+		e->in[e->in_num++] = (struct iovec){ p, d->len };
+		e->in_len += d->len;
+	} else {
+		/* Readable buffers come first (virtio 1.2 §2.7.4.2). */
+		if (e->in_num || e->out_num == VQ_MAX_SEGS)
+			return -EINVAL;
+		e->out[e->out_num++] = (struct iovec){ p, d->len };
+		e->out_len += d->len;
+	}
+	return 0;
+}
+
+/* Follow one chain of @table (@n entries) from @i; @budget bounds it against loops. */
+static int walk(struct virtqueue *vq, struct vq_elem *e, uint64_t table, uint32_t n,
+		uint16_t i, bool indirect_ok)
+{
+	unsigned int budget = n;
+	struct desc d;
+
+	for (;;) {
+		if (i >= n || !budget--)
+			return -EINVAL;
+		if (read_desc(vq, table, i, &d))
+			return -EINVAL;
+		if (d.flags & VRING_DESC_F_INDIRECT) {
+			/* One indirect table, alone in its chain (§2.7.5.3.1). */
+			if (!indirect_ok || (d.flags & VRING_DESC_F_NEXT) || !d.len ||
+			    d.len % DESC_SIZE || d.len / DESC_SIZE > MAX_INDIRECT)
+				return -EINVAL;
+			return walk(vq, e, d.addr, d.len / DESC_SIZE, 0, false);
+		}
+		if (add_seg(vq, e, &d))
+			return -EINVAL;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return 0;
+		i = d.next;
+	}
+}
+
+int vq_pop(struct virtqueue *vq, struct vq_elem *e)
+{
+	uint16_t avail_idx, head;
+
+	if (!vq->ready || vq->broken)
+		return 0;
+	if (rd(vq, vq->avail + 2, &avail_idx, 2))
+		goto broken;
+	if (avail_idx == vq->last_avail)
+		return 0;
+	if ((uint16_t)(avail_idx - vq->last_avail) > vq->size)
+		goto broken;
+	/* The ring entry and descriptors are read after the index. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (rd(vq, vq->avail + AVAIL_RING + 2ull * (vq->last_avail % vq->size), &head, 2))
+		goto broken;
+	e->head = head;
+	e->out_num = e->in_num = 0;
+	e->out_len = e->in_len = 0;
+	if (walk(vq, e, vq->desc, vq->size, head, true))
+		goto broken;
+	vq->last_avail++;
+	return 1;
+broken:
+	vq->broken = true;
+	return -EINVAL;
+}
+
+int vq_push(struct virtqueue *vq, const struct vq_elem *e, uint32_t written)
+{
+	uint32_t entry[2] = { e->head, written };
+	uint16_t idx;
+
+	if (wr(vq, vq->used + USED_RING + 8ull * (vq->used_idx % vq->size), entry, sizeof(entry)))
+		goto broken;
+	/* The entry is visible before the index that publishes it. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	idx = ++vq->used_idx;
+	if (wr(vq, vq->used + 2, &idx, 2))
+		goto broken;
+	return 0;
+broken:
+	vq->broken = true;
+	return -EINVAL;
+}
+
+bool vq_wants_interrupt(struct virtqueue *vq)
+{
+	uint16_t flags;
+
+	/* Our used index store is ordered before the driver's flags are read. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (rd(vq, vq->avail, &flags, 2))
+		return true;
+	return !(flags & VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t skip, void *buf, size_t len)
+{
+	size_t done = 0;
+	unsigned int i;
+
+	for (i = 0; i < n && done < len; i++) {
+		size_t take;
+
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		take = iov[i].iov_len - skip;
+		if (take > len - done)
+			take = len - done;
+		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + skip, take);
+		done += take;
+		skip = 0;
+	}
+	return done;
+}
+
+size_t iov_from_buf(const struct iovec *iov, unsigned int n, size_t skip, const void *buf,
+		    size_t len)
+{
+	size_t done = 0;
+	unsigned int i;
+
+	for (i = 0; i < n && done < len; i++) {
+		size_t take;
+
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		take = iov[i].iov_len - skip;
+		if (take > len - done)
+			take = len - done;
+		memcpy((uint8_t *)iov[i].iov_base + skip, (const uint8_t *)buf + done, take);
+		done += take;
+		skip = 0;
+	}
+	return done;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtqueue.h - a split virtqueue (virtio 1.2 §2.7) in guest memory, as a
+ * device walks it: take the next available chain as host iovecs (readable
+ * part, then writable part), hand it back as used.  Every guest address is
+ * bounds-checked through guest_mem; a malformed ring (a chain that loops,
+ * leaves RAM, is too long, or puts readable after writable) is reported,
+ * never followed.  Unaligned rings are read bytewise: macOS 26 places
+ * them byte-aligned (peer-asahi-kvm-macos.md §3).
+ */
+#ifndef VMAPPLE_VIRTIO_VIRTQUEUE_H
+#define VMAPPLE_VIRTIO_VIRTQUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "../hw/guest_mem.h"
+
+#define VQ_MAX_SIZE	1024
+#define VQ_MAX_SEGS	256	/* iovecs one chain may use */
+
+#define VRING_DESC_F_NEXT	1
+#define VRING_DESC_F_WRITE	2
+#define VRING_DESC_F_INDIRECT	4
+#define VRING_AVAIL_F_NO_INTERRUPT 1
+
+struct virtqueue {
+	const struct guest_mem *mem;
+	uint16_t size;			/* entries; 0: not set up */
+	uint64_t desc, avail, used;	/* guest-physical */
+	bool ready;
+	uint16_t last_avail;		/* next avail entry we take */
+	uint16_t used_idx;		/* next used entry we fill */
+	bool broken;			/* malformed: taken no further until reset */
+};
+
+struct vq_elem {
+	uint16_t head;
+	unsigned int out_num, in_num;	/* readable, writable iovecs */
+	size_t out_len, in_len;
+	struct iovec out[VQ_MAX_SEGS];
+	struct iovec in[VQ_MAX_SEGS];
+};
+
+/* Back to the reset state (size kept as the device's maximum by the caller). */
+void vq_reset(struct virtqueue *vq);
+
+/*
+ * Take the next available chain.  1: @e filled; 0: none available;
+ * -EINVAL: the ring or chain is malformed (the queue is then broken).
+ */
+int vq_pop(struct virtqueue *vq, struct vq_elem *e);
+
+/* Give @e back with @written bytes written into its writable part. */
+int vq_push(struct virtqueue *vq, const struct vq_elem *e, uint32_t written);
+
+/* After vq_push(): does the driver want an interrupt? */
+bool vq_wants_interrupt(struct virtqueue *vq);
+
+/* Copy helpers over an iovec array: bytes actually copied. */
+size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t skip, void *buf, size_t len);
+size_t iov_from_buf(const struct iovec *iov, unsigned int n, size_t skip, const void *buf,
+		    size_t len);
+
+#endif
