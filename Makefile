@@ -187,7 +187,7 @@ $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payloa
 		$(BUILD)/arm64/kvm-selftests/.built \
 		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \
 		$(wildcard tests/kselftest/*.sh) \
-		scripts/rig/init scripts/rig/initramfs.sh
+		scripts/rig/init scripts/rig/initramfs.sh scripts/demo.sh
 	scripts/rig/stage.sh $(BUILD)
 
 check: all $(BUILD)/rig/initramfs.cpio.gz
@@ -195,16 +195,7 @@ check: all $(BUILD)/rig/initramfs.cpio.gz
 
 demo: all $(BUILD)/rig/initramfs.cpio.gz
 	scripts/rig/run.sh -l $(BUILD)/rig/demo-console.log $(BUILD)/rig.env \
-		$(BUILD)/rig/initramfs.cpio.gz \
-		'echo "demo: guest kernel $$(uname -r), $$(nproc) CPUs, KVM inside QEMU TCG";' \
-		'modprobe vmapple_kvm && echo "demo: modprobe vmapple_kvm ok" && echo && vmapple check &&' \
-		'echo && echo "demo: vmapple run, our test firmware standing in for AVPBooter:" &&' \
-		'cd /tmp && dd if=/dev/zero of=root.img bs=1M count=1 2>/dev/null &&' \
-		'dd if=/dev/zero of=aux.img bs=64k count=1 2>/dev/null &&' \
-		'printf ROOTDISK | dd of=root.img conv=notrunc 2>/dev/null &&' \
-		'printf AUXDISK! | dd of=aux.img conv=notrunc 2>/dev/null &&' \
-		'vmapple run --bios /usr/lib/vmapple-tests/fwtest.bin --disk root.img --aux aux.img' \
-		'--mem 64M --cpus 2 && echo "demo: guest powered off, exit 0"'
+		$(BUILD)/rig/initramfs.cpio.gz vmapple-demo
 
 # Exit costs, measured by the guest, all cases in one rig run (see README).
 BENCH_ROUNDS ?= 10

@@ -585,6 +585,16 @@ void board_print_stats(struct board *b, FILE *out)
 	unsigned int s;
 
 	vm_print_stats(&b->vm, out);
+	for (s = 0; s < b->nr_blk; s++)
+		fprintf(out, "%s: %llu requests, %llu failed\n", b->blk[s]->vp.p.name,
+			(unsigned long long)b->blk[s]->requests,
+			(unsigned long long)b->blk[s]->errors);
+	for (s = 0; s < b->nr_nics; s++)
+		fprintf(out, "%s: rx %llu frames (%llu dropped), tx %llu frames (%llu failed)\n",
+			b->nic[s]->vp.p.name, (unsigned long long)b->nic[s]->rx_frames,
+			(unsigned long long)b->nic[s]->rx_dropped,
+			(unsigned long long)b->nic[s]->tx_frames,
+			(unsigned long long)b->nic[s]->tx_errors);
 	if (b->module_fd < 0 || vmk_get_own_vm_stats(b->module_fd, getpid(), &st))
 		return;
 	fprintf(out, "vmapple_kvm:");
