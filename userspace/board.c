@@ -23,13 +23,6 @@
 
 #define BOARD_IPA_BITS 40
 
-static void uart_tx(void *opaque, uint8_t byte)
-{
-	(void)opaque;
-	if (write(STDOUT_FILENO, &byte, 1) != 1)
-		return;	/* a closed console loses output, not the guest */
-}
-
 static uint64_t clock_s(void *opaque)
 {
 	(void)opaque;
@@ -128,6 +121,19 @@ static void *guest_map(void *opaque, uint64_t gpa, size_t len)
 	return vm_ram(opaque, gpa, len);
 }
 
+/* The PL011 under a lock: console input arrives on its own thread. */
+static int uart_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
+		       bool is_write)
+{
+	struct board *b = opaque;
+	int ret;
+
+	pthread_mutex_lock(&b->uart_lock);
+	ret = pl011_access(&b->uart, offset, data, len, is_write);
+	pthread_mutex_unlock(&b->uart_lock);
+	return ret;
+}
+
 /* The PL061 under a lock: the power button is pressed from the main thread. */
 static int gpio_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 		       bool is_write)
@@ -175,7 +181,7 @@ static int pci_ioeventfd(void *opaque, uint64_t gpa, int fd, bool assign)
 static int add_devices(struct board *b)
 {
 	const struct mmio_device devs[] = {
-		{ "pl011", PL011_BASE, PL011_SIZE, pl011_access, &b->uart },
+		{ "pl011", PL011_BASE, PL011_SIZE, uart_access, b },
 		{ "pl031", PL031_BASE, PL031_SIZE, pl031_access, &b->rtc },
 		{ "pl061", PL061_BASE, PL061_SIZE, gpio_access, b },
 		{ "pcie-ecam", GPEX_ECAM_BASE, GPEX_ECAM_SIZE, gpex_ecam_access, &b->gpex },
@@ -189,7 +195,8 @@ static int add_devices(struct board *b)
 	};
 	size_t i;
 
-	b->uart = (struct pl011){ .tx = uart_tx, .set_irq = set_line,
+	pthread_mutex_init(&b->uart_lock, NULL);
+	b->uart = (struct pl011){ .tx = console_tx, .tx_opaque = &b->console, .set_irq = set_line,
 				  .opaque = line_for(b, 0, BOARD_SPI_UART) };
 	pl011_init(&b->uart);
 	b->rtc = (struct pl031){ .now_s = clock_s, .set_irq = set_line,
@@ -407,6 +414,7 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 	unsigned int i;
 
 	memset(b, 0, sizeof(*b));
+	b->console.in_fd = b->console.out_fd = b->console.listen_fd = b->console.stop_fd = -1;
 	b->root_disk.fd = b->aux_disk.fd = b->module_fd = -1;
 	for (i = 0; i < BOARD_MAX_DRIVES; i++)
 		b->drive_disk[i].fd = -1;
@@ -422,7 +430,8 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 			 (unsigned long long)(((1ull << BOARD_IPA_BITS) - BOARD_RAM_BASE) >> 30));
 		return -1;
 	}
-	if (open_disks(b, cfg, err, err_len))
+	if (console_open(&b->console, cfg->console ? cfg->console : "stdio", err, err_len) ||
+	    open_disks(b, cfg, err, err_len))
 		goto fail;
 	if (vm_open(&b->vm, cfg->kvm_path, BOARD_IPA_BITS) ||
 	    vm_add_ram(&b->vm, BOARD_FW_BASE, BOARD_FW_SIZE) ||
@@ -474,7 +483,7 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 	if (load_boot_payload(b, cfg, err, err_len))
 		goto fail;
 	attach_module(b, cfg->module_path ? cfg->module_path : "/dev/vmapple_kvm");
-	if (start_device_threads(b)) {
+	if (start_device_threads(b) || console_start(&b->console, &b->uart, &b->uart_lock)) {
 		snprintf(err, err_len, "vmapple: cannot start the devices (see above)");
 		goto fail;
 	}
@@ -630,6 +639,7 @@ void board_destroy(struct board *b)
 	b->nr_cpus = 0;
 	if (b->vm.kvm_fd > 0)
 		vm_close(&b->vm);
+	console_close(&b->console);
 	disk_close(&b->root_disk);
 	disk_close(&b->aux_disk);
 	for (i = 0; i < BOARD_MAX_DRIVES; i++)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "apple_hvc.h"
+#include "console.h"
 #include "disk.h"
 #include "hw/aes.h"
 #include "hw/avp_rtc.h"
@@ -73,6 +74,7 @@ struct board_config {
 	const char *net[BOARD_MAX_NICS];	/* virtio-net backends: "user,...", "tap,..." */
 	unsigned int nr_nets;
 	bool rng;		/* a virtio-rng */
+	const char *console;	/* the PL011's: "stdio" (NULL too) or "unix:PATH" */
 	uint64_t mem;		/* RAM bytes */
 	unsigned int cpus;
 	uint64_t ecid;
@@ -102,6 +104,8 @@ struct board {
 	unsigned int nr_nics;
 	struct virtio_rng *rng;
 	pthread_mutex_t gpio_lock;	/* the power button comes from the main thread */
+	pthread_mutex_t uart_lock;	/* console input comes from its own thread */
+	struct console console;
 	volatile int guest_panicked;
 	int module_fd;		/* /dev/vmapple_kvm session, or -1 */
 };

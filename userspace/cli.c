@@ -24,6 +24,9 @@ const char vmapple_usage[] =
 	"                            tap,ifname=NAME[,bridge=BR] (up to 2)\n"
 	"        --rng on|off        a virtio-rng (default on)\n"
 	"        --pidfile FILE      write the launcher's pid (for vmapple stop)\n"
+	"        --console stdio|unix:PATH\n"
+	"                            the PL011 console: the terminal (default), or a\n"
+	"                            socket the launcher listens on\n"
 	"        SIZE like 512M or 2G (plain numbers are MiB); --module PATH names\n"
 	"        vmapple_kvm's device, --module none runs without it\n"
 	"  stop --pid N | --pidfile FILE\n"
@@ -91,6 +94,7 @@ static const struct option_spec options[] = {
 	OPT_LIST_OF(VMAPPLE_CMD_RUN, "--net", net, nr_nets),
 	OPT(VMAPPLE_CMD_RUN, "--rng", OPT_ON_OFF, rng),
 	OPT(VMAPPLE_CMD_RUN, "--pidfile", OPT_PATH, pidfile),
+	OPT(VMAPPLE_CMD_RUN, "--console", OPT_PATH, console),
 	OPT(VMAPPLE_CMD_STOP, "--pidfile", OPT_PATH, pidfile),
 	OPT(VMAPPLE_CMD_STOP, "--pid", OPT_NUMBER, pid),
 	OPT(VMAPPLE_CMD_STAT, "--module", OPT_PATH, module_path),

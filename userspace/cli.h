@@ -32,6 +32,7 @@ struct vmapple_args {
 	uint64_t nr_nets;
 	uint64_t rng;			/* run: --rng on|off; default on */
 	const char *pidfile;		/* run: write it; stop: read it */
+	const char *console;		/* run: --console stdio|unix:PATH */
 	uint64_t pid;			/* stop: --pid */
 	const char *disk;		/* run: --disk */
 	const char *aux;		/* run: --aux */

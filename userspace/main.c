@@ -67,7 +67,7 @@ static int cmd_run(const struct vmapple_args *args)
 		.bios = args->bios, .kernel = args->kernel, .initrd = args->initrd,
 		.append = args->append, .disk = args->disk, .aux = args->aux, .mem = args->mem,
 		.cpus = (unsigned int)args->cpus, .ecid = args->ecid, .kvm_path = args->kvm_path,
-		.module_path = args->module_path, .rng = args->rng,
+		.module_path = args->module_path, .rng = args->rng, .console = args->console,
 		.nr_drives = (unsigned int)args->nr_drives, .nr_nets = (unsigned int)args->nr_nets,
 	};
 	struct sigaction sa = { .sa_handler = on_stop_signal };

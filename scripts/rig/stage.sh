@@ -12,6 +12,9 @@ tests=$payload/usr/lib/vmapple-tests
 rm -rf "$payload"
 mkdir -p "$payload/lib/modules/$KREL/extra" "$payload/usr/bin" "$tests"
 cp "$build/module/vmapple_kvm.ko" "$payload/lib/modules/$KREL/extra/"
+# tun, for the tap backend's test (the rig's own module, decompressed).
+mkdir -p "$payload/lib/modules/$KREL/kernel/drivers/net"
+xz -dc "$RIG_MODDIR/kernel/drivers/net/tun.ko.xz" >"$payload/lib/modules/$KREL/kernel/drivers/net/tun.ko"
 cp "$build/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
 for t in "$build"/arm64/*_test "$build"/arm64/exit_bench; do cp "$t" "$tests/"; done

@@ -1,11 +1,12 @@
 #!/bin/sh
-# linux_boot.sh [layer0|layer1] - Debian's arm64 kernel boots on the VMApple
+# linux_boot.sh [layer0|layer1|tap] - Debian's arm64 kernel boots on the VMApple
 # board under `vmapple run --kernel` with 2 vCPUs: it mounts its initramfs,
 # reads and writes a virtio-blk disk, reads the PL031, takes entropy from
 # virtio-rng, gets an address from user networking's DHCP and fetches a page
 # from the host through it, serves a port the host reaches through hostfwd,
 # and powers off through PSCI when `vmapple stop` presses the power button.
 # Every check reads the guest's own output (tests/kselftest/guest/init).
+# "tap" runs the network over a TAP (192.168.77.0/24) instead of libslirp.
 . "$(dirname "$0")/tap.sh"
 guest=$(dirname "$0")/guest
 layer=${1:-layer0}
@@ -17,9 +18,15 @@ ip link set lo up	# the rig's own loopback: slirp reaches the host there
 printf VMAPPLE-DISK-OK >disk.img
 truncate -s 8M disk.img
 echo HOST-HTTP-OK >www/hello.txt
-httpd -p 127.0.0.1:8080 -h www
 module=none
 [ "$layer" = layer1 ] && module=/dev/vmapple_kvm
+net=user,hostfwd=tcp:127.0.0.1:2222-:22 append=
+if [ "$layer" = tap ]; then
+	modprobe tun || exit 1
+	net=tap,ifname=vmtap0 append="vmapple.ip=192.168.77.2/24 vmapple.host=192.168.77.1"
+else
+	httpd -p 127.0.0.1:8080 -h www
+fi
 
 # Wait (up to $2 seconds) for the guest to print line $1.
 wait_for() {
@@ -33,15 +40,36 @@ wait_for() {
 }
 
 start=$(date +%s)
+# The console's input: a FIFO held open here, so the test can type into it.
+mkfifo console.in
+exec 3<>console.in
 vmapple run --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
-	--append "console=ttyAMA0 quiet panic=-1" --cpus 2 --mem 256M --module "$module" \
-	--drive disk.img --net user,hostfwd=tcp:127.0.0.1:2222-:22 --pidfile vm.pid \
-	>out.log 2>&1 &
+	--append "console=ttyAMA0 quiet panic=-1 $append" --cpus 2 --mem 256M --module "$module" \
+	--drive disk.img --net "$net" --pidfile vm.pid \
+	<console.in >out.log 2>&1 &
 vm=$!
+tap_up=no
+if [ "$layer" = tap ]; then
+	# The launcher made the TAP and brought it up: give the host its side.
+	n=0
+	while ! ip link show vmtap0 2>/dev/null | grep -q UP && [ $n -lt 300 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	ip addr add 192.168.77.1/24 dev vmtap0 && tap_up=yes
+	httpd -p 192.168.77.1:8080 -h www
+fi
 listening=no banner=
 if wait_for "GUEST: listening on 22" 240; then
 	listening=yes
-	banner=$(timeout 20 nc 127.0.0.1 2222 </dev/null)
+	guest_addr=127.0.0.1 port=2222
+	[ "$layer" = tap ] && guest_addr=192.168.77.2 port=22
+	banner=$(timeout 20 nc "$guest_addr" "$port" </dev/null)
+fi
+typed=no
+if wait_for "GUEST: console: type a line" 60; then
+	echo "typed-into-the-console" >&3 && typed=yes
+	wait_for "GUEST: console: got" 30
 fi
 stopped=no
 if wait_for "GUEST: waiting for the power button" 60; then
@@ -63,7 +91,7 @@ rtc_ok() {
 		{ echo "rtc '$s' not within the run [$start, $now]"; return 1; }
 }
 
-tap_plan 13
+tap_plan 14
 t "$layer: the kernel boots to its initramfs on 2 vCPUs" has "init on" "init on 2 CPUs"
 t "$layer: PCIe enumerates the host bridge, virtio-blk, -net, -rng" \
 	has "pci: " "0x1b36 .*0x1af4 .*0x1af4 .*0x1af4 .*0x0008 .*0x1042 .*0x1041 .*0x1044"
@@ -73,15 +101,28 @@ t "$layer: a guest write reaches the image (after fsync)" \
 	sh -c 'dd if=disk.img bs=512 skip=1 count=1 2>/dev/null | grep -q GUEST-WROTE-THIS'
 t "$layer: the PL031 gives the host's time" rtc_ok
 t "$layer: virtio-rng is the guest's hwrng" has "rng: " "rng: virtio_rng.0 [0-9a-f]{16}$"
-t "$layer: user networking's DHCP gives 10.0.2.15/24" has "dhcp: " "dhcp: 10.0.2.15/24"
-t "$layer: the guest fetches a page from the host (10.0.2.2)" has "http: " "http: HOST-HTTP-OK"
-t "$layer: hostfwd 127.0.0.1:2222 reaches the guest's port 22" \
-	sh -c "[ '$listening' = yes ] && [ '$banner' = GUEST-SSH-BANNER ] || { echo \"banner '$banner'\"; exit 1; }"
+if [ "$layer" = tap ]; then
+	t "$layer: the launcher made the TAP vmtap0 and brought it up (libnl)" \
+		sh -c "[ $tap_up = yes ]"
+	t "$layer: the guest fetches a page from the host over the TAP" \
+		has "http: " "http: HOST-HTTP-OK"
+	t "$layer: the host reaches the guest's port 22 over the TAP" \
+		sh -c "[ '$banner' = GUEST-SSH-BANNER ] || { echo \"banner '$banner'\"; exit 1; }"
+else
+	t "$layer: user networking's DHCP gives 10.0.2.15/24" has "ip: " "ip: 10.0.2.15/24"
+	t "$layer: the guest fetches a page from the host (10.0.2.2)" has "http: " "http: HOST-HTTP-OK"
+	t "$layer: hostfwd 127.0.0.1:2222 reaches the guest's port 22" \
+		sh -c "[ '$listening' = yes ] && [ '$banner' = GUEST-SSH-BANNER ] || { echo \"banner '$banner'\"; exit 1; }"
+fi
+t "$layer: a line typed on the launcher's stdin reaches the guest's console" \
+	has "console: got" "console: got 'typed-into-the-console'"
 t "$layer: vmapple stop presses the power button" \
 	sh -c "[ $stopped = yes ] && grep -q 'GUEST: power button pressed' out.log"
 t "$layer: PSCI SYSTEM_OFF ends the run with status 0" sh -c "[ $rc = 0 ] || { echo exit $rc; exit 1; }"
 t "$layer: the exit summary counts the guest's exits" grep -q "^exits: mmio [1-9]" out.log
-if [ "$layer" = layer1 ]; then
+if [ "$layer" = tap ]; then
+	t "$layer: the exit summary counts the NIC's frames" grep -q "^virtio-net0: rx [1-9]" out.log
+elif [ "$layer" = layer1 ]; then
 	t "$layer: the VM was attached to vmapple_kvm" grep -q "VM attached to vmapple_kvm" out.log
 else
 	t "$layer: no module: Layer 0 only" grep -q "Layer 0 only" out.log

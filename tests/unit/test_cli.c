@@ -59,7 +59,8 @@ int main(void)
 		"--net 'user': at most 2 of them", "a third --net");
 	ok(PARSE("run", "--kernel", "Image", "--initrd", "rd", "--append", "console=ttyAMA0",
 		 "--drive", "a.img", "--drive", "b.img,ro", "--net", "user,hostfwd=tcp::2222-:22",
-		 "--rng", "off", "--pidfile", "/run/vm.pid") == 0 &&
+		 "--rng", "off", "--pidfile", "/run/vm.pid", "--console", "unix:/run/c") == 0 &&
+	   !strcmp(args.console, "unix:/run/c") &&
 	   !strcmp(args.kernel, "Image") && !strcmp(args.initrd, "rd") &&
 	   !strcmp(args.append, "console=ttyAMA0") && args.nr_drives == 2 &&
 	   !strcmp(args.drive[1], "b.img,ro") && args.nr_nets == 1 &&

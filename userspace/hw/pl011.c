@@ -88,7 +88,7 @@ static void write_reg(void *dev, uint64_t off, uint32_t v)
 	switch (off) {
 	case PL011_DR:
 		if (u->tx)
-			u->tx(u->opaque, (uint8_t)v);
+			u->tx(u->tx_opaque, (uint8_t)v);
 		u->ris |= PL011_INT_TX;
 		break;
 	case PL011_IBRD:

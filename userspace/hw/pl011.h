@@ -42,7 +42,8 @@
 struct pl011 {
 	void (*tx)(void *opaque, uint8_t byte);	/* console output */
 	void (*set_irq)(void *opaque, bool level);
-	void *opaque;
+	void *opaque;				/* set_irq's */
+	void *tx_opaque;			/* tx's */
 	uint8_t rx[PL011_FIFO];
 	unsigned int rx_head, rx_count;
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;

@@ -141,7 +141,8 @@ static uint8_t run_request(struct virtio_blk *b, const struct vq_elem *e, uint32
 		return b->read_only || !fdatasync(b->fd) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 	case VIRTIO_BLK_T_GET_ID:
 		n = data_in(e, data);
-		*written = (uint32_t)iov_from_buf(data, n, 0, b->id, strnlen(b->id, 20));
+		/* NUL-padded to 20 bytes (virtio 1.2 §5.2.6); b->id is zero-filled. */
+		*written = (uint32_t)iov_from_buf(data, n, 0, b->id, 20);
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_APPLE_BARRIER:
 		if (b->type != VIRTIO_BLK_STANDARD)

@@ -85,6 +85,8 @@ static void msix_flush_pending(struct virtio_pci *vp)
 {
 	unsigned int v;
 
+	if (!msix_enabled(vp))
+		return;	/* MSI-X disabled: no messages; they stay pending */
 	for (v = 0; v < VIRTIO_PCI_MAX_VECTORS; v++)
 		if (vp->msix_pending & (1u << v))
 			msix_fire(vp, (uint16_t)v);
@@ -440,6 +442,10 @@ static void cfg_written(struct pci_function *f, unsigned int off, unsigned int l
 	}
 	pthread_mutex_lock(&vp->lock);
 	update_ioeventfds(vp);
+	/* INTx disable masks the pin at once; clearing it shows a pending ISR again. */
+	if (off < PCI_COMMAND + 2 && off + len > PCI_COMMAND && !msix_enabled(vp))
+		gpex_set_intx(f, vp->isr &&
+			      !(pci_cfg_get(f, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE));
 	if (off < vp->msix_cap + 4 && off + len > vp->msix_cap + 2)
 		msix_flush_pending(vp);
 	pthread_mutex_unlock(&vp->lock);

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/* console.c - the PL011 console on stdio or a Unix socket (see console.h). */
+#include "console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define FIFO_RETRY_MS	2	/* the guest drains 16 bytes long before this */
+
+static int open_unix(struct console *c, const char *path, char *err, size_t err_len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (!*path || strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, err_len, "vmapple: --console unix:%s: a socket path of 1 to %zu bytes",
+			 path, sizeof(sa.sun_path) - 1);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->listen_fd < 0 || bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(c->listen_fd, 1)) {
+		snprintf(err, err_len, "vmapple: --console unix:%s: %s", path, strerror(errno));
+		return -1;
+	}
+	c->path = strdup(path);
+	return 0;
+}
+
+int console_open(struct console *c, const char *spec, char *err, size_t err_len)
+{
+	memset(c, 0, sizeof(*c));
+	c->in_fd = c->out_fd = c->listen_fd = c->stop_fd = -1;
+	pthread_mutex_init(&c->out_lock, NULL);
+	if (!strcmp(spec, "stdio")) {
+		struct termios t;
+
+		c->in_fd = STDIN_FILENO;
+		c->out_fd = STDOUT_FILENO;
+		/* A terminal sends each key at once and does not echo: the guest does. */
+		if (isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &c->saved)) {
+			t = c->saved;
+			t.c_lflag &= (tcflag_t)~(ICANON | ECHO);
+			t.c_iflag &= (tcflag_t)~(ICRNL);
+			t.c_cc[VMIN] = 1;
+			t.c_cc[VTIME] = 0;
+			c->tty_saved = !tcsetattr(STDIN_FILENO, TCSANOW, &t);
+		}
+	} else if (!strncmp(spec, "unix:", 5)) {
+		if (open_unix(c, spec + 5, err, err_len)) {
+			console_close(c);
+			return -1;
+		}
+	} else {
+		snprintf(err, err_len, "vmapple: --console %s: stdio or unix:PATH", spec);
+		return -1;
+	}
+	c->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (c->stop_fd < 0) {
+		snprintf(err, err_len, "vmapple: console: %s", strerror(errno));
+		console_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+void console_tx(void *opaque, uint8_t byte)
+{
+	struct console *c = opaque;
+
+	pthread_mutex_lock(&c->out_lock);
+	/* A closed console (or no client) loses output, not the guest. */
+	if (c->out_fd >= 0 && write(c->out_fd, &byte, 1) != 1 && c->listen_fd >= 0) {
+		close(c->out_fd);
+		c->out_fd = c->in_fd = -1;
+	}
+	pthread_mutex_unlock(&c->out_lock);
+}
+
+/* Hand @n bytes to the UART, waiting while its FIFO is full; false: stop asked. */
+static bool feed(struct console *c, const uint8_t *buf, ssize_t n)
+{
+	ssize_t i = 0;
+
+	while (i < n) {
+		struct pollfd stop = { .fd = c->stop_fd, .events = POLLIN };
+		bool taken;
+
+		pthread_mutex_lock(c->uart_lock);
+		taken = pl011_receive(c->uart, buf[i]);
+		pthread_mutex_unlock(c->uart_lock);
+		if (taken) {
+			i++;
+			continue;
+		}
+		if (poll(&stop, 1, FIFO_RETRY_MS) > 0)
+			return false;
+	}
+	return true;
+}
+
+static void accept_client(struct console *c)
+{
+	int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	pthread_mutex_lock(&c->out_lock);
+	if (c->out_fd >= 0) {
+		close(fd);	/* one client at a time */
+	} else {
+		c->in_fd = c->out_fd = fd;
+	}
+	pthread_mutex_unlock(&c->out_lock);
+}
+
+static void *console_main(void *arg)
+{
+	struct console *c = arg;
+	uint8_t buf[256];
+
+	for (;;) {
+		struct pollfd fds[3] = {
+			{ .fd = c->stop_fd, .events = POLLIN },
+			{ .fd = c->listen_fd, .events = POLLIN },
+			{ .fd = c->in_fd, .events = POLLIN },
+		};
+		ssize_t n;
+
+		if (poll(fds, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		if (fds[0].revents)
+			return NULL;
+		if (fds[1].revents & POLLIN)
+			accept_client(c);
+		if (!(fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(fds[2].fd, buf, sizeof(buf));
+		if (n > 0) {
+			if (!feed(c, buf, n))
+				return NULL;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* End of input: stdin stays closed; a socket client may come again. */
+		pthread_mutex_lock(&c->out_lock);
+		if (c->listen_fd >= 0 && c->in_fd == fds[2].fd) {
+			close(c->in_fd);
+			c->in_fd = c->out_fd = -1;
+		} else if (c->listen_fd < 0) {
+			c->in_fd = -1;
+		}
+		pthread_mutex_unlock(&c->out_lock);
+	}
+}
+
+int console_start(struct console *c, struct pl011 *uart, pthread_mutex_t *uart_lock)
+{
+	sigset_t all, old;
+	int ret;
+
+	c->uart = uart;
+	c->uart_lock = uart_lock;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = pthread_create(&c->tid, NULL, console_main, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		return -ret;
+	c->started = true;
+	return 0;
+}
+
+void console_close(struct console *c)
+{
+	if (c->started) {
+		(void)eventfd_write(c->stop_fd, 1);
+		pthread_join(c->tid, NULL);
+		c->started = false;
+	}
+	if (c->tty_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &c->saved);
+	c->tty_saved = false;
+	if (c->listen_fd >= 0) {
+		if (c->out_fd >= 0)
+			close(c->out_fd);
+		close(c->listen_fd);
+		if (c->path)
+			unlink(c->path);
+	}
+	free(c->path);
+	c->path = NULL;
+	if (c->stop_fd >= 0)
+		close(c->stop_fd);
+	c->listen_fd = c->stop_fd = c->in_fd = c->out_fd = -1;
+}

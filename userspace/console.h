@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * console.h - where the PL011 console goes: the launcher's stdio (a
+ * terminal is put in non-canonical, no-echo mode; ^C still stops the VM),
+ * or a Unix socket the launcher listens on ("unix:PATH", one client at a
+ * time; output is dropped while none is connected).  Input runs on its own
+ * thread and waits while the UART's FIFO is full, so nothing typed is lost.
+ */
+#ifndef VMAPPLE_CONSOLE_H
+#define VMAPPLE_CONSOLE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <termios.h>
+
+#include "hw/pl011.h"
+
+struct console {
+	int in_fd, out_fd;		/* stdio: 0 and 1; socket: the client (-1: none) */
+	int listen_fd;			/* unix: the listening socket, else -1 */
+	int stop_fd;
+	char *path;			/* unix: the socket's path, removed at close */
+	struct pl011 *uart;
+	pthread_mutex_t *uart_lock;
+	pthread_mutex_t out_lock;
+	pthread_t tid;
+	bool started, tty_saved;
+	struct termios saved;
+};
+
+/* "stdio" or "unix:PATH".  0, or -1 with one line naming the problem in @err. */
+int console_open(struct console *c, const char *spec, char *err, size_t err_len);
+
+/* Feed input to @uart (its accesses serialised by @uart_lock). 0 or -errno. */
+int console_start(struct console *c, struct pl011 *uart, pthread_mutex_t *uart_lock);
+
+/* The PL011's tx callback: @opaque is the struct console. */
+void console_tx(void *opaque, uint8_t byte);
+
+void console_close(struct console *c);
+
+#endif
