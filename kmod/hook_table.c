@@ -21,4 +21,16 @@ struct vmk_hook vmk_hooks[VMK_NR_HOOKS] = {
 		.replacement = vmk_smccc_call_hook,
 		.live_bit = VMAPPLE_KVM_HOOK_SMCCC_CALL,
 	},
+	[VMK_HOOK_VCPU_LOAD] = {
+		.name = "kvm_arch_vcpu_load",
+		.replacement = vmk_vcpu_load_hook,
+		.live_bit = VMAPPLE_KVM_HOOK_VCPU_LOAD,
+		.wanted = vmk_apple_pac_wanted,
+	},
+	[VMK_HOOK_VCPU_PUT] = {
+		.name = "kvm_arch_vcpu_put",
+		.replacement = vmk_vcpu_put_hook,
+		.live_bit = VMAPPLE_KVM_HOOK_VCPU_PUT,
+		.wanted = vmk_apple_pac_wanted,
+	},
 };

@@ -173,9 +173,16 @@ static int vmk_hooks_resolve(void)
 	unsigned int i;
 
 	for (i = 0; i < VMK_NR_HOOKS; i++) {
-		vmk_hooks[i].addr = (unsigned long)vmk_ksym(vmk_hooks[i].name);
-		if (!vmk_hooks[i].addr) {
-			pr_warn("hooks off: %s not found\n", vmk_hooks[i].name);
+		struct vmk_hook *hook = &vmk_hooks[i];
+
+		hook->addr = 0;
+		if (hook->wanted && !hook->wanted())
+			continue;
+		hook->addr = (unsigned long)vmk_ksym(hook->name);
+		if (!hook->addr && hook->wanted) {
+			pr_warn("%s not found: its optional hook is off\n", hook->name);
+		} else if (!hook->addr) {
+			pr_warn("hooks off: %s not found\n", hook->name);
 			return -ENOENT;
 		}
 	}
@@ -189,7 +196,15 @@ static int vmk_hooks_install_all(u32 mech)
 	int ret;
 
 	for (i = 0; i < VMK_NR_HOOKS; i++) {
+		if (!vmk_hooks[i].addr)
+			continue;	/* an optional hook not wanted, or not found */
 		ret = vmk_hook_install(&vmk_hooks[i], mech);
+		if (ret && vmk_hooks[i].wanted) {
+			pr_warn("%s on %s failed: %d; its optional hook is off\n",
+				mech == VMAPPLE_KVM_MECH_FTRACE ? "ftrace" : "kprobe",
+				vmk_hooks[i].name, ret);
+			continue;
+		}
 		if (ret) {
 			pr_warn("hooks off: %s on %s failed: %d\n",
 				mech == VMAPPLE_KVM_MECH_FTRACE ? "ftrace" : "kprobe",
@@ -237,11 +252,14 @@ int vmk_hooks_init(const char *mechanism)
 	if (!ret)
 		pr_info("hooks live through %s\n",
 			vmk_mechanism == VMAPPLE_KVM_MECH_FTRACE ? "ftrace" : "kprobe");
+	vmk_apple_pac_hooks_live(vmk_hooks[VMK_HOOK_VCPU_LOAD].live &&
+				 vmk_hooks[VMK_HOOK_VCPU_PUT].live);
 	return 0;
 }
 
 void vmk_hooks_exit(void)
 {
+	vmk_apple_pac_stop();
 	if (vmk_mechanism != VMAPPLE_KVM_MECH_NONE)
 		vmk_hooks_remove_all(vmk_mechanism);
 	vmk_mechanism = VMAPPLE_KVM_MECH_NONE;

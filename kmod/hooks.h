@@ -13,6 +13,8 @@ enum vmk_hook_id {
 	VMK_HOOK_IO_MEM_ABORT,
 	VMK_HOOK_MMIO_RETURN,
 	VMK_HOOK_SMCCC_CALL,
+	VMK_HOOK_VCPU_LOAD,	/* the Apple-native PAC backend's, only when wanted */
+	VMK_HOOK_VCPU_PUT,
 	VMK_NR_HOOKS,
 };
 
@@ -20,6 +22,8 @@ struct vmk_hook {
 	const char *name;	/* the kernel function */
 	void *replacement;	/* same signature, in this module */
 	u64 live_bit;		/* VMAPPLE_KVM_HOOK_* */
+	/* Optional hooks: installed only when this says so; their failure fails only them. */
+	bool (*wanted)(void);
 	unsigned long addr;	/* the original, resolved at load */
 	bool live;
 #ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS

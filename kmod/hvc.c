@@ -181,7 +181,7 @@ static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
 	}
 	if (res == APPLE_HVC_KEYS_CHANGED && vcpu_has_ptrauth(vcpu))
 		vmk_write_pac_keys(vcpu, &keys);
-	vs->pac = keys;
+	vmk_apple_pac_set(vs, &keys);
 	/* The results first: the guest sees them whenever it runs again. */
 	for (i = 0; i < ARRAY_SIZE(x); i++)
 		vcpu_set_reg(vcpu, i, x[i]);

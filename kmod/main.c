@@ -56,6 +56,7 @@ static long vmk_get_info(struct vmapple_kvm_info __user *uinfo)
 	};
 
 	vmk_hooks_info(&info);
+	vmk_apple_pac_info(&info);
 
 	return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -117,14 +118,21 @@ static int __init vmk_init(void)
 		pr_info("kallsyms lookup unavailable (%d): features that need unexported symbols are off\n",
 			ret);
 
-	ret = vmk_hooks_init(hooks);
+	ret = vmk_registry_init();
 	if (ret)
 		return ret;
+	vmk_apple_pac_init();
+	ret = vmk_hooks_init(hooks);
+	if (ret) {
+		vmk_registry_exit();
+		return ret;
+	}
 
 	ret = misc_register(&vmk_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", VMAPPLE_KVM_DEVICE_NAME, ret);
 		vmk_hooks_exit();
+		vmk_registry_exit();
 		return ret;
 	}
 	pr_info("loaded, ABI version %d\n", VMAPPLE_KVM_API_VERSION);
@@ -135,6 +143,7 @@ static void __exit vmk_exit(void)
 {
 	misc_deregister(&vmk_miscdev);
 	vmk_hooks_exit();
+	vmk_registry_exit();
 	pr_info("unloaded\n");
 }
 

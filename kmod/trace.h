@@ -86,6 +86,22 @@ TRACE_EVENT(vmapple_kvm_apple_hvc,
 		      __entry->vcpu_id, __entry->function, __entry->x0)
 );
 
+TRACE_EVENT(vmapple_kvm_apple_pac_switch,
+	    TP_PROTO(unsigned int vcpu_id, bool load, u64 apctl, u64 kernkey_lo),
+	    TP_ARGS(vcpu_id, load, apctl, kernkey_lo),
+	    TP_STRUCT__entry(__field(unsigned int, vcpu_id)
+			     __field(bool, load)
+			     __field(u64, apctl)
+			     __field(u64, kernkey_lo)),
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->load = load;
+			   __entry->apctl = apctl;
+			   __entry->kernkey_lo = kernkey_lo;),
+	    TP_printk("vcpu %u %s Apple PAC state: apctl %#llx kernkey_lo %#llx",
+		      __entry->vcpu_id, __entry->load ? "load: restored" : "put: saved",
+		      __entry->apctl, __entry->kernkey_lo)
+);
+
 TRACE_EVENT(vmapple_kvm_msi,
 	    TP_PROTO(unsigned int vcpu_id, u32 intid),
 	    TP_ARGS(vcpu_id, intid),

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "vmapple_kvm.h"
 
@@ -80,6 +81,35 @@ void vmk_vm_put(struct vmk_vm *vm)
 {
 	if (refcount_dec_and_test(&vm->ref))
 		vmk_vm_free(vm);
+}
+
+/* Frees that cannot run where the last reference went (preemption off). */
+static struct workqueue_struct *vmk_free_wq;
+
+static void vmk_vm_free_work(struct work_struct *work)
+{
+	vmk_vm_free(container_of(work, struct vmk_vm, free_work));
+}
+
+/* vmk_vm_put() for callers that may not sleep: fput() and kvfree() wait for a worker. */
+void vmk_vm_put_atomic(struct vmk_vm *vm)
+{
+	if (refcount_dec_and_test(&vm->ref)) {
+		INIT_WORK(&vm->free_work, vmk_vm_free_work);
+		queue_work(vmk_free_wq, &vm->free_work);
+	}
+}
+
+int vmk_registry_init(void)
+{
+	vmk_free_wq = alloc_workqueue("vmapple_kvm_free", 0, 0);
+	return vmk_free_wq ? 0 : -ENOMEM;
+}
+
+/* Unload: every deferred free has run. */
+void vmk_registry_exit(void)
+{
+	destroy_workqueue(vmk_free_wq);
 }
 
 struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu)

@@ -110,6 +110,7 @@ struct vmk_vm {
 	u32 id;
 	struct vmk_vcpu *vcpus;		/* KVM_MAX_VCPUS entries, by vcpu_idx */
 	struct vmk_gicv2m gicv2m;
+	struct work_struct free_work;	/* a last put with preemption off */
 	struct apple_hvc_config hvc_cfg;	/* valid once @hvc_ready */
 	bool hvc_ready;			/* set once, with release semantics */
 };
@@ -126,6 +127,9 @@ void vmk_registry_del(struct vmk_vm *vm);
 unsigned int vmk_registry_count(void);
 struct vmk_vm *vmk_vm_get(const struct kvm *kvm);
 void vmk_vm_put(struct vmk_vm *vm);
+void vmk_vm_put_atomic(struct vmk_vm *vm);
+int vmk_registry_init(void);
+void vmk_registry_exit(void);
 struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu);
 long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq);
 
@@ -164,5 +168,15 @@ int vmk_session_set_gicv2m(struct vmk_session *s,
 void vmk_gicv2m_remove(struct vmk_vm *vm);
 int vmk_session_set_apple_hvc(struct vmk_session *s,
 			      const struct vmapple_kvm_apple_hvc __user *uarg);
+
+/* apple_pac.c: Apple's PAC registers at vCPU load/put (module parameter apple_pac). */
+void vmk_apple_pac_init(void);
+bool vmk_apple_pac_wanted(void);
+void vmk_apple_pac_hooks_live(bool live);
+void vmk_apple_pac_stop(void);
+void vmk_apple_pac_info(struct vmapple_kvm_info *info);
+void vmk_apple_pac_set(struct vmk_vcpu *vs, const struct apple_pac_keys *keys);
+void vmk_vcpu_load_hook(struct kvm_vcpu *vcpu, int cpu);
+void vmk_vcpu_put_hook(struct kvm_vcpu *vcpu);
 
 #endif /* VMAPPLE_KVM_INTERNAL_H */

@@ -91,6 +91,43 @@ static const char *hook_error_text(int err)
 	}
 }
 
+/* Why Apple's own PAC registers (APCTL, KERNKEY) are only modelled. */
+static const char *pac_error_text(int err)
+{
+	switch (-err) {
+	case 0:		/* a module older than the backend: not asked for either */
+	case EPERM:
+		return "state only; on an Apple CPU: modprobe vmapple_kvm apple_pac=native (unverified)";
+	case ENODEV:
+		return "apple_pac=native asked for, but this is not an Apple CPU";
+	case EOPNOTSUPP:
+		return "apple_pac=native asked for, but the host kernel is not at EL2 (VHE)";
+	case ENOENT:
+		return "apple_pac asked for, but the vCPU load/put hooks are not live";
+	case EINVAL:
+		return "apple_pac: use off, native or selftest";
+	default:
+		return strerror(-err);
+	}
+}
+
+static void add_pac_row(struct row_builder *b, const struct vmapple_kvm_info *info)
+{
+	switch (info->pac_backend) {
+	case VMAPPLE_KVM_PAC_APPLE_NATIVE:
+		add_row(b, "Apple PAC regs", CAP_OK, "switched at vCPU load/put; unverified on hardware",
+			"Apple-native");
+		return;
+	case VMAPPLE_KVM_PAC_SELFTEST:
+		add_row(b, "Apple PAC regs", CAP_INFO, "apple_pac=selftest: the switching, simulated",
+			"simulated");
+		return;
+	default:
+		add_row(b, "Apple PAC regs", CAP_OPTIONAL, pac_error_text(info->pac_error),
+			"modelled");
+	}
+}
+
 static void add_hook_rows(struct row_builder *b, const struct vmapple_kvm_info *info)
 {
 	const __u64 isv0 = VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN;
@@ -99,20 +136,20 @@ static void add_hook_rows(struct row_builder *b, const struct vmapple_kvm_info *
 
 	add_row(b, "exit hooks", info->hooks_live ? CAP_OK : CAP_OPTIONAL,
 		info->hooks_live ? "" : hook_error_text(info->hook_error),
-		"%s%s%s%s", info->hooks_live & VMAPPLE_KVM_HOOK_IO_MEM_ABORT ? "io_mem_abort " : "",
+		"%s%s%s%s%s", info->hooks_live & VMAPPLE_KVM_HOOK_IO_MEM_ABORT ? "io_mem_abort " : "",
 		info->hooks_live & VMAPPLE_KVM_HOOK_MMIO_RETURN ? "mmio_return " : "",
-		info->hooks_live & VMAPPLE_KVM_HOOK_SMCCC_CALL ? "smccc_call" : "",
+		info->hooks_live & VMAPPLE_KVM_HOOK_SMCCC_CALL ? "smccc_call " : "",
+		info->hooks_live & VMAPPLE_KVM_HOOK_VCPU_LOAD ? "vcpu_load/put" : "",
 		info->hooks_live ? "" : "none");
 	add_row(b, "hook mechanism", CAP_INFO, "", "%s",
 		vmk_mechanism_name(info->hook_mechanism));
 	add_row(b, "ISV=0 in kernel", isv0_live ? CAP_OK : CAP_OPTIONAL,
 		isv0_live ? "" : "the launcher emulates them (Layer 0)", "%s",
 		isv0_live ? "yes" : "no");
-	/* Apple's own PAC registers (the native backend) are not modelled yet. */
 	add_row(b, "Apple hvc in kernel", hvc_live ? CAP_OK : CAP_OPTIONAL,
-		hvc_live ? "Apple-native PAC registers (APCTL, KERNKEY) not loaded: not built yet" :
-			   "the launcher answers them (Layer 0)",
+		hvc_live ? "" : "the launcher answers them (Layer 0)",
 		"%s", hvc_live ? "yes, architected PAC keys" : "no");
+	add_pac_row(b, info);
 }
 
 static void add_module_rows(struct row_builder *b, const struct host_caps *c)

@@ -12,6 +12,8 @@ static const char *const stat_names[VMAPPLE_KVM_NR_STATS] = {
 	[VMAPPLE_KVM_STAT_HVC_LEFT] = "hvc_left",
 	[VMAPPLE_KVM_STAT_MSI_KERNEL] = "msi_kernel",
 	[VMAPPLE_KVM_STAT_MSI_DROPPED] = "msi_dropped",
+	[VMAPPLE_KVM_STAT_PAC_LOADS] = "pac_loads",
+	[VMAPPLE_KVM_STAT_PAC_PUTS] = "pac_puts",
 };
 
 const char *stat_name(unsigned int stat)

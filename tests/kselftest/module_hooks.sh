@@ -41,7 +41,14 @@ start_loop_vm() {	# $1: --module argument
 	sleep 2
 }
 loop_vm_runs() { kill -0 "$loop_pid" || { cat /tmp/loop-vm.log; return 1; }; }
-stop_loop_vm() { kill "$loop_pid" 2>/dev/null; wait "$loop_pid" 2>/dev/null; true; }
+# SIGTERM presses the power button (the loop ignores it); a second forces it off.
+stop_loop_vm() {
+	kill "$loop_pid" 2>/dev/null
+	sleep 0.3
+	kill "$loop_pid" 2>/dev/null
+	wait "$loop_pid" 2>/dev/null
+	true
+}
 
 stat_shows_loop_vm() {
 	out=$(vmapple stat --count 2 --interval 1) || return 1

@@ -12,6 +12,7 @@ run "$dir/msi_test"
 run "$dir/vmapple_run.sh"
 run "$dir/linux_boot.sh" layer0
 run "$dir/linux_boot.sh" tap
+run "$dir/apple_pac.sh"
 run "$dir/exit_bench_test.sh" absent
 # Upstream's KVM selftests without the module, then (below) with it loaded:
 # the results must be the same.

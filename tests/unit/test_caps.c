@@ -138,9 +138,35 @@ int main(void)
 	c.module_info.hooks_live = VMAPPLE_KVM_HOOK_SMCCC_CALL;
 	expect_row(c, "Apple hvc in kernel", CAP_OK, true, "SMCCC hook live");
 	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
-	ok(strstr(row(n, "Apple hvc in kernel")->value, "architected") &&
-	   strstr(row(n, "Apple hvc in kernel")->note, "Apple-native"),
-	   "Apple hvc: the PAC backend is named, and the one not built");
+	ok(strstr(row(n, "Apple hvc in kernel")->value, "architected"),
+	   "Apple hvc: the architected key registers are named");
+	ok(!strcmp(row(n, "Apple PAC regs")->value, "modelled") &&
+	   row(n, "Apple PAC regs")->status == CAP_OPTIONAL &&
+	   strstr(row(n, "Apple PAC regs")->note, "apple_pac=native"),
+	   "Apple PAC regs: modelled by default, and how to ask for the native backend");
+	c.module_info.pac_error = -ENODEV;
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(strstr(row(n, "Apple PAC regs")->note, "not an Apple CPU"),
+	   "Apple PAC regs: native asked for on another CPU: says so");
+	c.module_info.pac_error = -EOPNOTSUPP;
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(strstr(row(n, "Apple PAC regs")->note, "VHE"), "Apple PAC regs: no VHE: says so");
+	c.module_info.pac_error = -ENOENT;
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(strstr(row(n, "Apple PAC regs")->note, "hooks are not live"),
+	   "Apple PAC regs: hooks missing: says so");
+	c.module_info.pac_backend = VMAPPLE_KVM_PAC_APPLE_NATIVE;
+	c.module_info.pac_error = 0;
+	c.module_info.hooks_live |= VMAPPLE_KVM_HOOK_VCPU_LOAD | VMAPPLE_KVM_HOOK_VCPU_PUT;
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(!strcmp(row(n, "Apple PAC regs")->value, "Apple-native") &&
+	   row(n, "Apple PAC regs")->status == CAP_OK &&
+	   strstr(row(n, "Apple PAC regs")->note, "unverified") &&
+	   strstr(row(n, "exit hooks")->value, "vcpu_load/put"),
+	   "Apple PAC regs: the native backend is named, unverified, its hooks listed");
+	c.module_info.pac_backend = VMAPPLE_KVM_PAC_SELFTEST;
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(!strcmp(row(n, "Apple PAC regs")->value, "simulated"), "Apple PAC regs: selftest");
 
 	c = healthy();
 	c.module_info.hook_error = -EPERM;

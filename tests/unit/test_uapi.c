@@ -17,7 +17,9 @@ int main(void)
 	   offsetof(struct vmapple_kvm_info, vm_records) == 16 &&
 	   offsetof(struct vmapple_kvm_info, hook_mechanism) == 24 &&
 	   offsetof(struct vmapple_kvm_info, hook_error) == 28 &&
-	   offsetof(struct vmapple_kvm_info, reserved) == 32, "vmapple_kvm_info offsets");
+	   offsetof(struct vmapple_kvm_info, pac_backend) == 32 &&
+	   offsetof(struct vmapple_kvm_info, pac_error) == 36 &&
+	   offsetof(struct vmapple_kvm_info, reserved) == 40, "vmapple_kvm_info offsets");
 	ok(sizeof(struct vmapple_kvm_attach) == 64, "struct vmapple_kvm_attach is 64 bytes");
 	ok(offsetof(struct vmapple_kvm_attach, vm_fd) == 4 &&
 	   offsetof(struct vmapple_kvm_attach, flags) == 8 &&

@@ -31,6 +31,18 @@
 #define VMAPPLE_KVM_HOOK_IO_MEM_ABORT	(1ULL << 0)	/* io_mem_abort() */
 #define VMAPPLE_KVM_HOOK_SMCCC_CALL	(1ULL << 1)	/* kvm_smccc_call_handler() */
 #define VMAPPLE_KVM_HOOK_MMIO_RETURN	(1ULL << 2)	/* kvm_handle_mmio_return() */
+/* Only with the Apple-native PAC backend (module parameter apple_pac): */
+#define VMAPPLE_KVM_HOOK_VCPU_LOAD	(1ULL << 3)	/* kvm_arch_vcpu_load() */
+#define VMAPPLE_KVM_HOOK_VCPU_PUT	(1ULL << 4)	/* kvm_arch_vcpu_put() */
+
+/*
+ * vmapple_kvm_info.pac_backend: where attached VMs keep Apple's own PAC
+ * state (APCTL, KERNKEY); the A, B and G keys are always the vCPU's
+ * architected key registers.
+ */
+#define VMAPPLE_KVM_PAC_MODELLED	0	/* state only, no register holds it */
+#define VMAPPLE_KVM_PAC_APPLE_NATIVE	1	/* Apple's registers, switched at load/put */
+#define VMAPPLE_KVM_PAC_SELFTEST	2	/* the same, registers simulated (for tests) */
 
 /* vmapple_kvm_info.hook_mechanism: how the hooks are installed. */
 #define VMAPPLE_KVM_MECH_NONE		0	/* no hook is live */
@@ -45,7 +57,9 @@ struct vmapple_kvm_info {
 	__u64 vm_records;	/* per-VM records allocated and not yet freed */
 	__u32 hook_mechanism;	/* VMAPPLE_KVM_MECH_* */
 	__s32 hook_error;	/* 0, or -errno: why hooks are not live */
-	__u64 reserved[4];	/* zero */
+	__u32 pac_backend;	/* VMAPPLE_KVM_PAC_* */
+	__s32 pac_error;	/* 0, or -errno: why it is off (-EPERM: not asked for) */
+	__u64 reserved[3];	/* zero */
 };
 
 /*
@@ -62,6 +76,8 @@ enum vmapple_kvm_stat {
 	VMAPPLE_KVM_STAT_HVC_LEFT,	/* ... left to KVM: WFK, KICK, unknown IDs */
 	VMAPPLE_KVM_STAT_MSI_KERNEL,	/* GICv2m MSIs raised in the kernel */
 	VMAPPLE_KVM_STAT_MSI_DROPPED,	/* ... SETSPI writes outside the frame's SPIs */
+	VMAPPLE_KVM_STAT_PAC_LOADS,	/* vCPU loads that put its Apple PAC state in place */
+	VMAPPLE_KVM_STAT_PAC_PUTS,	/* vCPU puts that saved it */
 	VMAPPLE_KVM_NR_STATS,
 };
 
