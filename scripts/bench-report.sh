@@ -10,7 +10,7 @@ set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: bench-report.sh LOG CSV" >&2; exit 2; }
 log=$1 csv=$2
 names="isv1_vgic isv1_user isv0_vgic_l0 isv0_vgic_l1 isv0_user_l0 isv0_user_l1 isv1_user_passthrough \
-	hvc_kvm hvc_apple_l0 hvc_apple_l1 msi_l0 msi_l1"
+	hvc_kvm hvc_apple_l0 hvc_apple_l1 msi_l0 msi_l1 irqfd_spi"
 for n in $names; do
 	grep -q "^bench $n " "$log" || { echo "bench-report: no result for $n in $log" >&2; exit 1; }
 done
@@ -60,6 +60,8 @@ END {
 	printf "  %-44s %6.2fx          (no target)\n", "Layer 0 ISV=0 user / Layer 1 ISV=0 user", x
 	x = mean("msi_l0") / mean("msi_l1")
 	printf "  %-44s %6.2fx          (no target)\n", "GICv2m MSI: Layer 0 / Layer 1", x
+	x = mean("msi_l1") / mean("irqfd_spi")
+	printf "  %-44s %6.2fx          (reference)\n", "GICv2m MSI Layer 1 / ioeventfd->irqfd SPI", x
 	printf "\n  ±: standard error over the rounds (case: relative; ratio: absolute)\n"
 }' "$log"
 echo "  CSV: $csv"

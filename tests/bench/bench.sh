@@ -12,7 +12,7 @@ bench=$(dirname "$0")/exit_bench
 fail=0
 
 echo "bench-info kernel $(uname -r), $(nproc) CPUs, $rounds rounds of $ops exits per case"
-stock_cases="isv1_user isv1_vgic isv0_vgic_l0 isv0_user_l0 hvc_kvm hvc_apple_l0 msi_l0"
+stock_cases="isv1_user isv1_vgic isv0_vgic_l0 isv0_user_l0 hvc_kvm hvc_apple_l0 msi_l0 irqfd_spi"
 module_cases="isv1_user_passthrough isv0_vgic_l1 isv0_user_l1 hvc_apple_l1 msi_l1"
 measure() { # OPS CASE...
 	n=$1

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../../userspace/apple_hvc.h"
@@ -43,6 +45,7 @@ extern const unsigned char bench_payload[], bench_payload_end[];
 #define GICD_TYPER	(GICD + 0x4)
 #define DEV		0x20000000ull
 #define DEV_SIZE	0x1000ull
+#define DOORBELL	0x20002000ull	/* an ioeventfd whose eventfd is an irqfd */
 #define WARMUP_EXITS	16		/* payload's WARMUP_EXITS */
 #define DEFAULT_OPS	4000
 #define MAX_OPS		10000000
@@ -54,6 +57,7 @@ enum target {
 	TARGET_PSCI,	/* PSCI_VERSION: answered by KVM itself */
 	TARGET_APPLE,	/* PAC_NOP: the launcher's (Layer 0) or the module's */
 	TARGET_GICV2M,	/* MSI_SETSPI_NS: the launcher's frame or the module's */
+	TARGET_DOORBELL,	/* KVM's ioeventfd chained to an irqfd: no exit at all */
 };
 #define MSI_INTID	(GICV2M_FIRST_SPI + 32)
 #define PSCI_VERSION_FID	0x84000000ull
@@ -84,6 +88,8 @@ static const struct bench_case cases[] = {
 	{ "hvc_apple_l1", FORM_HVC, TARGET_APPLE, MODULE_ATTACHED },
 	{ "msi_l0", FORM_MSI, TARGET_GICV2M, MODULE_ABSENT },
 	{ "msi_l1", FORM_MSI, TARGET_GICV2M, MODULE_ATTACHED },
+	/* For reference: an SPI from a doorbell KVM handles alone (vhost's path). */
+	{ "irqfd_spi", FORM_MSI, TARGET_DOORBELL, MODULE_ABSENT },
 };
 
 #define LAYER1_HOOKS (VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN | \
@@ -95,6 +101,7 @@ static const u64 target_address[] = {
 	[TARGET_PSCI] = PSCI_VERSION_FID,
 	[TARGET_APPLE] = APPLE_HVC_PAC_NOP,
 	[TARGET_GICV2M] = GICV2M_BASE + GICV2M_MSI_SETSPI_NS,
+	[TARGET_DOORBELL] = DOORBELL,
 };
 
 /* The userspace device: one register that reads as zero. */
@@ -146,7 +153,10 @@ static int check_path(const struct bench_case *c, const struct vm *vm,
 	const struct vm_stats *s = &vm->stats;
 	const char *why = NULL;
 
-	if (c->form == FORM_MSI) {
+	if (c->target == TARGET_DOORBELL) {
+		if (s->mmio_exits || s->nisv_exits)
+			why = "doorbell writes left the kernel (no ioeventfd?)";
+	} else if (c->form == FORM_MSI) {
 		if (c->module != MODULE_ATTACHED && s->mmio_exits < reads)
 			why = "fewer KVM_EXIT_MMIO than MSIs";
 		else if (c->module == MODULE_ATTACHED &&
@@ -194,6 +204,37 @@ static int check_path(const struct bench_case *c, const struct vm *vm,
 	return why ? -1 : 0;
 }
 
+/*
+ * The doorbell: KVM signals an eventfd on the guest's write (ioeventfd)
+ * and the same eventfd is an irqfd on the MSI's SPI, so the write raises
+ * the SPI without leaving the kernel.  Returns the eventfd, or -1.
+ */
+static int add_doorbell(struct vm *vm)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	struct kvm_irqfd irqfd = { .gsi = MSI_INTID - 32 };
+
+	irqfd.fd = (uint32_t)fd;
+	if (fd < 0 || vm_ioeventfd(vm, DOORBELL, fd, true) < 0 ||
+	    ioctl(vm->fd, KVM_IRQFD, &irqfd) < 0) {
+		fprintf(stderr, "exit_bench: irqfd_spi: ioeventfd/irqfd: %s\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Is the MSI's SPI pending in the vGIC (did the doorbell raise it)? */
+static bool spi_pending(struct vm *vm)
+{
+	uint32_t v = 0;
+
+	if (vm_vgic_access(vm, GICD + 0x200 + 4 * (MSI_INTID / 32), &v, false) < 0)
+		return false;
+	return v & (1u << (MSI_INTID % 32));
+}
+
 static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 {
 	struct vmapple_kvm_vm_stats kstats = { 0 };
@@ -210,7 +251,7 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 	struct vcpu vcpu;
 	enum vcpu_stop stop;
 	uint8_t *ram;
-	int dev_fd, ret = -1;
+	int dev_fd, doorbell = -1, ret = -1;
 
 	if (check_module(c, &dev_fd) < 0)
 		goto out_dev;
@@ -232,6 +273,7 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 	if (vcpu_create(&vm, &vcpu, 0) < 0)
 		goto out_vm;
 	if (vm_finalize_gic(&vm) < 0 ||
+	    (c->target == TARGET_DOORBELL && (doorbell = add_doorbell(&vm)) < 0) ||
 	    (c->module == MODULE_ATTACHED &&
 	     vmk_set_gicv2m(dev_fd, GICV2M_BASE, MSI_INTID, GICV2M_NR_SPIS) < 0) ||
 	    vcpu_set(&vcpu, vcpu_reg_x(3), MSI_INTID) < 0 ||
@@ -252,6 +294,10 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 	}
 	if (check_path(c, &vm, &kstats, ops + WARMUP_EXITS) < 0)
 		goto out_vcpu;
+	if (c->target == TARGET_DOORBELL && !spi_pending(&vm)) {
+		fprintf(stderr, "exit_bench: %s: the doorbell never raised its SPI\n", c->name);
+		goto out_vcpu;
+	}
 	memcpy(r, ram + RESULTS_OFF, sizeof(*r));
 	if (r->ops != ops || !r->hz) {
 		fprintf(stderr, "exit_bench: %s: the payload reported no result\n", c->name);
@@ -260,6 +306,8 @@ static int run_case(const struct bench_case *c, u64 ops, struct bench_result *r)
 	ret = 0;
 out_vcpu:
 	vcpu_close(&vcpu);
+	if (doorbell >= 0)
+		close(doorbell);
 out_vm:
 	vm_close(&vm);
 out_dev:

@@ -10,7 +10,7 @@ dir=$(dirname "$0")
 . "$dir/tap.sh"
 bench=$dir/exit_bench
 state=${1:-}
-stock="isv1_vgic isv1_user isv0_vgic_l0 isv0_user_l0 hvc_kvm hvc_apple_l0 msi_l0"
+stock="isv1_vgic isv1_user isv0_vgic_l0 isv0_user_l0 hvc_kvm hvc_apple_l0 msi_l0 irqfd_spi"
 module="isv0_vgic_l1 isv0_user_l1 isv1_user_passthrough hvc_apple_l1 msi_l1"
 case $state in
 absent) runs=$stock refuse=isv0_vgic_l1 why="isv0_vgic_l1 needs vmapple_kvm: " ;;

@@ -25,6 +25,7 @@ round() {
 	bench hvc_apple_l1 1100 1000 1000000
 	bench msi_l0 5000 1000 1000000
 	bench msi_l1 1000 1000 1000000
+	bench irqfd_spi 800 1000 1000000
 	EOT
 }
 { round 900; round 1100; } >"$work/log"
@@ -45,6 +46,7 @@ csv_is() {
 		hvc_apple_l1,1.10,2000
 		msi_l0,5.00,2000
 		msi_l1,1.00,2000
+		irqfd_spi,0.80,2000
 		EOT
 }
 
