@@ -154,11 +154,11 @@ $(BUILD)/arm64/msi_test: tests/kselftest/msi_test.c $(LAYER0_SRCS) userspace/hw/
 
 # make bench's measuring program: the same VM code, its own payload.
 $(BUILD)/arm64/exit_bench: tests/bench/exit_bench.c $(LAYER0_SRCS) userspace/hw/gicv2m.c \
-		$(LAUNCHER_HDRS) \
+		userspace/stat_view.c $(LAUNCHER_HDRS) \
 		$(BUILD)/arm64/payload/exit_bench.bin | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(USER_CFLAGS) -DBENCH_PAYLOAD='"$(BUILD)/arm64/payload/exit_bench.bin"' \
-		$(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS) userspace/hw/gicv2m.c
+		$(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS) userspace/hw/gicv2m.c userspace/stat_view.c
 
 # The rig's kernel (x86 hosts only): KDIR and the image come from its env file.
 $(BUILD)/rig.env: scripts/rig/fetch.sh scripts/rig/common.sh | setup

@@ -9,10 +9,12 @@
  * and APSTS selecting the virtualised state.  Stock KVM knows none of
  * them, so this backend switches them itself: after kvm_arch_vcpu_load()
  * it writes the VM key, APSTS = 1 and the vCPU's APCTL and KERNKEY, and
- * before kvm_arch_vcpu_put() it reads the guest's APCTL and KERNKEY back.
- * On a VHE host those are the points where KVM switches a guest's EL1
- * state (shared/specs/peer-asahi-kvm-macos.md §1b, whose kernel patch
- * switches the same registers there).
+ * before kvm_arch_vcpu_put() it reads the guest's APCTL and KERNKEY back
+ * and clears them, which is what every other guest sees under the Asahi
+ * patch (their context holds zeros).  On a VHE host those are the points
+ * where KVM switches a guest's EL1 state (shared/specs/
+ * peer-asahi-kvm-macos.md §1b, whose kernel patch switches the same
+ * registers there and, like this, leaves the VM key and APSTS set).
  *
  * Unverified: no Apple CPU runs here.  A wrong access to an IMPDEF
  * register would fault the host, so the backend is off unless asked for
@@ -53,11 +55,13 @@ MODULE_PARM_DESC(apple_pac, "Apple's PAC registers for attached VMs: off (modell
 #define APL_VMKEY_HI		0x697665596f755570ULL
 #define APL_APSTS_VIRTUAL	1
 
-/* Apple state one CPU holds for the vCPU loaded on it. */
+/* The guest state one CPU holds for the vCPU loaded on it. */
 struct vmk_apl_regs {
 	u64 apctl;
 	u64 kernkey[2];
 };
+
+static const struct apple_pac_keys vmk_apl_cleared;
 
 /* apple_pac=selftest: the registers, simulated per CPU. */
 static DEFINE_PER_CPU(struct vmk_apl_regs, vmk_apl_sim);
@@ -172,28 +176,46 @@ void vmk_apple_pac_info(struct vmapple_kvm_info *info)
 }
 
 /*
- * The Apple hypercalls changed @vs's state: when the backend is on, the
- * vCPU is loaded on this CPU (KVM handles its exits between load and put),
- * so its registers take the new values now.  Preemption stays off across
- * both so that a put cannot save the old registers over the new state.
+ * Around an Apple hypercall: with the backend on, the vCPU is loaded on
+ * this CPU (KVM handles its exits between load and put), so pin it there
+ * (preemption off: no put in between), start from what its registers hold,
+ * and write what the call changed.
  */
-void vmk_apple_pac_set(struct vmk_vcpu *vs, const struct apple_pac_keys *keys)
+bool vmk_apple_pac_pin(struct vmk_vcpu *vs)
+{
+	/* Pairs with vmk_apple_pac_hooks_live(): a set flag means a chosen backend. */
+	if (!smp_load_acquire(&vmk_pac_active))
+		return false;
+	preempt_disable();
+	if (vs->pac_switched_in)
+		vmk_apl_read(&vs->pac);
+	return true;
+}
+
+void vmk_apple_pac_set(struct vmk_vcpu *vs, const struct apple_pac_keys *keys, bool pinned)
 {
 	bool changed = keys->apctl != vs->pac.apctl || keys->kernkey[0] != vs->pac.kernkey[0] ||
 		       keys->kernkey[1] != vs->pac.kernkey[1];
 
-	/* Pairs with vmk_apple_pac_hooks_live(): a set flag means a chosen backend. */
-	if (!changed || !smp_load_acquire(&vmk_pac_active)) {
-		vs->pac = *keys;
-		return;
-	}
-	preempt_disable();
 	vs->pac = *keys;
-	vmk_apl_write(keys);
-	preempt_enable();
+	if (pinned && changed && vs->pac_switched_in)
+		vmk_apl_write(keys);
 }
 
-/* At load (@load) or put: switch @vcpu's Apple state, if its VM is attached. */
+void vmk_apple_pac_unpin(bool pinned)
+{
+	if (pinned)
+		preempt_enable();
+}
+
+/*
+ * At load (@load) or put, with preemption off and perhaps under the
+ * scheduler's locks (the preempt notifiers): switch @vcpu's Apple state
+ * if its VM is attached.  No reference is taken: the record is used only
+ * inside this RCU read section, which detach waits for.  A put reads back
+ * only what a load put in, so a VM attached (or configured) while one of
+ * its vCPUs is loaded never adopts another guest's registers.
+ */
 static void vmk_apple_pac_switch(struct kvm_vcpu *vcpu, bool load)
 {
 	struct vmk_vcpu *vs;
@@ -202,22 +224,27 @@ static void vmk_apple_pac_switch(struct kvm_vcpu *vcpu, bool load)
 	/* Pairs with vmk_apple_pac_hooks_live(): a set flag means a chosen backend. */
 	if (!smp_load_acquire(&vmk_pac_active))
 		return;
-	vm = vmk_vm_get(vcpu->kvm);
-	if (!vm)
-		return;
+	rcu_read_lock();
+	vm = vmk_vm_lookup_rcu(vcpu->kvm);
 	/* Pairs with the SET_APPLE_HVC setter: only then is the state ours. */
-	if (smp_load_acquire(&vm->hvc_ready)) {
-		vs = vmk_vcpu_state(vm, vcpu);
-		if (load)
-			vmk_apl_write(&vs->pac);
-		else
-			vmk_apl_read(&vs->pac);
-		vmk_count(vs, load ? VMAPPLE_KVM_STAT_PAC_LOADS : VMAPPLE_KVM_STAT_PAC_PUTS);
-		trace_vmapple_kvm_apple_pac_switch(vcpu->vcpu_id, load, vs->pac.apctl,
-						   vs->pac.kernkey[0]);
+	if (!vm || !smp_load_acquire(&vm->hvc_ready))
+		goto out;
+	vs = vmk_vcpu_state(vm, vcpu);
+	if (load) {
+		vmk_apl_write(&vs->pac);
+		vs->pac_switched_in = true;
+	} else if (vs->pac_switched_in) {
+		vmk_apl_read(&vs->pac);
+		vmk_apl_write(&vmk_apl_cleared);
+		vs->pac_switched_in = false;
+	} else {
+		goto out;
 	}
-	/* Preemption is off here: a last reference is freed from a work item. */
-	vmk_vm_put_atomic(vm);
+	vmk_count(vs, load ? VMAPPLE_KVM_STAT_PAC_LOADS : VMAPPLE_KVM_STAT_PAC_PUTS);
+	trace_vmapple_kvm_apple_pac_switch(vcpu->vcpu_id, load, vs->pac.apctl,
+					   vs->pac.kernkey[0]);
+out:
+	rcu_read_unlock();
 }
 
 void vmk_vcpu_load_hook(struct kvm_vcpu *vcpu, int cpu)

@@ -144,6 +144,8 @@ void vmk_session_detach(struct vmk_session *s)
 		return;
 	s->vm = NULL;
 	vmk_registry_del(vm);
+	/* The vCPU load/put hooks look the VM up under RCU, with no reference. */
+	synchronize_rcu();
 	/* No WFK may outlive the attachment: unload waits for sleepers. */
 	vmk_hvc_wake_all(vm);
 	vmk_gicv2m_remove(vm);

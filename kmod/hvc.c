@@ -161,6 +161,7 @@ static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
 	struct vmk_vcpu *vs;
 	u64 x[5], kick_target;
 	unsigned int i;
+	bool pinned;
 	u32 fid;
 
 	/* Pairs with the setter: a set flag means the answers are there. */
@@ -171,17 +172,20 @@ static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
 	if (!vmk_is_apple_range(fid))
 		return -ENOENT;		/* PSCI and the rest: KVM's own */
 	vs = vmk_vcpu_state(vm, vcpu);
+	pinned = vmk_apple_pac_pin(vs);
 	keys = vs->pac;
 	for (i = 0; i < ARRAY_SIZE(x); i++)
 		x[i] = vcpu_get_reg(vcpu, i);
 	res = apple_hvc_call(&vm->hvc_cfg, &keys, x, &kick_target);
 	if (res == APPLE_HVC_UNKNOWN || (res == APPLE_HVC_WAIT_FOR_KICK && !vmk_vcpu_wfi)) {
+		vmk_apple_pac_unpin(pinned);
 		vmk_count(vs, VMAPPLE_KVM_STAT_HVC_LEFT);
 		return -ENOENT;
 	}
 	if (res == APPLE_HVC_KEYS_CHANGED && vcpu_has_ptrauth(vcpu))
 		vmk_write_pac_keys(vcpu, &keys);
-	vmk_apple_pac_set(vs, &keys);
+	vmk_apple_pac_set(vs, &keys, pinned);
+	vmk_apple_pac_unpin(pinned);
 	/* The results first: the guest sees them whenever it runs again. */
 	for (i = 0; i < ARRAY_SIZE(x); i++)
 		vcpu_set_reg(vcpu, i, x[i]);

@@ -118,21 +118,15 @@ static int __init vmk_init(void)
 		pr_info("kallsyms lookup unavailable (%d): features that need unexported symbols are off\n",
 			ret);
 
-	ret = vmk_registry_init();
-	if (ret)
-		return ret;
 	vmk_apple_pac_init();
 	ret = vmk_hooks_init(hooks);
-	if (ret) {
-		vmk_registry_exit();
+	if (ret)
 		return ret;
-	}
 
 	ret = misc_register(&vmk_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", VMAPPLE_KVM_DEVICE_NAME, ret);
 		vmk_hooks_exit();
-		vmk_registry_exit();
 		return ret;
 	}
 	pr_info("loaded, ABI version %d\n", VMAPPLE_KVM_API_VERSION);
@@ -143,7 +137,6 @@ static void __exit vmk_exit(void)
 {
 	misc_deregister(&vmk_miscdev);
 	vmk_hooks_exit();
-	vmk_registry_exit();
 	pr_info("unloaded\n");
 }
 

@@ -11,7 +11,6 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/workqueue.h>
 
 #include "vmapple_kvm.h"
 
@@ -83,33 +82,22 @@ void vmk_vm_put(struct vmk_vm *vm)
 		vmk_vm_free(vm);
 }
 
-/* Frees that cannot run where the last reference went (preemption off). */
-static struct workqueue_struct *vmk_free_wq;
-
-static void vmk_vm_free_work(struct work_struct *work)
+/*
+ * From hooks that run with preemption off, even under the scheduler's
+ * locks (vCPU load/put): @kvm's record without a reference, valid until the
+ * caller's RCU read section ends.  Detach waits for those sections before
+ * it drops the registry's reference (vmk_session_detach()).
+ */
+struct vmk_vm *vmk_vm_lookup_rcu(const struct kvm *kvm)
 {
-	vmk_vm_free(container_of(work, struct vmk_vm, free_work));
-}
+	struct vmk_vm *vm;
 
-/* vmk_vm_put() for callers that may not sleep: fput() and kvfree() wait for a worker. */
-void vmk_vm_put_atomic(struct vmk_vm *vm)
-{
-	if (refcount_dec_and_test(&vm->ref)) {
-		INIT_WORK(&vm->free_work, vmk_vm_free_work);
-		queue_work(vmk_free_wq, &vm->free_work);
-	}
-}
-
-int vmk_registry_init(void)
-{
-	vmk_free_wq = alloc_workqueue("vmapple_kvm_free", 0, 0);
-	return vmk_free_wq ? 0 : -ENOMEM;
-}
-
-/* Unload: every deferred free has run. */
-void vmk_registry_exit(void)
-{
-	destroy_workqueue(vmk_free_wq);
+	if (!atomic_read(&vmk_nr_vms))
+		return NULL;
+	hash_for_each_possible_rcu(vmk_vms, vm, node, (unsigned long)kvm)
+		if (vm->kvm == kvm)
+			return vm;
+	return NULL;
 }
 
 struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu)

@@ -63,6 +63,8 @@ struct vmk_vcpu {
 	bool wfk_waiting;		/* asleep in WFK: a kick must wake it */
 	bool kicked;			/* a kick not yet consumed by a WFK */
 	bool used;
+	/* Apple PAC backend: this vCPU's Apple registers are in the CPU (load to put). */
+	bool pac_switched_in;
 	u64 stats[VMAPPLE_KVM_NR_STATS];
 };
 
@@ -110,7 +112,6 @@ struct vmk_vm {
 	u32 id;
 	struct vmk_vcpu *vcpus;		/* KVM_MAX_VCPUS entries, by vcpu_idx */
 	struct vmk_gicv2m gicv2m;
-	struct work_struct free_work;	/* a last put with preemption off */
 	struct apple_hvc_config hvc_cfg;	/* valid once @hvc_ready */
 	bool hvc_ready;			/* set once, with release semantics */
 };
@@ -127,9 +128,7 @@ void vmk_registry_del(struct vmk_vm *vm);
 unsigned int vmk_registry_count(void);
 struct vmk_vm *vmk_vm_get(const struct kvm *kvm);
 void vmk_vm_put(struct vmk_vm *vm);
-void vmk_vm_put_atomic(struct vmk_vm *vm);
-int vmk_registry_init(void);
-void vmk_registry_exit(void);
+struct vmk_vm *vmk_vm_lookup_rcu(const struct kvm *kvm);
 struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu);
 long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq);
 
@@ -175,7 +174,9 @@ bool vmk_apple_pac_wanted(void);
 void vmk_apple_pac_hooks_live(bool live);
 void vmk_apple_pac_stop(void);
 void vmk_apple_pac_info(struct vmapple_kvm_info *info);
-void vmk_apple_pac_set(struct vmk_vcpu *vs, const struct apple_pac_keys *keys);
+bool vmk_apple_pac_pin(struct vmk_vcpu *vs);
+void vmk_apple_pac_set(struct vmk_vcpu *vs, const struct apple_pac_keys *keys, bool pinned);
+void vmk_apple_pac_unpin(bool pinned);
 void vmk_vcpu_load_hook(struct kvm_vcpu *vcpu, int cpu);
 void vmk_vcpu_put_hook(struct kvm_vcpu *vcpu);
 

@@ -159,16 +159,22 @@ static void set_pci_spi(void *opaque, uint32_t spi, bool level)
 	vm_set_spi(opaque, spi, level);
 }
 
-/* A device's MSI is a memory write: it lands on the GICv2m frame's SETSPI. */
+/*
+ * A device's MSI is a memory write of @data to @addr, which the guest
+ * programmed: only the GICv2m frame's SETSPI takes it.  Anything else is
+ * dropped (and said once) rather than run against another device, which
+ * could be the sender itself, under its own lock.
+ */
 static void pci_msi(void *opaque, uint64_t addr, uint32_t data)
 {
 	struct board *b = opaque;
-	uint8_t v[4];
+	static int warned;
 
-	memcpy(v, &data, 4);
-	if (mmio_bus_access(&b->vm.bus, addr, v, 4, true))
-		fprintf(stderr, "vmapple: an MSI to 0x%llx hits no device; dropped\n",
-			(unsigned long long)addr);
+	if (gicv2m_deliver_msi(&b->gicv2m, addr, data))
+		return;
+	if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+		fprintf(stderr, "vmapple: a device's MSI to 0x%llx is not for the GICv2m frame; "
+			"dropped (and any more like it)\n", (unsigned long long)addr);
 }
 
 static int pci_ioeventfd(void *opaque, uint64_t gpa, int fd, bool assign)
@@ -319,10 +325,47 @@ static int start_device_threads(struct board *b)
 	return ret;
 }
 
+/* One image given twice would trip over its own lock: say what it is instead. */
+static int check_distinct(const struct board_config *cfg, char *err, size_t err_len)
+{
+	const char *path[2 + BOARD_MAX_DRIVES], *opt[2 + BOARD_MAX_DRIVES];
+	struct stat st[2 + BOARD_MAX_DRIVES];
+	unsigned int n = 0, i, j;
+
+	if (cfg->disk) {
+		opt[n] = "--disk";
+		path[n++] = cfg->disk;
+	}
+	if (cfg->aux) {
+		opt[n] = "--aux";
+		path[n++] = cfg->aux;
+	}
+	for (i = 0; i < cfg->nr_drives; i++) {
+		opt[n] = "--drive";
+		path[n++] = cfg->drive[i].path;
+	}
+	for (i = 0; i < n; i++) {
+		if (stat(path[i], &st[i]))
+			continue;	/* disk_open() names it */
+		for (j = 0; j < i; j++) {
+			if (!stat(path[j], &st[j]) && st[i].st_dev == st[j].st_dev &&
+			    st[i].st_ino == st[j].st_ino) {
+				snprintf(err, err_len, "vmapple: %s %s and %s %s are the same image; "
+					 "give each disk once", opt[j], path[j], opt[i], path[i]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int open_disks(struct board *b, const struct board_config *cfg, char *err,
 		      size_t err_len)
 {
 	unsigned int i;
+
+	if (check_distinct(cfg, err, err_len))
+		return -1;
 
 	if (cfg->disk && disk_open(&b->root_disk, "--disk", cfg->disk, false, DISK_RAW, err,
 				   err_len))
@@ -414,7 +457,8 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 	unsigned int i;
 
 	memset(b, 0, sizeof(*b));
-	b->console.in_fd = b->console.out_fd = b->console.listen_fd = b->console.stop_fd = -1;
+	b->console.in_fd = b->console.out_fd = b->console.listen_fd = -1;
+	b->console.stop_fd = b->console.wake_fd = -1;
 	b->root_disk.fd = b->aux_disk.fd = b->module_fd = -1;
 	for (i = 0; i < BOARD_MAX_DRIVES; i++)
 		b->drive_disk[i].fd = -1;
@@ -585,7 +629,16 @@ int board_run(struct board *b, volatile int *stop_requests)
 		fprintf(stderr, "vmapple: the guest panicked (pvpanic)\n");
 		return BOARD_EXIT_GUEST_PANIC;
 	}
-	return st.why == VCPU_STOP_SHUTDOWN ? BOARD_EXIT_POWEROFF : BOARD_EXIT_ERROR;
+	switch (st.why) {
+	case VCPU_STOP_SHUTDOWN:
+		return BOARD_EXIT_POWEROFF;
+	case VCPU_STOP_RESET:
+		fprintf(stderr, "vmapple: the guest asked for a reset (PSCI SYSTEM_RESET); "
+			"vmapple does not reboot it: run it again\n");
+		return BOARD_EXIT_RESET;
+	default:
+		return BOARD_EXIT_ERROR;	/* the vCPU said why */
+	}
 }
 
 void board_print_stats(struct board *b, FILE *out)

@@ -53,6 +53,7 @@
 #define BOARD_EXIT_ERROR	1
 #define BOARD_EXIT_GUEST_PANIC	3
 #define BOARD_EXIT_FORCED_OFF	4	/* a second stop request */
+#define BOARD_EXIT_RESET	5	/* the guest asked for a reset: it is not rebooted */
 
 #define BOARD_MAX_DRIVES	4
 #define BOARD_MAX_NICS		2

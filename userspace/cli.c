@@ -41,7 +41,7 @@ const char vmapple_usage[] =
 	"  help           print this text\n"
 	"\n"
 	"exit status of run: 0 guest powered off, 1 error, 2 bad usage, 3 guest panicked,\n"
-	"4 forced off by a second stop\n";
+	"4 forced off by a second stop, 5 the guest asked for a reset (not done)\n";
 
 struct command_name {
 	const char *name;

@@ -16,6 +16,13 @@
 
 #define FIFO_RETRY_MS	2	/* the guest drains 16 bytes long before this */
 
+static void drain_wake(int fd)
+{
+	eventfd_t v;
+
+	(void)eventfd_read(fd, &v);
+}
+
 static int open_unix(struct console *c, const char *path, char *err, size_t err_len)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -39,7 +46,7 @@ static int open_unix(struct console *c, const char *path, char *err, size_t err_
 int console_open(struct console *c, const char *spec, char *err, size_t err_len)
 {
 	memset(c, 0, sizeof(*c));
-	c->in_fd = c->out_fd = c->listen_fd = c->stop_fd = -1;
+	c->in_fd = c->out_fd = c->listen_fd = c->stop_fd = c->wake_fd = -1;
 	pthread_mutex_init(&c->out_lock, NULL);
 	if (!strcmp(spec, "stdio")) {
 		struct termios t;
@@ -65,7 +72,8 @@ int console_open(struct console *c, const char *spec, char *err, size_t err_len)
 		return -1;
 	}
 	c->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (c->stop_fd < 0) {
+	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (c->stop_fd < 0 || c->wake_fd < 0) {
 		snprintf(err, err_len, "vmapple: console: %s", strerror(errno));
 		console_close(c);
 		return -1;
@@ -73,15 +81,55 @@ int console_open(struct console *c, const char *spec, char *err, size_t err_len)
 	return 0;
 }
 
+/*
+ * On a vCPU thread: never block the guest on a slow reader, never die of
+ * SIGPIPE.  A closed console (or no client) loses output, not the guest.
+ * A socket client's output is queued for the console thread to send.
+ */
 void console_tx(void *opaque, uint8_t byte)
 {
 	struct console *c = opaque;
 
 	pthread_mutex_lock(&c->out_lock);
-	/* A closed console (or no client) loses output, not the guest. */
-	if (c->out_fd >= 0 && write(c->out_fd, &byte, 1) != 1 && c->listen_fd >= 0) {
-		close(c->out_fd);
-		c->out_fd = c->in_fd = -1;
+	if (c->out_fd >= 0 && c->listen_fd >= 0) {
+		if (c->out_len == CONSOLE_OUT_QUEUE) {
+			c->out_dropped++;
+		} else {
+			c->out[(c->out_head + c->out_len++) % CONSOLE_OUT_QUEUE] = byte;
+			if (c->out_len == 1)
+				(void)eventfd_write(c->wake_fd, 1);
+		}
+	} else if (c->out_fd >= 0 && write(c->out_fd, &byte, 1) < 0 && errno == EPIPE) {
+		c->out_fd = -1;		/* stdout's reader went away */
+	}
+	pthread_mutex_unlock(&c->out_lock);
+}
+
+/*
+ * The console thread: send what is queued, as much as the client takes.
+ * A broken client is only shut down here and closed by drop_input(), the
+ * one place its fd is closed (so its number is never reused under a poll).
+ */
+static void flush_output(struct console *c)
+{
+	pthread_mutex_lock(&c->out_lock);
+	while (c->out_len && c->out_fd >= 0) {
+		size_t chunk = CONSOLE_OUT_QUEUE - c->out_head;
+		ssize_t n;
+
+		if (chunk > c->out_len)
+			chunk = c->out_len;
+		n = send(c->out_fd, c->out + c->out_head, chunk, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			c->out_head = (c->out_head + (size_t)n) % CONSOLE_OUT_QUEUE;
+			c->out_len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			break;
+		shutdown(c->out_fd, SHUT_RDWR);
+		c->out_fd = -1;
+		c->out_len = 0;
 	}
 	pthread_mutex_unlock(&c->out_lock);
 }
@@ -108,18 +156,33 @@ static bool feed(struct console *c, const uint8_t *buf, ssize_t n)
 	return true;
 }
 
+/* The console thread owns in_fd: only it sets and closes a client. */
 static void accept_client(struct console *c)
 {
 	int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	pthread_mutex_lock(&c->out_lock);
-	if (c->out_fd >= 0) {
+	if (c->in_fd >= 0) {
 		close(fd);	/* one client at a time */
-	} else {
-		c->in_fd = c->out_fd = fd;
+		return;
 	}
+	pthread_mutex_lock(&c->out_lock);
+	c->in_fd = c->out_fd = fd;
+	c->out_len = 0;
+	pthread_mutex_unlock(&c->out_lock);
+}
+
+static void drop_input(struct console *c)
+{
+	pthread_mutex_lock(&c->out_lock);
+	if (c->listen_fd >= 0) {
+		if (c->out_fd == c->in_fd)
+			c->out_fd = -1;
+		close(c->in_fd);
+		c->out_len = 0;		/* the next client starts from now */
+	}
+	c->in_fd = -1;		/* stdin stays open, but is read no more */
 	pthread_mutex_unlock(&c->out_lock);
 }
 
@@ -129,22 +192,31 @@ static void *console_main(void *arg)
 	uint8_t buf[256];
 
 	for (;;) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = c->stop_fd, .events = POLLIN },
 			{ .fd = c->listen_fd, .events = POLLIN },
 			{ .fd = c->in_fd, .events = POLLIN },
+			{ .fd = c->wake_fd, .events = POLLIN },
 		};
 		ssize_t n;
 
-		if (poll(fds, 3, -1) < 0) {
+		pthread_mutex_lock(&c->out_lock);
+		if (c->listen_fd >= 0 && c->out_len && c->out_fd == c->in_fd)
+			fds[2].events |= POLLOUT;	/* the client has room again */
+		pthread_mutex_unlock(&c->out_lock);
+		if (poll(fds, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return NULL;
 		}
 		if (fds[0].revents)
 			return NULL;
+		if (fds[3].revents & POLLIN)
+			drain_wake(c->wake_fd);
 		if (fds[1].revents & POLLIN)
 			accept_client(c);
+		if (c->listen_fd >= 0)
+			flush_output(c);
 		if (!(fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		n = read(fds[2].fd, buf, sizeof(buf));
@@ -153,17 +225,10 @@ static void *console_main(void *arg)
 				return NULL;
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		/* End of input: stdin stays closed; a socket client may come again. */
-		pthread_mutex_lock(&c->out_lock);
-		if (c->listen_fd >= 0 && c->in_fd == fds[2].fd) {
-			close(c->in_fd);
-			c->in_fd = c->out_fd = -1;
-		} else if (c->listen_fd < 0) {
-			c->in_fd = -1;
-		}
-		pthread_mutex_unlock(&c->out_lock);
+		/* End of input: stdin is read no more; a socket client may come again. */
+		drop_input(c);
 	}
 }
 
@@ -191,12 +256,14 @@ void console_close(struct console *c)
 		pthread_join(c->tid, NULL);
 		c->started = false;
 	}
+	/* vCPUs may still print: they find no console, never a closed fd. */
+	pthread_mutex_lock(&c->out_lock);
 	if (c->tty_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &c->saved);
 	c->tty_saved = false;
 	if (c->listen_fd >= 0) {
-		if (c->out_fd >= 0)
-			close(c->out_fd);
+		if (c->in_fd >= 0)
+			close(c->in_fd);
 		close(c->listen_fd);
 		if (c->path)
 			unlink(c->path);
@@ -205,5 +272,8 @@ void console_close(struct console *c)
 	c->path = NULL;
 	if (c->stop_fd >= 0)
 		close(c->stop_fd);
-	c->listen_fd = c->stop_fd = c->in_fd = c->out_fd = -1;
+	if (c->wake_fd >= 0)
+		close(c->wake_fd);
+	c->listen_fd = c->stop_fd = c->wake_fd = c->in_fd = c->out_fd = -1;
+	pthread_mutex_unlock(&c->out_lock);
 }

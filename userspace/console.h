@@ -3,8 +3,10 @@
  * console.h - where the PL011 console goes: the launcher's stdio (a
  * terminal is put in non-canonical, no-echo mode; ^C still stops the VM),
  * or a Unix socket the launcher listens on ("unix:PATH", one client at a
- * time; output is dropped while none is connected).  Input runs on its own
- * thread and waits while the UART's FIFO is full, so nothing typed is lost.
+ * time; output is dropped while none is connected, and queued up to 64 KiB
+ * for a client slower than the guest, so a vCPU never waits on it).  Input
+ * runs on its own thread and waits while the UART's FIFO is full, so
+ * nothing typed is lost.
  */
 #ifndef VMAPPLE_CONSOLE_H
 #define VMAPPLE_CONSOLE_H
@@ -17,10 +19,13 @@
 
 #include "hw/pl011.h"
 
+#define CONSOLE_OUT_QUEUE	(64u << 10)
+
 struct console {
 	int in_fd, out_fd;		/* stdio: 0 and 1; socket: the client (-1: none) */
 	int listen_fd;			/* unix: the listening socket, else -1 */
 	int stop_fd;
+	int wake_fd;			/* unix: output queued for the client */
 	char *path;			/* unix: the socket's path, removed at close */
 	struct pl011 *uart;
 	pthread_mutex_t *uart_lock;
@@ -28,6 +33,10 @@ struct console {
 	pthread_t tid;
 	bool started, tty_saved;
 	struct termios saved;
+	/* unix: output on its way to the client, under @out_lock. */
+	uint8_t out[CONSOLE_OUT_QUEUE];
+	size_t out_head, out_len;
+	uint64_t out_dropped;
 };
 
 /* "stdio" or "unix:PATH".  0, or -1 with one line naming the problem in @err. */

@@ -82,6 +82,10 @@ static int cmd_run(const struct vmapple_args *args)
 		parse_drive(args->drive[i], &cfg.drive[i]);
 	for (i = 0; i < cfg.nr_nets; i++)
 		cfg.net[i] = args->net[i];
+	/* SIGTERM (or `vmapple stop`) presses the power button; the second forces off. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	if (args->pidfile && write_pidfile(args->pidfile))
 		return BOARD_EXIT_ERROR;
 	if (board_create(&board, &cfg, err, sizeof(err))) {
@@ -89,11 +93,12 @@ static int cmd_run(const struct vmapple_args *args)
 		status = BOARD_EXIT_ERROR;
 		goto out;
 	}
-	/* SIGTERM (or `vmapple stop`) presses the power button; the second forces off. */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	status = board_run(&board, &stop_requests);
+	/*
+	 * The vCPU threads may still run until exit: give the terminal back
+	 * and remove the console socket, but tear nothing else down.
+	 */
+	console_close(&board.console);
 	board_print_stats(&board, stderr);
 out:
 	if (args->pidfile)
@@ -212,6 +217,8 @@ int main(int argc, char **argv)
 	struct vmapple_args args;
 	char err[256];
 
+	/* A console or pipe reader that goes away must not kill the VM. */
+	signal(SIGPIPE, SIG_IGN);
 	if (vmapple_parse_args(argc, argv, &args, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return VMAPPLE_EXIT_USAGE;

@@ -24,6 +24,7 @@
 
 #include "../../userspace/apple_hvc.h"
 #include "../../userspace/hw/gicv2m.h"
+#include "../../userspace/stat_view.h"
 #include "../../userspace/vcpu.h"
 #include "../../userspace/vm.h"
 #include "../../userspace/vmk_client.h"
@@ -196,11 +197,21 @@ static int check_path(const struct bench_case *c, const struct vm *vm,
 		else if (c->target == TARGET_VGIC && s->mmio_exits)
 			why = "vGIC reads left the kernel";
 	}
-	if (why)
+	if (why) {
 		fprintf(stderr, "exit_bench: %s: %s (mmio %llu, nisv %llu, to vGIC %llu, hvc %llu)\n",
 			c->name, why, (unsigned long long)s->mmio_exits,
 			(unsigned long long)s->nisv_exits, (unsigned long long)s->nisv_to_vgic,
 			(unsigned long long)s->hvc_forwarded);
+		/* A rare failure seen in the rig: every module counter, to tell why. */
+		if (c->module == MODULE_ATTACHED) {
+			fprintf(stderr, "exit_bench: %s: module counters (%u vCPUs):", c->name,
+				k->nr_vcpus);
+			for (unsigned int i = 0; i < VMAPPLE_KVM_NR_STATS; i++)
+				fprintf(stderr, " %s %llu", stat_name(i),
+					(unsigned long long)k->counters[i]);
+			fprintf(stderr, "\n");
+		}
+	}
 	return why ? -1 : 0;
 }
 

@@ -8,7 +8,7 @@
 # Every check reads the guest's own output (tests/kselftest/guest/init).
 # "tap" runs the network over a TAP (192.168.77.0/24) instead of libslirp.
 . "$(dirname "$0")/tap.sh"
-guest=$(dirname "$0")/guest
+guest=$(cd "$(dirname "$0")" && pwd)/guest
 layer=${1:-layer0}
 work=/tmp/linux_boot.$layer
 rm -rf "$work"

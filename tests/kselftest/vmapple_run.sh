@@ -50,7 +50,7 @@ holder_stop_twice() {
 	[ ! -e holder.pid ] || { echo "pidfile left behind"; return 1; }
 }
 
-tap_plan 34
+tap_plan 36
 t "firmware starts at 0x100000 and prints on the PL011" expect 0 "^fwtest: hello from 0x100000" run
 t "cfg: CPU count, model and ECID as configured" \
 	expect 0 "^fwtest: cfg cpus 0000000000000002 model VM0001 ecid 0000000000001234" \
@@ -60,6 +60,12 @@ t "BDIF reports each disk's real size in sectors" \
 t "BDIF reads root sector 0" expect 0 "^fwtest: root sector 0 status 0000000000000000 data 'ROOTDISK'" run
 t "BDIF reads aux sector 0" expect 0 "^fwtest: aux sector 0 status 0000000000000000 data 'AUXDISK!'" run
 t "a guest panic ends the run with status 3" expect 3 "the guest panicked" run --ecid 0xdead
+t "a guest reset ends the run with status 5, saying so" \
+	expect 5 "^vmapple: the guest asked for a reset \(PSCI SYSTEM_RESET\); vmapple does not reboot it" \
+	run --ecid 0xb007
+t "one image given twice is named, not taken for another VM's" \
+	expect 1 "^vmapple: --disk root.img and --drive root.img are the same image; give each disk once" \
+	run --drive root.img
 t "a missing --bios file is named" expect 1 "^vmapple: --bios /nonexistent.bin: No such file" \
 	vmapple run --bios /nonexistent.bin
 t "a firmware larger than its region is refused" expect 1 "^vmapple: --bios big.bin: 2097152 bytes" \

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_console - the PL011 console on a Unix socket: input in order, none lost, output, errors. */
+/*
+ * test_console - the PL011 console on a Unix socket: input in order, none
+ * lost, output, errors; clients that go away (no SIGPIPE: the test leaves
+ * it at its default on purpose) or never read (output dropped, never
+ * blocking); closing twice; stdio mode with stdin at EOF.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -62,6 +69,218 @@ static ssize_t read_timeout(int fd, char *buf, size_t len)
 	return read(fd, buf, len);
 }
 
+/*
+ * Connect and wait until the console thread has taken us as its client:
+ * guest output reaches us.  A connection turned away (the console still
+ * holds an old client) is retried.  Returns the fd, -1 on failure.
+ */
+static int attach(struct console *c, const char *path)
+{
+	int tries, fd = -1;
+	char ch;
+
+	for (tries = 0; tries < 200; tries++) {
+		struct pollfd p;
+		ssize_t n;
+
+		if (fd < 0 && (fd = connect_to(path)) < 0)
+			return -1;
+		console_tx(c, '!');
+		p = (struct pollfd){ .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 25) != 1)
+			continue;
+		n = read(fd, &ch, 1);
+		if (n == 1 && ch == '!')
+			return fd;
+		close(fd);	/* turned away (or junk): try again */
+		fd = -1;
+		usleep(10 * 1000);
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Everything readable now, without waiting: the count, the first @cap bytes in @buf. */
+static size_t drain_now(int fd, char *buf, size_t cap)
+{
+	char tmp[4096];
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = recv(fd, tmp, sizeof(tmp), MSG_DONTWAIT)) > 0) {
+		if (total < cap)
+			memcpy(buf + total, tmp, (size_t)n < cap - total ? (size_t)n : cap - total);
+		total += (size_t)n;
+	}
+	return total;
+}
+
+/* Like drain_now(), but until the console has been quiet for @quiet_ms. */
+static size_t drain_quiet(int fd, char *buf, size_t cap, int quiet_ms, bool *in_order)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char tmp[4096];
+	size_t total = 0;
+	ssize_t n, i;
+
+	*in_order = true;
+	while (poll(&p, 1, quiet_ms) == 1 && (n = recv(fd, tmp, sizeof(tmp), MSG_DONTWAIT)) > 0) {
+		/* The head is in order; later, drops while the queue was full leave gaps. */
+		for (i = 0; i < n && total + (size_t)i < 4096; i++)
+			*in_order = *in_order && tmp[i] == (char)('a' + (total + (size_t)i) % 26);
+		if (total < cap)
+			memcpy(buf + total, tmp, (size_t)n < cap - total ? (size_t)n : cap - total);
+		total += (size_t)n;
+	}
+	return total;
+}
+
+static int ioctl_pending(int fd, int *n)
+{
+	return ioctl(fd, FIONREAD, n);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+#define FLOOD	(2u << 20)
+
+/* Clients that go away or never read: the guest (and the launcher) carry on. */
+static void test_bad_clients(struct console *c, const char *path)
+{
+	char buf[64];
+	size_t got;
+	double t0;
+	unsigned int i;
+	bool order = true;
+	int client, pending;
+	ssize_t n;
+
+	/* A client that stops reading (shutdown SHUT_RD): each send is EPIPE. */
+	client = attach(c, path);
+	ok(client >= 0, "a client attaches");
+	ok(client >= 0 && !shutdown(client, SHUT_RD), "the client shuts down its reading side");
+	for (i = 0; i < 10000; i++)
+		console_tx(c, 'p');
+	ok(1, "10000 bytes to a client that cannot read: no SIGPIPE, the launcher lives");
+	pthread_mutex_lock(&c->out_lock);
+	n = c->out_fd;
+	pthread_mutex_unlock(&c->out_lock);
+	ok(n == -1, "the broken client's output is let go (out_fd -1)");
+	if (client >= 0)
+		close(client);
+	client = attach(c, path);
+	ok(client >= 0, "a new client attaches after the broken one");
+	console_tx(c, 'n');
+	n = client >= 0 ? read_timeout(client, buf, 1) : -1;
+	ok(n == 1 && buf[0] == 'n', "and receives guest output");
+
+	/* A client that connects and closes: output right after, lots of it. */
+	if (client >= 0)
+		close(client);
+	for (i = 0; i < 100000; i++)
+		console_tx(c, 'c');
+	ok(1, "100000 bytes right after the client closed: no SIGPIPE, the launcher lives");
+	client = attach(c, path);
+	ok(client >= 0, "a new client attaches after the closed one");
+	console_tx(c, 'm');
+	n = client >= 0 ? read_timeout(client, buf, 1) : -1;
+	ok(n == 1 && buf[0] == 'm', "and receives guest output");
+	ok(client >= 0 && drain_now(client, buf, sizeof(buf)) == 0,
+	   "nothing sent while no client was attached reaches the new one");
+
+	/* A client that never reads: 2 MiB of output must not block (a hang dies by SIGALRM). */
+	alarm(20);
+	t0 = now_s();
+	for (i = 0; i < FLOOD; i++)
+		console_tx(c, (uint8_t)('a' + i % 26));
+	alarm(0);
+	ok(1, "2 MiB to a client that never reads returns (%.2f s)", now_s() - t0);
+	got = client >= 0 ? drain_quiet(client, buf, sizeof(buf), 300, &order) : 0;
+	ok(got > 0 && order, "the client gets the start of the output in order (%zu bytes in all)", got);
+	ok(got >= CONSOLE_OUT_QUEUE,
+	   "a slow client gets at least the 64 KiB queued for it (%zu bytes)", got);
+	ok(got < FLOOD, "the rest was dropped, not queued (%zu of %u bytes)", got, FLOOD);
+	console_tx(c, 'Q');
+	n = client >= 0 ? read_timeout(client, buf, 1) : -1;
+	ok(n == 1 && buf[0] == 'Q', "the slow client is kept: output reaches it once it reads");
+	pending = 0;
+	ok(client >= 0 && !ioctl_pending(client, &pending) && pending == 0,
+	   "and nothing stale follows");
+	if (client >= 0)
+		close(client);
+}
+
+/* stdio mode, stdin from /dev/null: opens, reads EOF, writes stdout, closes. */
+static void test_stdio(void)
+{
+	struct console s;
+	char err[256], buf[8] = { 0 };
+	int saved_in, saved_out, devnull, p[2], waits, in_fd = 0, ret;
+
+	fflush(stdout);
+	saved_in = dup(STDIN_FILENO);
+	devnull = open("/dev/null", O_RDONLY);
+	ok(saved_in >= 0 && devnull >= 0 && dup2(devnull, STDIN_FILENO) == STDIN_FILENO,
+	   "stdio: stdin redirected from /dev/null");
+	if (devnull >= 0)
+		close(devnull);
+	ret = console_open(&s, "stdio", err, sizeof(err));
+	ok(ret == 0, "stdio: console_open(\"stdio\") returns 0");
+	if (ret)
+		goto out;
+	ok(s.in_fd == STDIN_FILENO && s.out_fd == STDOUT_FILENO && s.listen_fd == -1,
+	   "stdio: input from fd 0, output to fd 1, no socket");
+	ok(!s.tty_saved, "stdio: /dev/null is no terminal: no terminal mode saved");
+	ok(console_start(&s, &uart, &uart_lock) == 0, "stdio: the input thread starts");
+	for (waits = 0; waits < 500; waits++) {
+		pthread_mutex_lock(&s.out_lock);
+		in_fd = s.in_fd;
+		pthread_mutex_unlock(&s.out_lock);
+		if (in_fd < 0)
+			break;
+		usleep(10 * 1000);
+	}
+	ok(in_fd == -1, "stdio: stdin at end of file is read no more");
+	ok(fcntl(STDIN_FILENO, F_GETFD) != -1, "stdio: but stdin stays open");
+
+	/* Output goes to fd 1: catch it in a pipe. */
+	fflush(stdout);
+	saved_out = dup(STDOUT_FILENO);
+	if (saved_out >= 0 && !pipe(p)) {
+		dup2(p[1], STDOUT_FILENO);
+		close(p[1]);
+		console_tx(&s, 'h');
+		console_tx(&s, 'i');
+		dup2(saved_out, STDOUT_FILENO);
+		ok(read(p[0], buf, sizeof(buf)) == 2 && !memcmp(buf, "hi", 2),
+		   "stdio: guest output is written to stdout");
+		close(p[0]);
+	} else {
+		ok(0, "stdio: a pipe for stdout");
+	}
+	if (saved_out >= 0)
+		close(saved_out);
+
+	console_close(&s);
+	ok(fcntl(STDIN_FILENO, F_GETFD) != -1 && fcntl(STDOUT_FILENO, F_GETFD) != -1,
+	   "stdio: console_close leaves stdin and stdout open");
+	console_close(&s);
+	console_tx(&s, 'x');
+	ok(1, "stdio: a second console_close, and output after close, are harmless");
+out:
+	if (saved_in >= 0) {
+		dup2(saved_in, STDIN_FILENO);
+		close(saved_in);
+	}
+}
+
 int main(void)
 {
 	char path[64], err[256], buf[128];
@@ -71,6 +290,8 @@ int main(void)
 	int client, second;
 	ssize_t n;
 
+	/* Line by line: a death by SIGPIPE or SIGALRM shows where it happened. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	ok(console_open(&c, "telnet:1234", err, sizeof(err)) == -1 &&
 	   strstr(err, "--console telnet:1234: stdio or unix:PATH"), "an unknown console is named");
 	ok(console_open(&c, "unix:", err, sizeof(err)) == -1 &&
@@ -115,7 +336,14 @@ int main(void)
 	n = client >= 0 ? read_timeout(client, buf, 1) : -1;
 	ok(n == 1 && buf[0] == 'z', "a new client gets the console after the first one left");
 	close(client);
+	test_bad_clients(&c, path);
 	console_close(&c);
 	ok(stat(path, &st) && errno == ENOENT, "closing the console removes its socket");
+	ok(connect_to(path) == -1, "closed: nothing listens any more");
+	console_close(&c);
+	console_tx(&c, 'x');
+	ok(c.listen_fd == -1 && c.out_fd == -1 && c.stop_fd == -1,
+	   "a second console_close (and output after close) is harmless");
+	test_stdio();
 	return tap_done();
 }

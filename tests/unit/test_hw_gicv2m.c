@@ -36,5 +36,10 @@ int main(void)
 	ok(n_raised == 2 && m.dropped == 3, "INTIDs outside the frame are dropped and counted");
 	wr(&m, GICV2M_MSI_TYPER, 0);
 	ok(rd(&m, GICV2M_MSI_TYPER) == ((160u << 16) | 128), "MSI_TYPER is read-only");
+	ok(gicv2m_deliver_msi(&m, GICV2M_BASE + GICV2M_MSI_SETSPI_NS, 161) && n_raised == 3 &&
+	   raised[2] == 0x81, "a device's MSI to SETSPI raises its SPI");
+	ok(!gicv2m_deliver_msi(&m, 0x50000000, 161) && !gicv2m_deliver_msi(&m, GICV2M_BASE, 161) &&
+	   n_raised == 3 && m.dropped == 5,
+	   "an MSI programmed to any other address (a BAR, the frame's TYPER) is refused, counted");
 	return tap_done();
 }

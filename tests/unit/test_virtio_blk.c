@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,7 +80,7 @@ static void kick(struct tb *t)
 }
 
 /* Reset and set the device up again as the driver does; true when DRIVER_OK stuck. */
-static bool setup(struct tb *t)
+static bool setup_size(struct tb *t, uint16_t qsize)
 {
 	struct virtio_pci *vp = &t->b.vp;
 	uint64_t features = VIRTIO_F_VERSION_1 | VIRTIO_F_RING_INDIRECT_DESC |
@@ -87,15 +88,20 @@ static bool setup(struct tb *t)
 
 	if (t->b.read_only)
 		features |= VIRTIO_BLK_F_RO;
-	ring_init(&t->r, &t->g, QSIZE);
+	ring_init(&t->r, &t->g, qsize);
 	if (!(driver_features(vp, features) & VIRTIO_STATUS_FEATURES_OK))
 		return false;
-	if (driver_queue(vp, 0, QSIZE, VIRTIO_PCI_NO_VECTOR) != 1)
+	if (driver_queue(vp, 0, qsize, VIRTIO_PCI_NO_VECTOR) != 1)
 		return false;
 	driver_ok(vp);
 	(void)bar_rd(vp, 0, VIRTIO_PCI_ISR, 1);
 	return vp_status(vp) == (VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 				 VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+}
+
+static bool setup(struct tb *t)
+{
+	return setup_size(t, QSIZE);
 }
 
 static int tb_init(struct tb *t, const char *name, enum virtio_blk_apple_type type, bool ro)
@@ -627,6 +633,114 @@ static void test_hostile(void)
 	tb_destroy(&t);
 }
 
+/*
+ * The batch limit: one kick takes at most VIRTIO_PCI_BATCH chains, then the
+ * worker kicks itself (the queue's kick eventfd) for the rest.
+ */
+#define BIG_QSIZE	256
+#define NBATCH_REQS	100
+#define BHDR_GPA(i)	(BUF_GPA + 0x8000 + 16ull * (i))
+#define BDATA_GPA(i)	(BUF_GPA + 0x10000 + 1024ull * (i))
+
+/* The kick eventfd has a count waiting (reading it drains it). */
+static bool kick_pending(struct tb *t)
+{
+	eventfd_t v = 0;
+
+	return !eventfd_read(t->b.vp.kick_fd[0], &v) && v >= 1;
+}
+
+/* Requests @from..@to-1 are used, in order, each OK with its sector's data (as on file). */
+static bool batch_done(struct tb *t, unsigned int from, unsigned int to)
+{
+	unsigned int i;
+
+	for (i = from; i < to; i++) {
+		const uint8_t *d = gpa_ptr(&t->g, BDATA_GPA(i));
+
+		if (ring_used_id(&t->r, (uint16_t)i) != 2 * i ||
+		    ring_used_len(&t->r, (uint16_t)i) != 513 ||
+		    !file_sector_is(i % SECTORS, d) || d[512] != VIRTIO_BLK_S_OK)
+			return false;
+	}
+	return true;
+}
+
+/* Requests @from..@to-1 are untouched: data and status still as offered. */
+static bool batch_untouched(struct tb *t, unsigned int from, unsigned int to)
+{
+	unsigned int i, j;
+
+	for (i = from; i < to; i++) {
+		const uint8_t *d = gpa_ptr(&t->g, BDATA_GPA(i));
+
+		for (j = 0; j < 513; j++)
+			if (d[j] != 0xee)
+				return false;
+	}
+	return true;
+}
+
+static void test_batch(void)
+{
+	struct tb t;
+	unsigned int i;
+	uint64_t req0;
+
+	ok(!tb_init(&t, "batch", VIRTIO_BLK_STANDARD, false) && setup_size(&t, BIG_QSIZE),
+	   "batch: a device with a %u-entry queue", BIG_QSIZE);
+	ok(VIRTIO_PCI_BATCH == 64, "batch: VIRTIO_PCI_BATCH is 64");
+	/* 100 INs: header, then data and status in one writable descriptor. */
+	for (i = 0; i < NBATCH_REQS; i++) {
+		uint8_t *h = gpa_ptr(&t.g, BHDR_GPA(i));
+		uint32_t type = VIRTIO_BLK_T_IN;
+		uint64_t sector = i % SECTORS;
+
+		memset(h, 0, 16);
+		memcpy(h, &type, 4);
+		memcpy(h + 8, &sector, 8);
+		memset(gpa_ptr(&t.g, BDATA_GPA(i)), 0xee, 513);
+		put_desc(&t.g, RING_DESC, (uint16_t)(2 * i), BHDR_GPA(i), 16, VRING_DESC_F_NEXT,
+			 (uint16_t)(2 * i + 1));
+		put_desc(&t.g, RING_DESC, (uint16_t)(2 * i + 1), BDATA_GPA(i), 513,
+			 VRING_DESC_F_WRITE, 0);
+		ring_offer(&t.r, (uint16_t)(2 * i));
+	}
+	(void)kick_pending(&t);
+	ok(!kick_pending(&t), "batch: the kick eventfd starts empty");
+
+	req0 = t.b.requests;
+	kick(&t);
+	ok(ring_used_idx(&t.r) == VIRTIO_PCI_BATCH,
+	   "batch: one kick with %u waiting uses exactly %u (used idx %u)", NBATCH_REQS,
+	   VIRTIO_PCI_BATCH, ring_used_idx(&t.r));
+	ok(t.b.requests == req0 + VIRTIO_PCI_BATCH, "batch: and runs exactly %u requests",
+	   VIRTIO_PCI_BATCH);
+	ok(batch_done(&t, 0, VIRTIO_PCI_BATCH),
+	   "batch: the first %u, in order, each OK with its sector", VIRTIO_PCI_BATCH);
+	ok(batch_untouched(&t, VIRTIO_PCI_BATCH, NBATCH_REQS),
+	   "batch: the other %u are not touched", NBATCH_REQS - VIRTIO_PCI_BATCH);
+	ok(bar_rd(&t.b.vp, 0, VIRTIO_PCI_ISR, 1) & 1, "batch: the first batch interrupts");
+	ok(kick_pending(&t), "batch: the worker re-kicked itself (kick eventfd readable)");
+	ok(!kick_pending(&t), "batch: (the kick eventfd is drained)");
+	ok(!(vp_status(&t.b.vp) & VIRTIO_STATUS_NEEDS_RESET), "batch: the device is fine");
+
+	kick(&t);
+	ok(ring_used_idx(&t.r) == NBATCH_REQS, "batch: the second kick uses the other %u",
+	   NBATCH_REQS - VIRTIO_PCI_BATCH);
+	ok(t.b.requests == req0 + NBATCH_REQS, "batch: %u requests in all", NBATCH_REQS);
+	ok(batch_done(&t, VIRTIO_PCI_BATCH, NBATCH_REQS),
+	   "batch: the rest, in order, each OK with its sector");
+	ok(!kick_pending(&t), "batch: a batch below the limit does not re-kick");
+	ok(bar_rd(&t.b.vp, 0, VIRTIO_PCI_ISR, 1) & 1, "batch: the second batch interrupts");
+
+	kick(&t);
+	ok(ring_used_idx(&t.r) == NBATCH_REQS && t.b.requests == req0 + NBATCH_REQS &&
+	   !kick_pending(&t), "batch: a kick with nothing waiting does nothing, no re-kick");
+	ok(bar_rd(&t.b.vp, 0, VIRTIO_PCI_ISR, 1) == 0, "batch: and does not interrupt");
+	tb_destroy(&t);
+}
+
 int main(void)
 {
 	disk_fd = make_disk();
@@ -636,6 +750,7 @@ int main(void)
 	test_config();
 	test_requests();
 	test_hostile();
+	test_batch();
 	close(disk_fd);
 	return tap_done();
 }

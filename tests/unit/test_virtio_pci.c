@@ -730,6 +730,151 @@ static void test_interrupts(void)
 	fg_free(&t.fg);
 }
 
+/*
+ * The INTx pin is high only while ISR is pending, MSI-X is disabled and
+ * Command.INTx-disable is clear; each change shows on the line at once.
+ */
+static bool line_is(struct virtio_pci *vp, bool level)
+{
+	return vp->pci.intx_level == level && spi.level == level;
+}
+
+static void test_intx_gating(void)
+{
+	struct trng t;
+	struct virtio_pci *vp = &t.rng.vp;
+	uint32_t intx = gpex_intx_spi(SLOT, 1);
+	const uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	unsigned int calls;
+
+	fg_init(&t.fg);
+	gpex_init(&t.g);
+	t.g.set_spi = set_spi;
+	ok(!virtio_rng_init(&t.rng, &t.fg.host) && !gpex_add(&t.g, SLOT, &vp->pci),
+	   "gating: virtio-rng on the host bridge");
+	ecam_wr(&t.g, PCI_BAR0, BAR0_GPA, 4);
+	ecam_wr(&t.g, PCI_BAR0 + 4, BAR1_GPA, 4);
+	ecam_wr(&t.g, PCI_COMMAND, cmd, 2);
+	t.msix_cap = find_cap(&vp->pci, PCI_CAP_ID_MSIX);
+	rng_setup(&t, VIRTIO_PCI_NO_VECTOR);
+
+	memset(&spi, 0, sizeof(spi));
+	ok(rng_complete(&t) && spi.calls == 1 && spi.spi == intx && line_is(vp, true),
+	   "gating: a completion with MSI-X off raises INTx");
+
+	calls = spi.calls;
+	ecam_wr(&t.g, t.msix_cap + 2, 0x8000, 2);
+	ok(spi.calls == calls + 1 && line_is(vp, false),
+	   "gating: enabling MSI-X lowers the line at once (ISR still pending)");
+	ok(!(ecam_rd(&t.g, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT),
+	   "gating: MSI-X on: status shows no INTx interrupt");
+	ecam_wr(&t.g, t.msix_cap + 2, 0x8000, 2);
+	ok(spi.calls == calls + 1 && line_is(vp, false),
+	   "gating: writing MSI-X enable again changes nothing");
+	ecam_wr(&t.g, t.msix_cap + 2, 0, 2);
+	ok(spi.calls == calls + 2 && line_is(vp, true),
+	   "gating: disabling MSI-X raises it again (ISR still pending)");
+	ok(ecam_rd(&t.g, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT,
+	   "gating: and status shows the interrupt again");
+	ecam_wr(&t.g, t.msix_cap + 3, 0x80, 1);
+	ok(spi.calls == calls + 3 && line_is(vp, false),
+	   "gating: a byte write of the MSI-X enable bit lowers it too");
+	ecam_wr(&t.g, t.msix_cap + 3, 0, 1);
+	ok(spi.calls == calls + 4 && line_is(vp, true), "gating: a byte write clearing it raises it");
+
+	ecam_wr(&t.g, PCI_COMMAND, cmd | PCI_COMMAND_INTX_DISABLE, 2);
+	ok(spi.calls == calls + 5 && line_is(vp, false),
+	   "gating: setting Command.INTx-disable lowers the line at once");
+	ecam_wr(&t.g, PCI_COMMAND, cmd, 2);
+	ok(spi.calls == calls + 6 && line_is(vp, true),
+	   "gating: clearing INTx-disable raises it (ISR still pending)");
+
+	/* Both masks: the line stays low until both are gone. */
+	ecam_wr(&t.g, PCI_COMMAND, cmd | PCI_COMMAND_INTX_DISABLE, 2);
+	ecam_wr(&t.g, t.msix_cap + 2, 0x8000, 2);
+	ok(line_is(vp, false), "gating: INTx-disable and MSI-X on: low");
+	ecam_wr(&t.g, PCI_COMMAND, cmd, 2);
+	ok(line_is(vp, false), "gating: INTx-disable cleared, MSI-X still on: still low");
+	ecam_wr(&t.g, PCI_COMMAND, cmd | PCI_COMMAND_INTX_DISABLE, 2);
+	ecam_wr(&t.g, t.msix_cap + 2, 0, 2);
+	ok(line_is(vp, false), "gating: MSI-X off, INTx-disable still set: still low");
+	calls = spi.calls;
+	ecam_wr(&t.g, PCI_COMMAND, cmd, 2);
+	ok(spi.calls == calls + 1 && line_is(vp, true), "gating: both gone: high again");
+
+	calls = spi.calls;
+	ok(mmio_rd(&t.g, BAR0_GPA + VIRTIO_PCI_ISR, 1) == 1,
+	   "gating: ISR still reads bit 0 after all that");
+	ok(spi.calls == calls + 1 && line_is(vp, false), "gating: reading ISR lowers the line");
+	ecam_wr(&t.g, t.msix_cap + 2, 0x8000, 2);
+	ecam_wr(&t.g, t.msix_cap + 2, 0, 2);
+	ecam_wr(&t.g, PCI_COMMAND, cmd | PCI_COMMAND_INTX_DISABLE, 2);
+	ecam_wr(&t.g, PCI_COMMAND, cmd, 2);
+	ok(spi.calls == calls + 1 && line_is(vp, false),
+	   "gating: with no ISR pending, toggling MSI-X and INTx-disable keeps it low");
+
+	/* Acknowledged while masked: nothing to show when the mask goes. */
+	ok(rng_complete(&t) && line_is(vp, true), "gating: another completion raises it");
+	ecam_wr(&t.g, t.msix_cap + 2, 0x8000, 2);
+	ok(line_is(vp, false), "gating: MSI-X on: low");
+	ok(mmio_rd(&t.g, BAR0_GPA + VIRTIO_PCI_ISR, 1) == 1 && line_is(vp, false),
+	   "gating: ISR read while MSI-X is on acknowledges it");
+	ecam_wr(&t.g, t.msix_cap + 2, 0, 2);
+	ok(line_is(vp, false), "gating: so disabling MSI-X afterwards leaves the line low");
+
+	/* A reset acknowledges too. */
+	ok(rng_complete(&t) && line_is(vp, true), "gating: a completion raises it once more");
+	mmio_wr(&t.g, BAR0_GPA + CC_STATUS, 0, 1);
+	ok(line_is(vp, false), "gating: a device reset lowers the line");
+
+	virtio_rng_destroy(&t.rng);
+	fg_free(&t.fg);
+}
+
+/* virtio-rng's worker takes at most VIRTIO_PCI_BATCH chains per kick. */
+static void test_rng_batch(void)
+{
+	struct fake_guest g;
+	struct virtio_rng rng;
+	struct virtio_pci *vp = &rng.vp;
+	struct fake_ring r;
+	unsigned int i;
+	bool all = true;
+	eventfd_t v;
+
+	fg_init(&g);
+	ok(!virtio_rng_init(&rng, &g.host), "rng batch: virtio-rng initialises");
+	ring_init(&r, &g, 64);
+	(void)driver_features(vp, VIRTIO_F_VERSION_1);
+	ok(driver_queue(vp, 0, 64, VIRTIO_PCI_NO_VECTOR) == 1, "rng batch: a 64-entry queue");
+	driver_ok(vp);
+	for (i = 0; i < 64; i++) {
+		put_desc(&g, RING_DESC, (uint16_t)i, BUF_GPA + 64 * i, 32, VRING_DESC_F_WRITE, 0);
+		ring_offer(&r, (uint16_t)i);
+	}
+	(void)eventfd_read(vp->kick_fd[0], &v);
+	pthread_mutex_lock(&vp->lock);
+	virtio_rng_kicked(vp, 0);
+	pthread_mutex_unlock(&vp->lock);
+	for (i = 0; i < 64; i++)
+		all = all && ring_used_id(&r, (uint16_t)i) == i && ring_used_len(&r, (uint16_t)i) == 32;
+	ok(ring_used_idx(&r) == 64 && all, "rng batch: a full queue (64, the limit) is all used");
+	ok(kicked(vp->kick_fd[0]), "rng batch: at the limit the worker re-kicks itself");
+
+	for (i = 0; i < 30; i++)
+		ring_offer(&r, (uint16_t)i);
+	(void)eventfd_read(vp->kick_fd[0], &v);
+	pthread_mutex_lock(&vp->lock);
+	virtio_rng_kicked(vp, 0);
+	pthread_mutex_unlock(&vp->lock);
+	ok(ring_used_idx(&r) == 94, "rng batch: 30 more are used by the next kick");
+	ok(!kicked(vp->kick_fd[0]), "rng batch: below the limit: no re-kick");
+	ok(!(vp_status(vp) & VIRTIO_STATUS_NEEDS_RESET), "rng batch: the device is fine");
+
+	virtio_rng_destroy(&rng);
+	fg_free(&g);
+}
+
 int main(void)
 {
 	test_ids();
@@ -737,5 +882,7 @@ int main(void)
 	test_bars_and_kicks();
 	test_features_and_queues();
 	test_interrupts();
+	test_intx_gating();
+	test_rng_batch();
 	return tap_done();
 }

@@ -7,6 +7,18 @@
 #define FIRST_INTID	(GICV2M_FIRST_SPI + 32)
 #define TYPER_BASE_SHIFT 16
 
+bool gicv2m_deliver_msi(struct gicv2m *m, uint64_t addr, uint32_t data)
+{
+	uint8_t v[4];
+
+	if (addr != GICV2M_BASE + GICV2M_MSI_SETSPI_NS) {
+		m->dropped++;
+		return false;
+	}
+	memcpy(v, &data, 4);
+	return !gicv2m_access(m, GICV2M_MSI_SETSPI_NS, v, 4, true);
+}
+
 int gicv2m_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 		  bool is_write)
 {

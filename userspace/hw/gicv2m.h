@@ -29,4 +29,11 @@ struct gicv2m {
 int gicv2m_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 		  bool is_write);
 
+/*
+ * A device's MSI: @data written to guest-physical @addr.  Only the
+ * frame's SETSPI takes one (true); any other address is refused (false)
+ * and counted in @dropped, never run against another device.
+ */
+bool gicv2m_deliver_msi(struct gicv2m *m, uint64_t addr, uint32_t data);
+
 #endif

@@ -157,12 +157,13 @@ void virtio_blk_kicked(struct virtio_pci *vp, unsigned int q)
 {
 	struct virtio_blk *b = vp->p.dev;
 	static __thread struct vq_elem e;
+	unsigned int taken = 0;
 	bool used = false;
-	int got;
+	int got = 0;
 
 	if (q || !virtio_pci_driver_ok(vp))
 		return;
-	while ((got = vq_pop(&vp->vq[0], &e)) > 0) {
+	while (taken++ < VIRTIO_PCI_BATCH && (got = vq_pop(&vp->vq[0], &e)) > 0) {
 		uint32_t written = 0;
 		uint8_t status;
 
@@ -182,6 +183,8 @@ void virtio_blk_kicked(struct virtio_pci *vp, unsigned int q)
 	}
 	if (got < 0 || vp->vq[0].broken)
 		virtio_pci_needs_reset(vp);
+	else if (taken > VIRTIO_PCI_BATCH)
+		virtio_pci_rekick(vp, 0);	/* more may wait: after the others */
 	if (used)
 		virtio_pci_notify_queue(vp, 0);
 }

@@ -117,10 +117,11 @@ static void transmit(struct virtio_net *n)
 {
 	static __thread struct vq_elem e;
 	struct virtqueue *vq = &n->vp.vq[TXQ];
+	unsigned int taken = 0;
 	bool used = false;
-	int got;
+	int got = 0;
 
-	while ((got = vq_pop(vq, &e)) > 0) {
+	while (taken++ < VIRTIO_PCI_BATCH && (got = vq_pop(vq, &e)) > 0) {
 		size_t len = e.out_len > VIRTIO_NET_HDR_LEN ? e.out_len - VIRTIO_NET_HDR_LEN : 0;
 
 		if (len < MIN_FRAME || len > VIRTIO_NET_MAX_FRAME) {
@@ -138,6 +139,8 @@ static void transmit(struct virtio_net *n)
 	}
 	if (got < 0 || vq->broken)
 		virtio_pci_needs_reset(&n->vp);
+	else if (taken > VIRTIO_PCI_BATCH)
+		virtio_pci_rekick(&n->vp, TXQ);
 	if (used)
 		virtio_pci_notify_queue(&n->vp, TXQ);
 }

@@ -92,6 +92,13 @@ static void msix_flush_pending(struct virtio_pci *vp)
 			msix_fire(vp, (uint16_t)v);
 }
 
+/* The INTx pin: a pending ISR, unless MSI-X is on or the driver disabled INTx. */
+static void update_intx(struct virtio_pci *vp)
+{
+	gpex_set_intx(&vp->pci, vp->isr && !msix_enabled(vp) &&
+		      !(pci_cfg_get(&vp->pci, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE));
+}
+
 static void raise(struct virtio_pci *vp, uint16_t vector, uint8_t isr_bit)
 {
 	if (msix_enabled(vp)) {
@@ -100,8 +107,7 @@ static void raise(struct virtio_pci *vp, uint16_t vector, uint8_t isr_bit)
 		return;
 	}
 	vp->isr |= isr_bit;
-	if (!(pci_cfg_get(&vp->pci, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE))
-		gpex_set_intx(&vp->pci, true);
+	update_intx(vp);
 }
 
 void virtio_pci_notify_queue(struct virtio_pci *vp, unsigned int q)
@@ -126,6 +132,12 @@ void virtio_pci_drain_kick(int fd)
 	eventfd_t v;
 
 	(void)eventfd_read(fd, &v);
+}
+
+void virtio_pci_rekick(struct virtio_pci *vp, unsigned int q)
+{
+	if (q < vp->p.nr_queues)
+		(void)eventfd_write(vp->kick_fd[q], 1);
 }
 
 /* Register the kick eventfds at BAR 0's current place (or take them away). */
@@ -160,7 +172,7 @@ static void device_reset(struct virtio_pci *vp)
 	vp->queue_select = 0;
 	vp->msix_config = VIRTIO_PCI_NO_VECTOR;
 	vp->isr = 0;
-	gpex_set_intx(&vp->pci, false);
+	update_intx(vp);
 	for (q = 0; q < vp->p.nr_queues; q++) {
 		vq_reset(&vp->vq[q]);
 		vp->vq[q].size = vp->p.queue_size;
@@ -378,7 +390,7 @@ static int bar_access(struct pci_function *f, unsigned int bar, uint64_t off, ui
 			data[0] = off == VIRTIO_PCI_ISR ? vp->isr : 0;
 			if (off == VIRTIO_PCI_ISR) {
 				vp->isr = 0;
-				gpex_set_intx(&vp->pci, false);
+				update_intx(vp);
 			}
 		}
 	} else if (off < VIRTIO_PCI_NOTIFY) {
@@ -442,10 +454,8 @@ static void cfg_written(struct pci_function *f, unsigned int off, unsigned int l
 	}
 	pthread_mutex_lock(&vp->lock);
 	update_ioeventfds(vp);
-	/* INTx disable masks the pin at once; clearing it shows a pending ISR again. */
-	if (off < PCI_COMMAND + 2 && off + len > PCI_COMMAND && !msix_enabled(vp))
-		gpex_set_intx(f, vp->isr &&
-			      !(pci_cfg_get(f, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE));
+	/* INTx disable or MSI-X on masks the pin at once; off again shows a pending ISR. */
+	update_intx(vp);
 	if (off < vp->msix_cap + 4 && off + len > vp->msix_cap + 2)
 		msix_flush_pending(vp);
 	pthread_mutex_unlock(&vp->lock);

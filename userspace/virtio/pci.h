@@ -123,4 +123,12 @@ static inline bool virtio_pci_driver_ok(const struct virtio_pci *vp)
 /* Drain a kick eventfd after poll() said it is readable. */
 void virtio_pci_drain_kick(int fd);
 
+/*
+ * A worker takes at most this many chains per kick, then kicks itself for
+ * the rest: the lock is let go in between (the vCPUs' register accesses,
+ * ISR reads, reset), and a stop is seen, however busy the guest keeps it.
+ */
+#define VIRTIO_PCI_BATCH	64
+void virtio_pci_rekick(struct virtio_pci *vp, unsigned int q);
+
 #endif

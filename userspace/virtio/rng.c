@@ -22,12 +22,13 @@ void virtio_rng_kicked(struct virtio_pci *vp, unsigned int q)
 	struct virtio_rng *r = vp->p.dev;
 	static __thread struct vq_elem e;
 	uint8_t buf[MAX_PER_REQUEST];
+	unsigned int taken = 0;
 	bool used = false;
-	int got;
+	int got = 0;
 
 	if (q || !virtio_pci_driver_ok(vp))
 		return;
-	while ((got = vq_pop(&vp->vq[0], &e)) > 0) {
+	while (taken++ < VIRTIO_PCI_BATCH && (got = vq_pop(&vp->vq[0], &e)) > 0) {
 		size_t want = e.in_len < sizeof(buf) ? e.in_len : sizeof(buf);
 		ssize_t n = getrandom(buf, want, 0);
 		size_t done = n > 0 ? iov_from_buf(e.in, e.in_num, 0, buf, (size_t)n) : 0;
@@ -39,6 +40,8 @@ void virtio_rng_kicked(struct virtio_pci *vp, unsigned int q)
 	}
 	if (got < 0 || vp->vq[0].broken)
 		virtio_pci_needs_reset(vp);
+	else if (taken > VIRTIO_PCI_BATCH)
+		virtio_pci_rekick(vp, 0);
 	if (used)
 		virtio_pci_notify_queue(vp, 0);
 }

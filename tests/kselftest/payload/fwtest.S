@@ -4,7 +4,8 @@
  * by `vmapple run --bios` at 0x10_0000, MMU off.  It reads the cfg region,
  * reads sector 0 of the root and aux disks through BDIF and prints all of
  * it on the PL011, then powers off with PSCI.  With ECID 0xdead it reports
- * a panic through pvpanic instead.
+ * a panic through pvpanic instead; with ECID 0xb007 it asks PSCI for a
+ * reset (SYSTEM_RESET), which the launcher does not do.
  */
 	.equ UART,	0x20010000
 	.equ CFG,	0x400000
@@ -42,6 +43,12 @@ _start:
 	mov	x1, #0xdead
 	cmp	x0, x1
 	b.eq	panic
+	mov	x1, #0xb007
+	cmp	x0, x1
+	b.ne	1f
+	ldr	x0, =0x84000009			/* PSCI SYSTEM_RESET */
+	hvc	#0
+1:
 
 	adr	x0, s_root_size
 	bl	puts
