@@ -27,26 +27,6 @@
 #define INDIRECT_GPA	(RAM_BASE + 0x10000)
 #define BUF_GPA		(RAM_BASE + 0x20000)
 
-/* BAR 0's fields (struct virtio_pci_common_cfg). */
-#define CC_DFSELECT	0x00
-#define CC_DF		0x04
-#define CC_GFSELECT	0x08
-#define CC_GF		0x0c
-#define CC_MSIX		0x10
-#define CC_NUMQ		0x12
-#define CC_STATUS	0x14
-#define CC_CFGGEN	0x15
-#define CC_Q_SELECT	0x16
-#define CC_Q_SIZE	0x18
-#define CC_Q_MSIX	0x1a
-#define CC_Q_ENABLE	0x1c
-#define CC_Q_NOFF	0x1e
-#define CC_Q_DESCLO	0x20
-#define CC_Q_DESCHI	0x24
-#define CC_Q_AVAILLO	0x28
-#define CC_Q_AVAILHI	0x2c
-#define CC_Q_USEDLO	0x30
-#define CC_Q_USEDHI	0x34
 
 struct fake_ioeventfd {
 	uint64_t gpa;
@@ -206,7 +186,7 @@ static inline void bar_wr(struct virtio_pci *vp, unsigned int bar, uint64_t off,
 
 static inline uint8_t vp_status(struct virtio_pci *vp)
 {
-	return (uint8_t)bar_rd(vp, 0, CC_STATUS, 1);
+	return (uint8_t)bar_rd(vp, 0, VIRTIO_CC_STATUS, 1);
 }
 
 /*
@@ -243,14 +223,14 @@ static inline unsigned int find_cap(struct pci_function *f, uint8_t id)
  */
 static inline uint8_t driver_features(struct virtio_pci *vp, uint64_t features)
 {
-	bar_wr(vp, 0, CC_STATUS, 0, 1);
-	bar_wr(vp, 0, CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE, 1);
-	bar_wr(vp, 0, CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER, 1);
-	bar_wr(vp, 0, CC_GFSELECT, 0, 4);
-	bar_wr(vp, 0, CC_GF, (uint32_t)features, 4);
-	bar_wr(vp, 0, CC_GFSELECT, 1, 4);
-	bar_wr(vp, 0, CC_GF, (uint32_t)(features >> 32), 4);
-	bar_wr(vp, 0, CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, 0, 1);
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE, 1);
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER, 1);
+	bar_wr(vp, 0, VIRTIO_CC_GFSELECT, 0, 4);
+	bar_wr(vp, 0, VIRTIO_CC_GF, (uint32_t)features, 4);
+	bar_wr(vp, 0, VIRTIO_CC_GFSELECT, 1, 4);
+	bar_wr(vp, 0, VIRTIO_CC_GF, (uint32_t)(features >> 32), 4);
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 	       VIRTIO_STATUS_FEATURES_OK, 1);
 	return vp_status(vp);
 }
@@ -259,22 +239,22 @@ static inline uint8_t driver_features(struct virtio_pci *vp, uint64_t features)
 static inline uint16_t driver_queue(struct virtio_pci *vp, uint16_t q, uint16_t size,
 				    uint16_t vector)
 {
-	bar_wr(vp, 0, CC_Q_SELECT, q, 2);
-	bar_wr(vp, 0, CC_Q_SIZE, size, 2);
-	bar_wr(vp, 0, CC_Q_MSIX, vector, 2);
-	bar_wr(vp, 0, CC_Q_DESCLO, (uint32_t)RING_DESC, 4);
-	bar_wr(vp, 0, CC_Q_DESCHI, (uint32_t)(RING_DESC >> 32), 4);
-	bar_wr(vp, 0, CC_Q_AVAILLO, (uint32_t)RING_AVAIL, 4);
-	bar_wr(vp, 0, CC_Q_AVAILHI, (uint32_t)(RING_AVAIL >> 32), 4);
-	bar_wr(vp, 0, CC_Q_USEDLO, (uint32_t)RING_USED, 4);
-	bar_wr(vp, 0, CC_Q_USEDHI, (uint32_t)(RING_USED >> 32), 4);
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
-	return (uint16_t)bar_rd(vp, 0, CC_Q_ENABLE, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_SELECT, q, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, size, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_MSIX, vector, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_DESCLO, (uint32_t)RING_DESC, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_DESCHI, (uint32_t)(RING_DESC >> 32), 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_AVAILLO, (uint32_t)RING_AVAIL, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_AVAILHI, (uint32_t)(RING_AVAIL >> 32), 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_USEDLO, (uint32_t)RING_USED, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_USEDHI, (uint32_t)(RING_USED >> 32), 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
+	return (uint16_t)bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2);
 }
 
 static inline void driver_ok(struct virtio_pci *vp)
 {
-	bar_wr(vp, 0, CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 	       VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK, 1);
 }
 

@@ -169,9 +169,15 @@ static void test_bad_clients(struct console *c, const char *path)
 	for (i = 0; i < 10000; i++)
 		console_tx(c, 'p');
 	ok(1, "10000 bytes to a client that cannot read: no SIGPIPE, the launcher lives");
-	pthread_mutex_lock(&c->out_lock);
-	n = c->out_fd;
-	pthread_mutex_unlock(&c->out_lock);
+	/* The console thread finds out as it sends: give it up to 5 s. */
+	for (i = 0; i < 500; i++) {
+		pthread_mutex_lock(&c->out_lock);
+		n = c->out_fd;
+		pthread_mutex_unlock(&c->out_lock);
+		if (n == -1)
+			break;
+		usleep(10 * 1000);
+	}
 	ok(n == -1, "the broken client's output is let go (out_fd -1)");
 	if (client >= 0)
 		close(client);

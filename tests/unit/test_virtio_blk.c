@@ -203,11 +203,11 @@ static void test_config(void)
 	bar_wr(&std.b.vp, 0, VIRTIO_PCI_DEVICE + 0, 0x1234, 8);
 	ok(bar_rd(&std.b.vp, 0, VIRTIO_PCI_DEVICE + 0, 8) == SECTORS,
 	   "config is read-only: a capacity write changes nothing");
-	bar_wr(&std.b.vp, 0, CC_DFSELECT, 0, 4);
-	ok(bar_rd(&std.b.vp, 0, CC_DF, 4) & VIRTIO_BLK_F_FLUSH, "FLUSH is offered");
-	ok(!(bar_rd(&std.b.vp, 0, CC_DF, 4) & VIRTIO_BLK_F_RO), "a writable disk: no RO");
-	bar_wr(&aux.b.vp, 0, CC_DFSELECT, 0, 4);
-	ok(bar_rd(&aux.b.vp, 0, CC_DF, 4) & VIRTIO_BLK_F_RO, "a read-only disk offers RO");
+	bar_wr(&std.b.vp, 0, VIRTIO_CC_DFSELECT, 0, 4);
+	ok(bar_rd(&std.b.vp, 0, VIRTIO_CC_DF, 4) & VIRTIO_BLK_F_FLUSH, "FLUSH is offered");
+	ok(!(bar_rd(&std.b.vp, 0, VIRTIO_CC_DF, 4) & VIRTIO_BLK_F_RO), "a writable disk: no RO");
+	bar_wr(&aux.b.vp, 0, VIRTIO_CC_DFSELECT, 0, 4);
+	ok(bar_rd(&aux.b.vp, 0, VIRTIO_CC_DF, 4) & VIRTIO_BLK_F_RO, "a read-only disk offers RO");
 	tb_destroy(&std);
 	tb_destroy(&root);
 	tb_destroy(&aux);
@@ -325,7 +325,7 @@ static void test_requests(void)
 	ok(bar_rd(&t.b.vp, 0, VIRTIO_PCI_ISR, 1) == 1, "a completed request sets ISR bit 0");
 
 	/* Before DRIVER_OK the device does not process the queue. */
-	bar_wr(&t.b.vp, 0, CC_STATUS, 0, 1);
+	bar_wr(&t.b.vp, 0, VIRTIO_CC_STATUS, 0, 1);
 	ring_init(&t.r, &t.g, QSIZE);
 	(void)driver_features(&t.b.vp, VIRTIO_F_VERSION_1);
 	(void)driver_queue(&t.b.vp, 0, QSIZE, VIRTIO_PCI_NO_VECTOR);
@@ -541,14 +541,14 @@ static void used_outside_ram(struct tb *t)
 {
 	struct virtio_pci *vp = &t->b.vp;
 
-	bar_wr(vp, 0, CC_STATUS, 0, 1);
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, 0, 1);
 	(void)driver_features(vp, VIRTIO_F_VERSION_1);
-	bar_wr(vp, 0, CC_Q_SELECT, 0, 2);
-	bar_wr(vp, 0, CC_Q_SIZE, QSIZE, 2);
-	bar_wr(vp, 0, CC_Q_DESCLO, (uint32_t)RING_DESC, 4);
-	bar_wr(vp, 0, CC_Q_AVAILLO, (uint32_t)RING_AVAIL, 4);
-	bar_wr(vp, 0, CC_Q_USEDLO, 0x1000, 4);
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_SELECT, 0, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, QSIZE, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_DESCLO, (uint32_t)RING_DESC, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_AVAILLO, (uint32_t)RING_AVAIL, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_USEDLO, 0x1000, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
 	driver_ok(vp);
 	put_header(t, VIRTIO_BLK_T_IN, 0);
 	put_desc(&t->g, RING_DESC, 0, HDR_GPA, 16, VRING_DESC_F_NEXT, 1);
@@ -560,14 +560,14 @@ static void desc_table_outside_ram(struct tb *t)
 {
 	struct virtio_pci *vp = &t->b.vp;
 
-	bar_wr(vp, 0, CC_STATUS, 0, 1);
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, 0, 1);
 	(void)driver_features(vp, VIRTIO_F_VERSION_1);
-	bar_wr(vp, 0, CC_Q_SELECT, 0, 2);
-	bar_wr(vp, 0, CC_Q_SIZE, QSIZE, 2);
-	bar_wr(vp, 0, CC_Q_DESCLO, (uint32_t)(RAM_BASE + RAM_SIZE - 16), 4);
-	bar_wr(vp, 0, CC_Q_AVAILLO, (uint32_t)RING_AVAIL, 4);
-	bar_wr(vp, 0, CC_Q_USEDLO, (uint32_t)RING_USED, 4);
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_SELECT, 0, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, QSIZE, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_DESCLO, (uint32_t)(RAM_BASE + RAM_SIZE - 16), 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_AVAILLO, (uint32_t)RING_AVAIL, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_USEDLO, (uint32_t)RING_USED, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
 	driver_ok(vp);
 	ring_offer(&t->r, 3);	/* descriptor 3 lies past RAM's end */
 }

@@ -293,20 +293,20 @@ static void test_bars_and_kicks(void)
 	ok(ecam_rd(&g, PCI_BAR0, 4) == BAR0_GPA, "BAR 0 keeps only address bits above its size");
 	ecam_wr(&g, PCI_BAR0 + 4, BAR1_GPA, 4);
 	ok(!pci_bar_addr(&d.pci, 0), "memory decode off: BAR 0 has no address");
-	ok(mmio_rd(&g, BAR0_GPA + CC_NUMQ, 2) == 0xffff, "memory decode off: BAR 0 does not decode");
+	ok(mmio_rd(&g, BAR0_GPA + VIRTIO_CC_NUMQ, 2) == 0xffff, "memory decode off: BAR 0 does not decode");
 	ok(fg.n_ioev == mark, "memory decode off: no ioeventfd registered");
 
 	ecam_wr(&g, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
 	ok(pci_bar_addr(&d.pci, 0) == BAR0_GPA, "memory decode on: BAR 0 at its address");
-	ok(mmio_rd(&g, BAR0_GPA + CC_NUMQ, 2) == DUMMY_QUEUES,
+	ok(mmio_rd(&g, BAR0_GPA + VIRTIO_CC_NUMQ, 2) == DUMMY_QUEUES,
 	   "num_queues through the host bridge's window");
 	all = fg.n_ioev == mark + DUMMY_QUEUES;
 	for (q = 0; q < DUMMY_QUEUES; q++)
 		all = all && count_ioev(&fg, mark, BAR0_GPA + 0x3000 + 4 * q, d.kick_fd[q], true) == 1;
 	ok(all, "decode on: each queue's kick fd assigned at BAR 0 + 0x3000 + 4q");
 	/* The driver finds the same address from queue_notify_off. */
-	mmio_wr(&g, BAR0_GPA + CC_Q_SELECT, 2, 2);
-	ok(0x3000 + 4 * mmio_rd(&g, BAR0_GPA + CC_Q_NOFF, 2) == 0x3000 + 4 * 2,
+	mmio_wr(&g, BAR0_GPA + VIRTIO_CC_Q_SELECT, 2, 2);
+	ok(0x3000 + 4 * mmio_rd(&g, BAR0_GPA + VIRTIO_CC_Q_NOFF, 2) == 0x3000 + 4 * 2,
 	   "queue_notify_off * 4 is the queue's notify offset");
 
 	mark = fg.n_ioev;
@@ -324,8 +324,8 @@ static void test_bars_and_kicks(void)
 		if (fg.ioev[i].assign && !fg.ioev[i + 1].assign && fg.ioev[i].fd == fg.ioev[i + 1].fd)
 			all = false;
 	ok(all, "each old address goes before the new one is assigned");
-	ok(mmio_rd(&g, BAR0_GPA + CC_NUMQ, 2) == 0xffff &&
-	   mmio_rd(&g, BAR0_GPA2 + CC_NUMQ, 2) == DUMMY_QUEUES, "BAR 0 decodes at its new place only");
+	ok(mmio_rd(&g, BAR0_GPA + VIRTIO_CC_NUMQ, 2) == 0xffff &&
+	   mmio_rd(&g, BAR0_GPA2 + VIRTIO_CC_NUMQ, 2) == DUMMY_QUEUES, "BAR 0 decodes at its new place only");
 
 	mark = fg.n_ioev;
 	ecam_wr(&g, PCI_COMMAND, PCI_COMMAND_MASTER, 2);
@@ -376,14 +376,14 @@ static void test_features_and_queues(void)
 	fg_init(&g);
 	ok(!virtio_pci_init(&d, &dummy_params, &g.host), "a three-queue device for registers");
 
-	bar_wr(vp, 0, CC_DFSELECT, 0, 4);
-	ok(bar_rd(vp, 0, CC_DF, 4) == (uint32_t)(DUMMY_F_OWN | VIRTIO_F_RING_INDIRECT_DESC),
+	bar_wr(vp, 0, VIRTIO_CC_DFSELECT, 0, 4);
+	ok(bar_rd(vp, 0, VIRTIO_CC_DF, 4) == (uint32_t)(DUMMY_F_OWN | VIRTIO_F_RING_INDIRECT_DESC),
 	   "device features 0-31: the device's own");
-	bar_wr(vp, 0, CC_DFSELECT, 1, 4);
-	ok(bar_rd(vp, 0, CC_DFSELECT, 4) == 1, "device_feature_select reads back");
-	ok(bar_rd(vp, 0, CC_DF, 4) == 1, "device features 32-63: VERSION_1 (bit 32)");
-	bar_wr(vp, 0, CC_DFSELECT, 2, 4);
-	ok(bar_rd(vp, 0, CC_DF, 4) == 0, "device features past 63 read 0");
+	bar_wr(vp, 0, VIRTIO_CC_DFSELECT, 1, 4);
+	ok(bar_rd(vp, 0, VIRTIO_CC_DFSELECT, 4) == 1, "device_feature_select reads back");
+	ok(bar_rd(vp, 0, VIRTIO_CC_DF, 4) == 1, "device features 32-63: VERSION_1 (bit 32)");
+	bar_wr(vp, 0, VIRTIO_CC_DFSELECT, 2, 4);
+	ok(bar_rd(vp, 0, VIRTIO_CC_DF, 4) == 0, "device features past 63 read 0");
 
 	ok(!(driver_features(vp, VIRTIO_F_VERSION_1 | DUMMY_F_OWN | (1ull << 5)) &
 	     VIRTIO_STATUS_FEATURES_OK), "FEATURES_OK refused: the driver acked an unoffered bit");
@@ -393,110 +393,110 @@ static void test_features_and_queues(void)
 	   "FEATURES_OK refused: an unoffered high bit");
 	ok(driver_features(vp, VIRTIO_F_VERSION_1 | DUMMY_F_OWN) & VIRTIO_STATUS_FEATURES_OK,
 	   "FEATURES_OK kept for an offered subset with VERSION_1");
-	bar_wr(vp, 0, CC_GFSELECT, 0, 4);
-	ok(bar_rd(vp, 0, CC_GF, 4) == DUMMY_F_OWN, "driver features 0-31 read back");
-	bar_wr(vp, 0, CC_GF, 0xffffffff, 4);
-	ok(bar_rd(vp, 0, CC_GF, 4) == DUMMY_F_OWN, "driver features are frozen after FEATURES_OK");
-	bar_wr(vp, 0, CC_GFSELECT, 1, 4);
-	ok(bar_rd(vp, 0, CC_GF, 4) == 1, "driver features 32-63 read back");
+	bar_wr(vp, 0, VIRTIO_CC_GFSELECT, 0, 4);
+	ok(bar_rd(vp, 0, VIRTIO_CC_GF, 4) == DUMMY_F_OWN, "driver features 0-31 read back");
+	bar_wr(vp, 0, VIRTIO_CC_GF, 0xffffffff, 4);
+	ok(bar_rd(vp, 0, VIRTIO_CC_GF, 4) == DUMMY_F_OWN, "driver features are frozen after FEATURES_OK");
+	bar_wr(vp, 0, VIRTIO_CC_GFSELECT, 1, 4);
+	ok(bar_rd(vp, 0, VIRTIO_CC_GF, 4) == 1, "driver features 32-63 read back");
 
-	ok(bar_rd(vp, 0, CC_NUMQ, 2) == DUMMY_QUEUES, "num_queues");
-	bar_wr(vp, 0, CC_NUMQ, 9, 2);
-	ok(bar_rd(vp, 0, CC_NUMQ, 2) == DUMMY_QUEUES, "num_queues is read-only");
-	bar_wr(vp, 0, CC_Q_SELECT, 0, 2);
-	ok(bar_rd(vp, 0, CC_Q_SIZE, 2) == DUMMY_QSIZE, "queue_size reads the maximum");
-	bar_wr(vp, 0, CC_Q_SELECT, DUMMY_QUEUES, 2);
-	ok(bar_rd(vp, 0, CC_Q_SELECT, 2) == DUMMY_QUEUES, "queue_select reads back");
-	ok(bar_rd(vp, 0, CC_Q_SIZE, 2) == 0, "a queue that does not exist has size 0");
-	bar_wr(vp, 0, CC_Q_SIZE, 16, 2);
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
-	ok(bar_rd(vp, 0, CC_Q_ENABLE, 2) == 0 && bar_rd(vp, 0, CC_Q_SIZE, 2) == 0,
+	ok(bar_rd(vp, 0, VIRTIO_CC_NUMQ, 2) == DUMMY_QUEUES, "num_queues");
+	bar_wr(vp, 0, VIRTIO_CC_NUMQ, 9, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_NUMQ, 2) == DUMMY_QUEUES, "num_queues is read-only");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SELECT, 0, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_SIZE, 2) == DUMMY_QSIZE, "queue_size reads the maximum");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SELECT, DUMMY_QUEUES, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_SELECT, 2) == DUMMY_QUEUES, "queue_select reads back");
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_SIZE, 2) == 0, "a queue that does not exist has size 0");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, 16, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2) == 0 && bar_rd(vp, 0, VIRTIO_CC_Q_SIZE, 2) == 0,
 	   "a queue that does not exist cannot be set up");
-	ok(bar_rd(vp, 0, CC_Q_MSIX, 2) == VIRTIO_PCI_NO_VECTOR,
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_MSIX, 2) == VIRTIO_PCI_NO_VECTOR,
 	   "a queue that does not exist has no vector");
 
-	bar_wr(vp, 0, CC_Q_SELECT, 1, 2);
-	bar_wr(vp, 0, CC_Q_SIZE, 100, 2);
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
-	ok(bar_rd(vp, 0, CC_Q_ENABLE, 2) == 0, "enabling a queue of size 100 (not 2^n) is refused");
-	bar_wr(vp, 0, CC_Q_SIZE, 2 * DUMMY_QSIZE, 2);
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
-	ok(bar_rd(vp, 0, CC_Q_ENABLE, 2) == 0, "enabling a queue larger than offered is refused");
-	bar_wr(vp, 0, CC_Q_SIZE, 0, 2);
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
-	ok(bar_rd(vp, 0, CC_Q_ENABLE, 2) == 0, "enabling a queue of size 0 is refused");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SELECT, 1, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, 100, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2) == 0, "enabling a queue of size 100 (not 2^n) is refused");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, 2 * DUMMY_QSIZE, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2) == 0, "enabling a queue larger than offered is refused");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, 0, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2) == 0, "enabling a queue of size 0 is refused");
 
-	bar_wr(vp, 0, CC_Q_SIZE, 32, 2);
-	ok(bar_rd(vp, 0, CC_Q_SIZE, 2) == 32, "queue_size reads back");
-	bar_wr(vp, 0, CC_Q_DESCLO, 0x11223340, 4);
-	bar_wr(vp, 0, CC_Q_DESCHI, 0x5, 4);
-	bar_wr(vp, 0, CC_Q_AVAILLO, 0x22334450, 4);
-	bar_wr(vp, 0, CC_Q_AVAILHI, 0x6, 4);
-	bar_wr(vp, 0, CC_Q_USEDLO, 0x33445560, 8);	/* one 64-bit store */
-	ok(bar_rd(vp, 0, CC_Q_DESCLO, 4) == 0x11223340 && bar_rd(vp, 0, CC_Q_DESCHI, 4) == 5,
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, 32, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_SIZE, 2) == 32, "queue_size reads back");
+	bar_wr(vp, 0, VIRTIO_CC_Q_DESCLO, 0x11223340, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_DESCHI, 0x5, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_AVAILLO, 0x22334450, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_AVAILHI, 0x6, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_USEDLO, 0x33445560, 8);	/* one 64-bit store */
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_DESCLO, 4) == 0x11223340 && bar_rd(vp, 0, VIRTIO_CC_Q_DESCHI, 4) == 5,
 	   "queue_desc reads back in halves");
-	ok(bar_rd(vp, 0, CC_Q_AVAILLO, 8) == 0x622334450ull, "queue_driver reads back as 64 bits");
-	ok(bar_rd(vp, 0, CC_Q_USEDLO, 8) == 0x33445560ull, "a 64-bit store sets queue_device");
-	ok(bar_rd(vp, 0, CC_Q_NOFF, 2) == 1, "queue_notify_off of queue 1 is 1");
-	bar_wr(vp, 0, CC_Q_MSIX, 3, 2);
-	ok(bar_rd(vp, 0, CC_Q_MSIX, 2) == 3, "a usable queue vector reads back");
-	bar_wr(vp, 0, CC_Q_MSIX, VIRTIO_PCI_MAX_VECTORS, 2);
-	ok(bar_rd(vp, 0, CC_Q_MSIX, 2) == VIRTIO_PCI_NO_VECTOR,
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_AVAILLO, 8) == 0x622334450ull, "queue_driver reads back as 64 bits");
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_USEDLO, 8) == 0x33445560ull, "a 64-bit store sets queue_device");
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_NOFF, 2) == 1, "queue_notify_off of queue 1 is 1");
+	bar_wr(vp, 0, VIRTIO_CC_Q_MSIX, 3, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_MSIX, 2) == 3, "a usable queue vector reads back");
+	bar_wr(vp, 0, VIRTIO_CC_Q_MSIX, VIRTIO_PCI_MAX_VECTORS, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_MSIX, 2) == VIRTIO_PCI_NO_VECTOR,
 	   "an unusable queue vector (8) reads back 0xffff");
-	bar_wr(vp, 0, CC_Q_MSIX, 2, 2);
-	bar_wr(vp, 0, CC_MSIX, 1, 2);
-	ok(bar_rd(vp, 0, CC_MSIX, 2) == 1, "a usable config vector reads back");
-	bar_wr(vp, 0, CC_MSIX, 0x1234, 2);
-	ok(bar_rd(vp, 0, CC_MSIX, 2) == VIRTIO_PCI_NO_VECTOR,
+	bar_wr(vp, 0, VIRTIO_CC_Q_MSIX, 2, 2);
+	bar_wr(vp, 0, VIRTIO_CC_MSIX, 1, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_MSIX, 2) == 1, "a usable config vector reads back");
+	bar_wr(vp, 0, VIRTIO_CC_MSIX, 0x1234, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_MSIX, 2) == VIRTIO_PCI_NO_VECTOR,
 	   "an unusable config vector reads back 0xffff");
-	bar_wr(vp, 0, CC_MSIX, 1, 2);
+	bar_wr(vp, 0, VIRTIO_CC_MSIX, 1, 2);
 
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
-	ok(bar_rd(vp, 0, CC_Q_ENABLE, 2) == 1, "a 32-entry queue enables");
-	bar_wr(vp, 0, CC_Q_SIZE, 16, 2);
-	bar_wr(vp, 0, CC_Q_DESCLO, 0x1000, 4);
-	bar_wr(vp, 0, CC_Q_AVAILHI, 0, 4);
-	bar_wr(vp, 0, CC_Q_USEDLO, 0x2000, 8);
-	ok(bar_rd(vp, 0, CC_Q_SIZE, 2) == 32 && bar_rd(vp, 0, CC_Q_DESCLO, 4) == 0x11223340 &&
-	   bar_rd(vp, 0, CC_Q_AVAILHI, 4) == 6 && bar_rd(vp, 0, CC_Q_USEDLO, 8) == 0x33445560ull,
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2) == 1, "a 32-entry queue enables");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, 16, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_DESCLO, 0x1000, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_AVAILHI, 0, 4);
+	bar_wr(vp, 0, VIRTIO_CC_Q_USEDLO, 0x2000, 8);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_SIZE, 2) == 32 && bar_rd(vp, 0, VIRTIO_CC_Q_DESCLO, 4) == 0x11223340 &&
+	   bar_rd(vp, 0, VIRTIO_CC_Q_AVAILHI, 4) == 6 && bar_rd(vp, 0, VIRTIO_CC_Q_USEDLO, 8) == 0x33445560ull,
 	   "queue registers are frozen once the queue is enabled");
-	bar_wr(vp, 0, CC_Q_SELECT, 0, 2);
-	ok(bar_rd(vp, 0, CC_Q_ENABLE, 2) == 0 && bar_rd(vp, 0, CC_Q_SIZE, 2) == DUMMY_QSIZE,
+	bar_wr(vp, 0, VIRTIO_CC_Q_SELECT, 0, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2) == 0 && bar_rd(vp, 0, VIRTIO_CC_Q_SIZE, 2) == DUMMY_QSIZE,
 	   "queues are selected independently");
-	bar_wr(vp, 0, CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 	       VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK, 1);
 	ok(vp_status(vp) == 0xf, "DRIVER_OK reads back with the rest");
-	bar_rd(vp, 0, CC_CFGGEN, 1);
+	bar_rd(vp, 0, VIRTIO_CC_CFGGEN, 1);
 
 	/* Reset. */
 	dummy_resets = 0;
-	bar_wr(vp, 0, CC_STATUS, 0, 1);
+	bar_wr(vp, 0, VIRTIO_CC_STATUS, 0, 1);
 	ok(vp_status(vp) == 0, "writing 0 resets: status reads 0");
 	ok(dummy_resets == 1, "reset reaches the device");
-	bar_wr(vp, 0, CC_GFSELECT, 0, 4);
-	ok(bar_rd(vp, 0, CC_GF, 4) == 0, "reset clears driver features 0-31");
-	bar_wr(vp, 0, CC_GFSELECT, 1, 4);
-	ok(bar_rd(vp, 0, CC_GF, 4) == 0, "reset clears driver features 32-63");
-	bar_wr(vp, 0, CC_Q_SELECT, 1, 2);
-	ok(bar_rd(vp, 0, CC_Q_ENABLE, 2) == 0, "reset disables the queues");
-	ok(bar_rd(vp, 0, CC_Q_SIZE, 2) == DUMMY_QSIZE, "reset puts queue_size back to the maximum");
-	ok(bar_rd(vp, 0, CC_Q_DESCLO, 8) == 0 && bar_rd(vp, 0, CC_Q_AVAILLO, 8) == 0 &&
-	   bar_rd(vp, 0, CC_Q_USEDLO, 8) == 0, "reset clears the queue addresses");
-	ok(bar_rd(vp, 0, CC_Q_MSIX, 2) == VIRTIO_PCI_NO_VECTOR, "reset clears the queue vectors");
-	ok(bar_rd(vp, 0, CC_MSIX, 2) == VIRTIO_PCI_NO_VECTOR, "reset clears the config vector");
-	bar_wr(vp, 0, CC_Q_SIZE, 64, 2);
-	bar_wr(vp, 0, CC_Q_ENABLE, 1, 2);
-	ok(bar_rd(vp, 0, CC_Q_ENABLE, 2) == 1, "after reset a queue can be set up again");
+	bar_wr(vp, 0, VIRTIO_CC_GFSELECT, 0, 4);
+	ok(bar_rd(vp, 0, VIRTIO_CC_GF, 4) == 0, "reset clears driver features 0-31");
+	bar_wr(vp, 0, VIRTIO_CC_GFSELECT, 1, 4);
+	ok(bar_rd(vp, 0, VIRTIO_CC_GF, 4) == 0, "reset clears driver features 32-63");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SELECT, 1, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2) == 0, "reset disables the queues");
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_SIZE, 2) == DUMMY_QSIZE, "reset puts queue_size back to the maximum");
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_DESCLO, 8) == 0 && bar_rd(vp, 0, VIRTIO_CC_Q_AVAILLO, 8) == 0 &&
+	   bar_rd(vp, 0, VIRTIO_CC_Q_USEDLO, 8) == 0, "reset clears the queue addresses");
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_MSIX, 2) == VIRTIO_PCI_NO_VECTOR, "reset clears the queue vectors");
+	ok(bar_rd(vp, 0, VIRTIO_CC_MSIX, 2) == VIRTIO_PCI_NO_VECTOR, "reset clears the config vector");
+	bar_wr(vp, 0, VIRTIO_CC_Q_SIZE, 64, 2);
+	bar_wr(vp, 0, VIRTIO_CC_Q_ENABLE, 1, 2);
+	ok(bar_rd(vp, 0, VIRTIO_CC_Q_ENABLE, 2) == 1, "after reset a queue can be set up again");
 
 	/* Bad accesses: zeros, no crash, counted. */
 	bad0 = vp->bad_accesses;
 	ok(bar_rd(vp, 0, 0x38, 4) == 0 && bar_rd(vp, 0, 0x100, 4) == 0 &&
 	   bar_rd(vp, 0, 0xffc, 4) == 0, "reads past the common config read 0");
-	ok(bar_rd(vp, 0, CC_DF, 8) == 0, "a 64-bit read of a 32-bit register reads 0");
+	ok(bar_rd(vp, 0, VIRTIO_CC_DF, 8) == 0, "a 64-bit read of a 32-bit register reads 0");
 	ok(bar_rd(vp, 0, 0x36, 2) == 0, "a read of an unknown common register reads 0");
 	bar_wr(vp, 0, 0x38, 0xffffffff, 4);
 	bar_wr(vp, 0, 0xff8, ~0ull, 8);
-	bar_wr(vp, 0, CC_CFGGEN, 7, 1);
+	bar_wr(vp, 0, VIRTIO_CC_CFGGEN, 7, 1);
 	ok(vp->bad_accesses > bad0, "bad common config accesses are counted");
 	ok(bar_rd(vp, 0, VIRTIO_PCI_ISR + 4, 4) == 0 && bar_rd(vp, 0, 0x1ffc, 4) == 0,
 	   "the ISR region past the ISR byte reads 0");
@@ -622,9 +622,9 @@ static void test_interrupts(void)
 	   mmio_rd(&t.g, BAR1_GPA + 20, 4) == 0x12345678, "a 64-bit MSI-X address store");
 	mmio_wr(&t.g, BAR1_GPA + 16 + 9, 0xab, 1);
 	ok(mmio_rd(&t.g, BAR1_GPA + 16 + 8, 4) == 0xab00, "a byte store into an entry's data");
-	mmio_wr(&t.g, BAR0_GPA + CC_Q_SELECT, 0, 2);
-	mmio_wr(&t.g, BAR0_GPA + CC_Q_MSIX, 0, 2);
-	ok(mmio_rd(&t.g, BAR0_GPA + CC_Q_MSIX, 2) == 0, "queue 0 uses vector 0");
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_Q_SELECT, 0, 2);
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_Q_MSIX, 0, 2);
+	ok(mmio_rd(&t.g, BAR0_GPA + VIRTIO_CC_Q_MSIX, 2) == 0, "queue 0 uses vector 0");
 	t.fg.n_msi = 0;
 	spi.calls = 0;
 	ok(rng_complete(&t), "a completion with MSI-X on");
@@ -649,11 +649,11 @@ static void test_interrupts(void)
 	ecam_wr(&t.g, t.msix_cap + 2, 0x8000, 2);
 	ok(t.fg.n_msi == 3, "clearing the function mask sends it");
 
-	mmio_wr(&t.g, BAR0_GPA + CC_Q_MSIX, VIRTIO_PCI_NO_VECTOR, 2);
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_Q_MSIX, VIRTIO_PCI_NO_VECTOR, 2);
 	spi.calls = 0;
 	ok(rng_complete(&t) && t.fg.n_msi == 3 && spi.calls == 0,
 	   "MSI-X on, queue without a vector: no interrupt at all");
-	mmio_wr(&t.g, BAR0_GPA + CC_Q_MSIX, 0, 2);
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_Q_MSIX, 0, 2);
 
 	/* Pending, then MSI-X disabled: no message while disabled. */
 	mmio_wr(&t.g, BAR1_GPA + 12, 1, 4);
@@ -666,7 +666,7 @@ static void test_interrupts(void)
 	ok(t.fg.n_msi == 4 && t.fg.msi[3].data == 0x55, "enabling MSI-X sends what was pending");
 
 	/* The config vector: a malformed ring. */
-	mmio_wr(&t.g, BAR0_GPA + CC_MSIX, 1, 2);
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_MSIX, 1, 2);
 	msix_entry(&t, 1, MSI_ADDR, 0x66, false);
 	n = t.fg.n_msi;
 	t.r.avail_idx += 100;
@@ -674,35 +674,35 @@ static void test_interrupts(void)
 	pthread_mutex_lock(&vp->lock);
 	virtio_rng_kicked(vp, 0);
 	pthread_mutex_unlock(&vp->lock);
-	ok(mmio_rd(&t.g, BAR0_GPA + CC_STATUS, 1) & VIRTIO_STATUS_NEEDS_RESET,
+	ok(mmio_rd(&t.g, BAR0_GPA + VIRTIO_CC_STATUS, 1) & VIRTIO_STATUS_NEEDS_RESET,
 	   "a malformed ring: NEEDS_RESET");
 	ok(t.fg.n_msi == n + 1 && t.fg.msi[n].data == 0x66,
 	   "NEEDS_RESET is signalled on the config vector");
-	mmio_wr(&t.g, BAR0_GPA + CC_STATUS, 0xf, 1);
-	ok(mmio_rd(&t.g, BAR0_GPA + CC_STATUS, 1) & VIRTIO_STATUS_NEEDS_RESET,
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_STATUS, 0xf, 1);
+	ok(mmio_rd(&t.g, BAR0_GPA + VIRTIO_CC_STATUS, 1) & VIRTIO_STATUS_NEEDS_RESET,
 	   "NEEDS_RESET stays until the driver resets");
-	mmio_wr(&t.g, BAR0_GPA + CC_STATUS, 0, 1);
-	ok(mmio_rd(&t.g, BAR0_GPA + CC_STATUS, 1) == 0, "reset clears NEEDS_RESET");
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_STATUS, 0, 1);
+	ok(mmio_rd(&t.g, BAR0_GPA + VIRTIO_CC_STATUS, 1) == 0, "reset clears NEEDS_RESET");
 
 	/* The PCI-cfg access window. */
 	c = find_vcap(&vp->pci, 5);
 	ecam_wr(&t.g, c + 4, 0, 1);
-	ecam_wr(&t.g, c + 8, CC_NUMQ, 4);
+	ecam_wr(&t.g, c + 8, VIRTIO_CC_NUMQ, 4);
 	ecam_wr(&t.g, c + 12, 2, 4);
-	ok(ecam_rd(&t.g, c + 4, 1) == 0 && ecam_rd(&t.g, c + 8, 4) == CC_NUMQ &&
+	ok(ecam_rd(&t.g, c + 4, 1) == 0 && ecam_rd(&t.g, c + 8, 4) == VIRTIO_CC_NUMQ &&
 	   ecam_rd(&t.g, c + 12, 4) == 2, "PCI-cfg window: bar, offset and length read back");
 	ok(ecam_rd(&t.g, c + 16, 2) == 1, "PCI-cfg window reads num_queues from BAR 0");
-	ecam_wr(&t.g, c + 8, CC_STATUS, 4);
+	ecam_wr(&t.g, c + 8, VIRTIO_CC_STATUS, 4);
 	ecam_wr(&t.g, c + 12, 1, 4);
 	ecam_wr(&t.g, c + 16, VIRTIO_STATUS_ACKNOWLEDGE, 1);
-	ok(mmio_rd(&t.g, BAR0_GPA + CC_STATUS, 1) == VIRTIO_STATUS_ACKNOWLEDGE,
+	ok(mmio_rd(&t.g, BAR0_GPA + VIRTIO_CC_STATUS, 1) == VIRTIO_STATUS_ACKNOWLEDGE,
 	   "PCI-cfg window writes device_status");
 	ok(ecam_rd(&t.g, c + 16, 1) == VIRTIO_STATUS_ACKNOWLEDGE, "and reads it back");
 	ecam_wr(&t.g, c + 4, 1, 1);
 	ecam_wr(&t.g, c + 8, 0, 4);
 	ecam_wr(&t.g, c + 12, 4, 4);
 	ok(ecam_rd(&t.g, c + 16, 4) == MSI_ADDR, "PCI-cfg window reads BAR 1 (MSI-X entry 0)");
-	mmio_wr(&t.g, BAR0_GPA + CC_STATUS, 0, 1);
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_STATUS, 0, 1);
 	rng_setup(&t, VIRTIO_PCI_NO_VECTOR);
 	ecam_wr(&t.g, t.msix_cap + 2, 0, 2);
 	ok(rng_complete(&t), "MSI-X off again, a completion");
@@ -824,7 +824,7 @@ static void test_intx_gating(void)
 
 	/* A reset acknowledges too. */
 	ok(rng_complete(&t) && line_is(vp, true), "gating: a completion raises it once more");
-	mmio_wr(&t.g, BAR0_GPA + CC_STATUS, 0, 1);
+	mmio_wr(&t.g, BAR0_GPA + VIRTIO_CC_STATUS, 0, 1);
 	ok(line_is(vp, false), "gating: a device reset lowers the line");
 
 	virtio_rng_destroy(&t.rng);

@@ -137,12 +137,7 @@ static void transmit(struct virtio_net *n)
 			break;
 		used = true;
 	}
-	if (got < 0 || vq->broken)
-		virtio_pci_needs_reset(&n->vp);
-	else if (taken > VIRTIO_PCI_BATCH)
-		virtio_pci_rekick(&n->vp, TXQ);
-	if (used)
-		virtio_pci_notify_queue(&n->vp, TXQ);
+	virtio_pci_batch_done(&n->vp, TXQ, got, taken, used);
 }
 
 static void kicked(struct virtio_pci *vp, unsigned int q)

@@ -15,27 +15,6 @@
 #define CAP_DEVICE	4
 #define CAP_PCI_CFG	5
 
-/* struct virtio_pci_common_cfg offsets (§4.1.4.3). */
-#define CC_DFSELECT	0x00
-#define CC_DF		0x04
-#define CC_GFSELECT	0x08
-#define CC_GF		0x0c
-#define CC_MSIX		0x10
-#define CC_NUMQ		0x12
-#define CC_STATUS	0x14
-#define CC_CFGGEN	0x15
-#define CC_Q_SELECT	0x16
-#define CC_Q_SIZE	0x18
-#define CC_Q_MSIX	0x1a
-#define CC_Q_ENABLE	0x1c
-#define CC_Q_NOFF	0x1e
-#define CC_Q_DESCLO	0x20
-#define CC_Q_DESCHI	0x24
-#define CC_Q_AVAILLO	0x28
-#define CC_Q_AVAILHI	0x2c
-#define CC_Q_USEDLO	0x30
-#define CC_Q_USEDHI	0x34
-#define CC_SIZE		0x38
 
 #define MSIX_CTRL_ENABLE	0x8000
 #define MSIX_CTRL_MASKALL	0x4000
@@ -140,6 +119,17 @@ void virtio_pci_rekick(struct virtio_pci *vp, unsigned int q)
 		(void)eventfd_write(vp->kick_fd[q], 1);
 }
 
+void virtio_pci_batch_done(struct virtio_pci *vp, unsigned int q, int got, unsigned int taken,
+			   bool used)
+{
+	if (got < 0 || vp->vq[q].broken)
+		virtio_pci_needs_reset(vp);
+	else if (taken > VIRTIO_PCI_BATCH)
+		virtio_pci_rekick(vp, q);	/* more may wait: after the others */
+	if (used)
+		virtio_pci_notify_queue(vp, q);
+}
+
 /* Register the kick eventfds at BAR 0's current place (or take them away). */
 static void update_ioeventfds(struct virtio_pci *vp)
 {
@@ -210,40 +200,40 @@ static uint64_t common_read(struct virtio_pci *vp, unsigned int off)
 	struct virtqueue *vq = selected(vp);
 
 	switch (off) {
-	case CC_DFSELECT:
+	case VIRTIO_CC_DFSELECT:
 		return vp->device_feature_select;
-	case CC_DF:
+	case VIRTIO_CC_DF:
 		return vp->device_feature_select < 2 ?
 		       (uint32_t)(vp->device_features >> (32 * vp->device_feature_select)) : 0;
-	case CC_GFSELECT:
+	case VIRTIO_CC_GFSELECT:
 		return vp->driver_feature_select;
-	case CC_GF:
+	case VIRTIO_CC_GF:
 		return vp->driver_feature_select < 2 ?
 		       (uint32_t)(vp->driver_features >> (32 * vp->driver_feature_select)) : 0;
-	case CC_MSIX:
+	case VIRTIO_CC_MSIX:
 		return vp->msix_config;
-	case CC_NUMQ:
+	case VIRTIO_CC_NUMQ:
 		return vp->p.nr_queues;
-	case CC_STATUS:
+	case VIRTIO_CC_STATUS:
 		return vp->status;
-	case CC_CFGGEN:
+	case VIRTIO_CC_CFGGEN:
 		return vp->config_generation;
-	case CC_Q_SELECT:
+	case VIRTIO_CC_Q_SELECT:
 		return vp->queue_select;
-	case CC_Q_SIZE:
+	case VIRTIO_CC_Q_SIZE:
 		return vq ? vq->size : 0;
-	case CC_Q_MSIX:
+	case VIRTIO_CC_Q_MSIX:
 		return vq ? vp->queue_vector[vp->queue_select] : VIRTIO_PCI_NO_VECTOR;
-	case CC_Q_ENABLE:
+	case VIRTIO_CC_Q_ENABLE:
 		return vq ? vq->ready : 0;
-	case CC_Q_NOFF:
+	case VIRTIO_CC_Q_NOFF:
 		return vp->queue_select;
-	case CC_Q_DESCLO: case CC_Q_DESCHI:
-		return vq ? (uint32_t)(vq->desc >> (off == CC_Q_DESCHI ? 32 : 0)) : 0;
-	case CC_Q_AVAILLO: case CC_Q_AVAILHI:
-		return vq ? (uint32_t)(vq->avail >> (off == CC_Q_AVAILHI ? 32 : 0)) : 0;
-	case CC_Q_USEDLO: case CC_Q_USEDHI:
-		return vq ? (uint32_t)(vq->used >> (off == CC_Q_USEDHI ? 32 : 0)) : 0;
+	case VIRTIO_CC_Q_DESCLO: case VIRTIO_CC_Q_DESCHI:
+		return vq ? (uint32_t)(vq->desc >> (off == VIRTIO_CC_Q_DESCHI ? 32 : 0)) : 0;
+	case VIRTIO_CC_Q_AVAILLO: case VIRTIO_CC_Q_AVAILHI:
+		return vq ? (uint32_t)(vq->avail >> (off == VIRTIO_CC_Q_AVAILHI ? 32 : 0)) : 0;
+	case VIRTIO_CC_Q_USEDLO: case VIRTIO_CC_Q_USEDHI:
+		return vq ? (uint32_t)(vq->used >> (off == VIRTIO_CC_Q_USEDHI ? 32 : 0)) : 0;
 	}
 	return 0;
 }
@@ -267,50 +257,50 @@ static void common_write(struct virtio_pci *vp, unsigned int off, uint32_t v)
 	bool q_open = vq && !vq->ready;
 
 	switch (off) {
-	case CC_DFSELECT:
+	case VIRTIO_CC_DFSELECT:
 		vp->device_feature_select = v;
 		return;
-	case CC_GFSELECT:
+	case VIRTIO_CC_GFSELECT:
 		vp->driver_feature_select = v;
 		return;
-	case CC_GF:
+	case VIRTIO_CC_GF:
 		if (vp->driver_feature_select < 2 && !(vp->status & VIRTIO_STATUS_FEATURES_OK))
 			set_half(&vp->driver_features, vp->driver_feature_select, v);
 		return;
-	case CC_MSIX:
+	case VIRTIO_CC_MSIX:
 		vp->msix_config = v < VIRTIO_PCI_MAX_VECTORS ? (uint16_t)v : VIRTIO_PCI_NO_VECTOR;
 		return;
-	case CC_STATUS:
+	case VIRTIO_CC_STATUS:
 		write_status(vp, (uint8_t)v);
 		return;
-	case CC_Q_SELECT:
+	case VIRTIO_CC_Q_SELECT:
 		vp->queue_select = (uint16_t)v;
 		return;
-	case CC_Q_SIZE:
+	case VIRTIO_CC_Q_SIZE:
 		if (q_open)
 			vq->size = (uint16_t)v;
 		return;
-	case CC_Q_MSIX:
+	case VIRTIO_CC_Q_MSIX:
 		/* An unusable vector reads back as NO_VECTOR (§4.1.5.1.2). */
 		if (vq)
 			vp->queue_vector[vp->queue_select] =
 				v < VIRTIO_PCI_MAX_VECTORS ? (uint16_t)v : VIRTIO_PCI_NO_VECTOR;
 		return;
-	case CC_Q_ENABLE:
+	case VIRTIO_CC_Q_ENABLE:
 		if (q_open && v == 1)
 			queue_enable(vp, vq);
 		return;
-	case CC_Q_DESCLO: case CC_Q_DESCHI:
+	case VIRTIO_CC_Q_DESCLO: case VIRTIO_CC_Q_DESCHI:
 		if (q_open)
-			set_half(&vq->desc, off == CC_Q_DESCHI, v);
+			set_half(&vq->desc, off == VIRTIO_CC_Q_DESCHI, v);
 		return;
-	case CC_Q_AVAILLO: case CC_Q_AVAILHI:
+	case VIRTIO_CC_Q_AVAILLO: case VIRTIO_CC_Q_AVAILHI:
 		if (q_open)
-			set_half(&vq->avail, off == CC_Q_AVAILHI, v);
+			set_half(&vq->avail, off == VIRTIO_CC_Q_AVAILHI, v);
 		return;
-	case CC_Q_USEDLO: case CC_Q_USEDHI:
+	case VIRTIO_CC_Q_USEDLO: case VIRTIO_CC_Q_USEDHI:
 		if (q_open)
-			set_half(&vq->used, off == CC_Q_USEDHI, v);
+			set_half(&vq->used, off == VIRTIO_CC_Q_USEDHI, v);
 		return;
 	}
 	vp->bad_accesses++;	/* read-only or unknown */
@@ -320,12 +310,12 @@ static void common_write(struct virtio_pci *vp, unsigned int off, uint32_t v)
 static void common_access(struct virtio_pci *vp, unsigned int off, uint8_t *data,
 			  unsigned int len, bool is_write)
 {
-	if (len == 8 && (off == CC_Q_DESCLO || off == CC_Q_AVAILLO || off == CC_Q_USEDLO)) {
+	if (len == 8 && (off == VIRTIO_CC_Q_DESCLO || off == VIRTIO_CC_Q_AVAILLO || off == VIRTIO_CC_Q_USEDLO)) {
 		common_access(vp, off, data, 4, is_write);
 		common_access(vp, off + 4, data + 4, 4, is_write);
 		return;
 	}
-	if (off >= CC_SIZE || len > 4) {
+	if (off >= VIRTIO_CC_SIZE || len > 4) {
 		if (!is_write)
 			memset(data, 0, len);
 		vp->bad_accesses++;
@@ -493,7 +483,7 @@ static void add_caps(struct virtio_pci *vp)
 {
 	uint8_t msix[10] = { 0 }, pcie[0x3a] = { 0 };
 
-	add_virtio_cap(vp, CAP_COMMON, 0, VIRTIO_PCI_COMMON, CC_SIZE, 0);
+	add_virtio_cap(vp, CAP_COMMON, 0, VIRTIO_PCI_COMMON, VIRTIO_CC_SIZE, 0);
 	add_virtio_cap(vp, CAP_ISR, 0, VIRTIO_PCI_ISR, 4, 0);
 	if (vp->p.config_size)	/* a device without config has no such structure */
 		add_virtio_cap(vp, CAP_DEVICE, 0, VIRTIO_PCI_DEVICE, vp->p.config_size, 0);

@@ -39,6 +39,28 @@
 #define VIRTIO_PCI_MSIX_PBA	0x800
 #define VIRTIO_PCI_BAR1_SIZE	0x1000
 
+/* BAR 0's common configuration: struct virtio_pci_common_cfg offsets (§4.1.4.3). */
+#define VIRTIO_CC_DFSELECT	0x00
+#define VIRTIO_CC_DF		0x04
+#define VIRTIO_CC_GFSELECT	0x08
+#define VIRTIO_CC_GF		0x0c
+#define VIRTIO_CC_MSIX		0x10
+#define VIRTIO_CC_NUMQ		0x12
+#define VIRTIO_CC_STATUS	0x14
+#define VIRTIO_CC_CFGGEN	0x15
+#define VIRTIO_CC_Q_SELECT	0x16
+#define VIRTIO_CC_Q_SIZE	0x18
+#define VIRTIO_CC_Q_MSIX	0x1a
+#define VIRTIO_CC_Q_ENABLE	0x1c
+#define VIRTIO_CC_Q_NOFF	0x1e
+#define VIRTIO_CC_Q_DESCLO	0x20
+#define VIRTIO_CC_Q_DESCHI	0x24
+#define VIRTIO_CC_Q_AVAILLO	0x28
+#define VIRTIO_CC_Q_AVAILHI	0x2c
+#define VIRTIO_CC_Q_USEDLO	0x30
+#define VIRTIO_CC_Q_USEDHI	0x34
+#define VIRTIO_CC_SIZE		0x38
+
 /* Device status bits (§2.1). */
 #define VIRTIO_STATUS_ACKNOWLEDGE	1
 #define VIRTIO_STATUS_DRIVER		2
@@ -130,5 +152,12 @@ void virtio_pci_drain_kick(int fd);
  */
 #define VIRTIO_PCI_BATCH	64
 void virtio_pci_rekick(struct virtio_pci *vp, unsigned int q);
+/*
+ * With @lock held, after a batch on queue @q: vq_pop()'s last result @got,
+ * the chains @taken (past VIRTIO_PCI_BATCH: re-kick), whether any were
+ * @used (interrupt).  A broken ring asks the driver for a reset.
+ */
+void virtio_pci_batch_done(struct virtio_pci *vp, unsigned int q, int got, unsigned int taken,
+			   bool used);
 
 #endif

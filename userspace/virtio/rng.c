@@ -38,12 +38,7 @@ void virtio_rng_kicked(struct virtio_pci *vp, unsigned int q)
 			break;
 		used = true;
 	}
-	if (got < 0 || vp->vq[0].broken)
-		virtio_pci_needs_reset(vp);
-	else if (taken > VIRTIO_PCI_BATCH)
-		virtio_pci_rekick(vp, 0);
-	if (used)
-		virtio_pci_notify_queue(vp, 0);
+	virtio_pci_batch_done(vp, 0, got, taken, used);
 }
 
 static const struct virtio_device_ops rng_ops = {

@@ -156,12 +156,15 @@ bool vq_wants_interrupt(struct virtqueue *vq)
 	return !(flags & VRING_AVAIL_F_NO_INTERRUPT);
 }
 
-size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t skip, void *buf, size_t len)
+/* Copy between @buf and the iovecs, @skip bytes into them: the bytes copied. */
+static size_t iov_copy(const struct iovec *iov, unsigned int n, size_t skip, void *buf,
+		       size_t len, bool to_iov)
 {
 	size_t done = 0;
 	unsigned int i;
 
 	for (i = 0; i < n && done < len; i++) {
+		uint8_t *seg = iov[i].iov_base;
 		size_t take;
 
 		if (skip >= iov[i].iov_len) {
@@ -171,32 +174,23 @@ size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t skip, void *bu
 		take = iov[i].iov_len - skip;
 		if (take > len - done)
 			take = len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + skip, take);
+		if (to_iov)
+			memcpy(seg + skip, (uint8_t *)buf + done, take);
+		else
+			memcpy((uint8_t *)buf + done, seg + skip, take);
 		done += take;
 		skip = 0;
 	}
 	return done;
 }
 
+size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t skip, void *buf, size_t len)
+{
+	return iov_copy(iov, n, skip, buf, len, false);
+}
+
 size_t iov_from_buf(const struct iovec *iov, unsigned int n, size_t skip, const void *buf,
 		    size_t len)
 {
-	size_t done = 0;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		size_t take;
-
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		take = iov[i].iov_len - skip;
-		if (take > len - done)
-			take = len - done;
-		memcpy((uint8_t *)iov[i].iov_base + skip, (const uint8_t *)buf + done, take);
-		done += take;
-		skip = 0;
-	}
-	return done;
+	return iov_copy(iov, n, skip, (void *)buf, len, true);
 }
