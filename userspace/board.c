@@ -648,9 +648,10 @@ void board_print_stats(struct board *b, FILE *out)
 
 	vm_print_stats(&b->vm, out);
 	for (s = 0; s < b->nr_blk; s++)
-		fprintf(out, "%s: %llu requests, %llu failed\n", b->blk[s]->vp.p.name,
-			(unsigned long long)b->blk[s]->requests,
-			(unsigned long long)b->blk[s]->errors);
+		fprintf(out, "%s: %llu requests, %llu failed, %llu kicks exited\n",
+			b->blk[s]->vp.p.name, (unsigned long long)b->blk[s]->requests,
+			(unsigned long long)b->blk[s]->errors,
+			(unsigned long long)b->blk[s]->vp.kicks_exited);
 	for (s = 0; s < b->nr_nics; s++)
 		fprintf(out, "%s: rx %llu frames (%llu dropped), tx %llu frames (%llu failed)\n",
 			b->nic[s]->vp.p.name, (unsigned long long)b->nic[s]->rx_frames,

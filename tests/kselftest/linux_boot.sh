@@ -91,7 +91,7 @@ rtc_ok() {
 		{ echo "rtc '$s' not within the run [$start, $now]"; return 1; }
 }
 
-tap_plan 14
+tap_plan 15
 t "$layer: the kernel boots to its initramfs on 2 vCPUs" has "init on" "init on 2 CPUs"
 t "$layer: PCIe enumerates the host bridge, virtio-blk, -net, -rng" \
 	has "pci: " "0x1b36 .*0x1af4 .*0x1af4 .*0x1af4 .*0x0008 .*0x1042 .*0x1041 .*0x1044"
@@ -120,6 +120,8 @@ t "$layer: vmapple stop presses the power button" \
 	sh -c "[ $stopped = yes ] && grep -q 'GUEST: power button pressed' out.log"
 t "$layer: PSCI SYSTEM_OFF ends the run with status 0" sh -c "[ $rc = 0 ] || { echo exit $rc; exit 1; }"
 t "$layer: the exit summary counts the guest's exits" grep -q "^exits: mmio [1-9]" out.log
+t "$layer: every virtio-blk kick came through KVM's ioeventfd (none exited)" \
+	grep -Eq "^virtio-blk drive0: [1-9][0-9]* requests, 0 failed, 0 kicks exited" out.log
 if [ "$layer" = tap ]; then
 	t "$layer: the exit summary counts the NIC's frames" grep -q "^virtio-net0: rx [1-9]" out.log
 elif [ "$layer" = layer1 ]; then

@@ -140,12 +140,18 @@ static void update_ioeventfds(struct virtio_pci *vp)
 		return;
 	for (q = 0; q < vp->p.nr_queues; q++) {
 		uint64_t off = VIRTIO_PCI_NOTIFY + q * VIRTIO_PCI_NOTIFY_MULT;
+		int ret;
 
 		if (vp->ioeventfd_base)
 			vp->host->ioeventfd(vp->host->opaque, vp->ioeventfd_base + off,
 					    vp->kick_fd[q], false);
-		if (base)
-			vp->host->ioeventfd(vp->host->opaque, base + off, vp->kick_fd[q], true);
+		if (!base)
+			continue;
+		ret = vp->host->ioeventfd(vp->host->opaque, base + off, vp->kick_fd[q], true);
+		/* Correct either way, only slower: say so once. */
+		if (ret && !vp->ioeventfd_refused++)
+			fprintf(stderr, "vmapple: %s: KVM refused an ioeventfd (%s): its kicks exit "
+				"to the launcher\n", vp->p.name, strerror(-ret));
 	}
 	vp->ioeventfd_base = base;
 }
@@ -393,8 +399,10 @@ static int bar_access(struct pci_function *f, unsigned int bar, uint64_t off, ui
 		uint64_t q = (off - VIRTIO_PCI_NOTIFY) / VIRTIO_PCI_NOTIFY_MULT;
 
 		/* A kick that exited: the path KVM's ioeventfd takes otherwise. */
-		if (is_write && q < vp->p.nr_queues)
+		if (is_write && q < vp->p.nr_queues) {
+			vp->kicks_exited++;
 			(void)eventfd_write(vp->kick_fd[q], 1);
+		}
 		else if (!is_write)
 			memset(data, 0, len);
 	}

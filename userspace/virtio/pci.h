@@ -126,6 +126,8 @@ struct virtio_pci {
 	uint64_t ioeventfd_base;	/* BAR 0 address the kicks are registered at */
 	unsigned int msix_cap, pcicfg_cap;
 	uint64_t bad_accesses;		/* guest errors ignored */
+	uint64_t kicks_exited;		/* kicks that came as MMIO exits, not ioeventfd */
+	unsigned int ioeventfd_refused;
 };
 
 /* Set up the function and its capabilities; 0 or -errno (eventfds). */
