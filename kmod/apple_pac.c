@@ -17,8 +17,12 @@
  * registers there and, like this, leaves the VM key and APSTS set).
  *
  * Unverified: no Apple CPU runs here.  A wrong access to an IMPDEF
- * register would fault the host, so the backend is off unless asked for
- * (apple_pac=native) and then runs only on an Apple MIDR with VHE.
+ * register would fault the host (inside vCPU load/put, where that hangs
+ * it), so the backend is off unless asked for (apple_pac=native) and then
+ * runs only where the Asahi patch did: an Apple MIDR, the host kernel at
+ * EL2 (VHE), an Apple platform device tree, and the kernel's Apple ACTLR
+ * virtualisation capability (Asahi kernels define it; mainline does not,
+ * so there the backend stays off).
  * apple_pac=selftest runs the same switching on any CPU with the
  * registers simulated per CPU, which is how the rig tests the plumbing.
  */
@@ -26,8 +30,10 @@
 
 #include <linux/kvm_host.h>
 #include <linux/module.h>
+#include <linux/of.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
+#include <asm/cpufeature.h>
 #include <asm/cputype.h>
 #include <asm/sysreg.h>
 #include <asm/virt.h>
@@ -66,8 +72,16 @@ static const struct apple_pac_keys vmk_apl_cleared;
 /* apple_pac=selftest: the registers, simulated per CPU. */
 static DEFINE_PER_CPU(struct vmk_apl_regs, vmk_apl_sim);
 
+/*
+ * This CPU's registers hold an attached guest's state.  Whoever runs next
+ * on it, attached or not, or any put, clears them first: no guest sees
+ * another's, even one whose record was gone by its put (a detach while
+ * loaded).
+ */
+static DEFINE_PER_CPU(bool, vmk_apl_dirty);
+
 static u32 vmk_pac_backend = VMAPPLE_KVM_PAC_MODELLED;
-static int vmk_pac_error = -EPERM;
+static int vmk_pac_error;	/* 0 and modelled: not asked for */
 static u32 vmk_pac_wanted = VMAPPLE_KVM_PAC_MODELLED;
 static bool vmk_pac_active;
 
@@ -105,7 +119,21 @@ static void vmk_apl_read(struct apple_pac_keys *k)
 	k->kernkey[1] = read_sysreg_s(SYS_APL_KERNKEYHI_EL12);
 }
 
-/* Which backend apple_pac asks for, and whether this CPU can run it. */
+/* The capability the Asahi patch gates these registers on (§1b). */
+static bool vmk_apl_actlr_virt(void)
+{
+	bool have = false;
+
+#ifdef ARM64_HAS_ACTLR_VIRT_APPLE
+	have |= cpus_have_cap(ARM64_HAS_ACTLR_VIRT_APPLE);
+#endif
+#ifdef ARM64_HAS_ACTLR_VIRT
+	have |= cpus_have_cap(ARM64_HAS_ACTLR_VIRT);
+#endif
+	return have;
+}
+
+/* Which backend apple_pac asks for, and whether this machine can run it. */
 void vmk_apple_pac_init(void)
 {
 	u32 implementer = read_cpuid_implementor();
@@ -132,6 +160,12 @@ void vmk_apple_pac_init(void)
 	if (!is_kernel_in_hyp_mode()) {
 		pr_warn("apple_pac=native: the host kernel is not running at EL2 (VHE); PAC state stays modelled\n");
 		vmk_pac_error = -EOPNOTSUPP;
+		return;
+	}
+	/* Not a VM on a Mac (HVF nested, m1n1's hypervisor): Asahi's own tree. */
+	if (!of_machine_is_compatible("apple,arm-platform") || !vmk_apl_actlr_virt()) {
+		pr_warn("apple_pac=native: no Apple platform with the kernel's ACTLR virtualisation (an Asahi kernel has it); PAC state stays modelled\n");
+		vmk_pac_error = -ENXIO;
 		return;
 	}
 	vmk_pac_wanted = VMAPPLE_KVM_PAC_APPLE_NATIVE;
@@ -187,8 +221,14 @@ bool vmk_apple_pac_pin(struct vmk_vcpu *vs)
 	if (!smp_load_acquire(&vmk_pac_active))
 		return false;
 	preempt_disable();
-	if (vs->pac_switched_in)
+	if (vs->pac_switched_in) {
 		vmk_apl_read(&vs->pac);
+	} else {
+		/* Configured while loaded: its state goes in now, not at the next load. */
+		vmk_apl_write(&vs->pac);
+		vs->pac_switched_in = true;
+		__this_cpu_write(vmk_apl_dirty, true);
+	}
 	return true;
 }
 
@@ -198,8 +238,8 @@ void vmk_apple_pac_set(struct vmk_vcpu *vs, const struct apple_pac_keys *keys, b
 		       keys->kernkey[1] != vs->pac.kernkey[1];
 
 	vs->pac = *keys;
-	if (pinned && changed && vs->pac_switched_in)
-		vmk_apl_write(keys);
+	if (pinned && changed)
+		vmk_apl_write(keys);	/* pinned: switched in, on this CPU */
 }
 
 void vmk_apple_pac_unpin(bool pinned)
@@ -208,17 +248,27 @@ void vmk_apple_pac_unpin(bool pinned)
 		preempt_enable();
 }
 
+/* Clear what an attached guest left in this CPU's registers. */
+static void vmk_apl_clear_cpu(void)
+{
+	if (!__this_cpu_read(vmk_apl_dirty))
+		return;
+	vmk_apl_write(&vmk_apl_cleared);
+	__this_cpu_write(vmk_apl_dirty, false);
+}
+
 /*
  * At load (@load) or put, with preemption off and perhaps under the
  * scheduler's locks (the preempt notifiers): switch @vcpu's Apple state
  * if its VM is attached.  No reference is taken: the record is used only
  * inside this RCU read section, which detach waits for.  A put reads back
- * only what a load put in, so a VM attached (or configured) while one of
- * its vCPUs is loaded never adopts another guest's registers.
+ * only what a load (or a pinned hypercall) put in, so a VM attached or
+ * configured while one of its vCPUs is loaded never adopts another
+ * guest's registers; and any other vCPU finds them cleared.
  */
 static void vmk_apple_pac_switch(struct kvm_vcpu *vcpu, bool load)
 {
-	struct vmk_vcpu *vs;
+	struct vmk_vcpu *vs = NULL;
 	struct vmk_vm *vm;
 
 	/* Pairs with vmk_apple_pac_hooks_live(): a set flag means a chosen backend. */
@@ -227,23 +277,25 @@ static void vmk_apple_pac_switch(struct kvm_vcpu *vcpu, bool load)
 	rcu_read_lock();
 	vm = vmk_vm_lookup_rcu(vcpu->kvm);
 	/* Pairs with the SET_APPLE_HVC setter: only then is the state ours. */
-	if (!vm || !smp_load_acquire(&vm->hvc_ready))
-		goto out;
-	vs = vmk_vcpu_state(vm, vcpu);
-	if (load) {
+	if (vm && smp_load_acquire(&vm->hvc_ready))
+		vs = vmk_vcpu_state(vm, vcpu);
+	if (load && vs) {
 		vmk_apl_write(&vs->pac);
 		vs->pac_switched_in = true;
-	} else if (vs->pac_switched_in) {
+		__this_cpu_write(vmk_apl_dirty, true);
+	} else if (load) {
+		vmk_apl_clear_cpu();
+	} else if (vs && vs->pac_switched_in) {
 		vmk_apl_read(&vs->pac);
-		vmk_apl_write(&vmk_apl_cleared);
 		vs->pac_switched_in = false;
-	} else {
-		goto out;
 	}
-	vmk_count(vs, load ? VMAPPLE_KVM_STAT_PAC_LOADS : VMAPPLE_KVM_STAT_PAC_PUTS);
-	trace_vmapple_kvm_apple_pac_switch(vcpu->vcpu_id, load, vs->pac.apctl,
-					   vs->pac.kernkey[0]);
-out:
+	if (!load)
+		vmk_apl_clear_cpu();
+	if (vs) {
+		vmk_count(vs, load ? VMAPPLE_KVM_STAT_PAC_LOADS : VMAPPLE_KVM_STAT_PAC_PUTS);
+		trace_vmapple_kvm_apple_pac_switch(vcpu->vcpu_id, load, vs->pac.apctl,
+						   vs->pac.kernkey[0]);
+	}
 	rcu_read_unlock();
 }
 

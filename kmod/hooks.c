@@ -252,6 +252,13 @@ int vmk_hooks_init(const char *mechanism)
 	if (!ret)
 		pr_info("hooks live through %s\n",
 			vmk_mechanism == VMAPPLE_KVM_MECH_FTRACE ? "ftrace" : "kprobe");
+	/* The load/put pair works only together: one alone comes out again. */
+	if (vmk_hooks[VMK_HOOK_VCPU_LOAD].live != vmk_hooks[VMK_HOOK_VCPU_PUT].live) {
+		vmk_hook_remove(&vmk_hooks[VMK_HOOK_VCPU_LOAD], vmk_mechanism);
+		vmk_hook_remove(&vmk_hooks[VMK_HOOK_VCPU_PUT], vmk_mechanism);
+		vmk_hooks_wait_for_callers();
+		synchronize_srcu(&vmk_hook_srcu);
+	}
 	vmk_apple_pac_hooks_live(vmk_hooks[VMK_HOOK_VCPU_LOAD].live &&
 				 vmk_hooks[VMK_HOOK_VCPU_PUT].live);
 	return 0;

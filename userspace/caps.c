@@ -102,6 +102,8 @@ static const char *pac_error_text(int err)
 		return "apple_pac=native asked for, but this is not an Apple CPU";
 	case EOPNOTSUPP:
 		return "apple_pac=native asked for, but the host kernel is not at EL2 (VHE)";
+	case ENXIO:
+		return "apple_pac=native asked for: no Apple platform with Asahi's ACTLR virtualisation";
 	case ENOENT:
 		return "apple_pac asked for, but the vCPU load/put hooks are not live";
 	case EINVAL:

@@ -151,6 +151,10 @@ int main(void)
 	c.module_info.pac_error = -EOPNOTSUPP;
 	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
 	ok(strstr(row(n, "Apple PAC regs")->note, "VHE"), "Apple PAC regs: no VHE: says so");
+	c.module_info.pac_error = -ENXIO;
+	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
+	ok(strstr(row(n, "Apple PAC regs")->note, "ACTLR virtualisation"),
+	   "Apple PAC regs: not Asahi's platform and capability: says so");
 	c.module_info.pac_error = -ENOENT;
 	n = caps_rows(&c, rows, CAPS_MAX_ROWS);
 	ok(strstr(row(n, "Apple PAC regs")->note, "hooks are not live"),

@@ -58,7 +58,7 @@ struct vmapple_kvm_info {
 	__u32 hook_mechanism;	/* VMAPPLE_KVM_MECH_* */
 	__s32 hook_error;	/* 0, or -errno: why hooks are not live */
 	__u32 pac_backend;	/* VMAPPLE_KVM_PAC_* */
-	__s32 pac_error;	/* 0, or -errno: why it is off (-EPERM: not asked for) */
+	__s32 pac_error;	/* -errno: why asked-for native is off; else 0 */
 	__u64 reserved[3];	/* zero */
 };
 
