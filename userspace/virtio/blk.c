@@ -66,6 +66,20 @@ static bool in_disk(const struct virtio_blk *b, uint64_t sector, size_t len)
 	return sector <= b->size / SECTOR && len <= b->size - sector * SECTOR;
 }
 
+/* Drop the first @bytes of the iovecs at *@iov (*@n of them), in place. */
+static void iov_advance(struct iovec **iov, unsigned int *n, size_t bytes)
+{
+	while (*n && bytes >= (*iov)->iov_len) {
+		bytes -= (*iov)->iov_len;
+		(*iov)++;
+		(*n)--;
+	}
+	if (*n) {
+		(*iov)->iov_base = (uint8_t *)(*iov)->iov_base + bytes;
+		(*iov)->iov_len -= bytes;
+	}
+}
+
 /* preadv/pwritev the whole of @iov at @pos; false on an error or short transfer. */
 static bool transfer(struct virtio_blk *b, struct iovec *iov, unsigned int n, uint64_t pos,
 		     size_t len, bool is_write)
@@ -80,23 +94,14 @@ static bool transfer(struct virtio_blk *b, struct iovec *iov, unsigned int n, ui
 			return false;
 		pos += (uint64_t)done;
 		len -= (size_t)done;
-		/* Advance past what was done. */
-		while (n && (size_t)done >= iov->iov_len) {
-			done -= (ssize_t)iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n) {
-			iov->iov_base = (uint8_t *)iov->iov_base + done;
-			iov->iov_len -= (size_t)done;
-		}
+		iov_advance(&iov, &n, (size_t)done);
 	}
 	return true;
 }
 
 static uint8_t run_request(struct virtio_blk *b, const struct vq_elem *e, uint32_t *written)
 {
-	struct iovec data[VQ_MAX_SEGS];
+	struct iovec data[VQ_MAX_SEGS], *iov = data;
 	struct blk_req_header h;
 	unsigned int n;
 	size_t len;
@@ -118,24 +123,10 @@ static uint8_t run_request(struct virtio_blk *b, const struct vq_elem *e, uint32
 		if (b->read_only || !in_disk(b, h.sector, len))
 			return VIRTIO_BLK_S_IOERR;
 		memcpy(data, e->out, e->out_num * sizeof(*data));
-		/* Skip the header in the readable part. */
-		{
-			struct iovec *iov = data;
-			unsigned int m = e->out_num;
-			size_t skip = sizeof(h);
-
-			while (m && skip >= iov->iov_len) {
-				skip -= iov->iov_len;
-				iov++;
-				m--;
-			}
-			if (m) {
-				iov->iov_base = (uint8_t *)iov->iov_base + skip;
-				iov->iov_len -= skip;
-			}
-			if (len && !transfer(b, iov, m, b->offset + h.sector * SECTOR, len, true))
-				return VIRTIO_BLK_S_IOERR;
-		}
+		n = e->out_num;
+		iov_advance(&iov, &n, sizeof(h));	/* the data follows the header */
+		if (len && !transfer(b, iov, n, b->offset + h.sector * SECTOR, len, true))
+			return VIRTIO_BLK_S_IOERR;
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_FLUSH:
 		return b->read_only || !fdatasync(b->fd) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;

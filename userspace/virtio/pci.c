@@ -333,40 +333,46 @@ static void common_access(struct virtio_pci *vp, unsigned int off, uint8_t *data
 		le_put(data, common_read(vp, off), len);
 }
 
+/* The MSI-X table's 32-bit words: addr_lo, addr_hi, data, ctrl per 16-byte entry. */
+static uint32_t *msix_word(struct virtio_pci *vp, uint64_t off)
+{
+	struct msix_entry *e = &vp->msix[off / 16];
+	uint32_t *words[] = { &e->addr_lo, &e->addr_hi, &e->data, &e->ctrl };
+
+	return words[(off % 16) / 4];
+}
+
+/* BAR 1: the table, then the PBA.  8-byte accesses are two 4-byte ones. */
 static void msix_access(struct virtio_pci *vp, uint64_t off, uint8_t *data, unsigned int len,
 			bool is_write)
 {
+	unsigned int shift = 8 * (off % 4);
+	uint32_t *w, mask;
+
+	if (len == 8) {
+		msix_access(vp, off, data, 4, is_write);
+		msix_access(vp, off + 4, data + 4, 4, is_write);
+		return;
+	}
 	if (off >= VIRTIO_PCI_MSIX_PBA) {
 		if (!is_write)
 			le_put(data, off == VIRTIO_PCI_MSIX_PBA ? vp->msix_pending : 0, len);
 		return;
 	}
-	if (off / 16 >= VIRTIO_PCI_MAX_VECTORS || (off % 4) + len > 4 * ((len + 3) / 4)) {
+	/* Within one word of an entry that exists, or nothing. */
+	if (off / 16 >= VIRTIO_PCI_MAX_VECTORS || off % 4 + len > 4) {
 		if (!is_write)
 			memset(data, 0, len);
 		return;
 	}
-	{
-		uint32_t *w = &vp->msix[off / 16].addr_lo + (off % 16) / 4;
-
-		if (len == 8 && off % 16 <= 8) {
-			if (is_write) {
-				w[0] = (uint32_t)le_get(data, 4);
-				w[1] = (uint32_t)le_get(data + 4, 4);
-			} else {
-				le_put(data, w[0], 4);
-				le_put(data + 4, w[1], 4);
-			}
-		} else if (is_write) {
-			uint32_t mask = len >= 4 ? ~0u : ((1u << (8 * len)) - 1) << (8 * (off % 4));
-
-			*w = (*w & ~mask) | (((uint32_t)le_get(data, len) << (8 * (off % 4))) & mask);
-		} else {
-			le_put(data, *w >> (8 * (off % 4)), len);
-		}
+	w = msix_word(vp, off);
+	if (!is_write) {
+		le_put(data, *w >> shift, len);
+		return;
 	}
-	if (is_write)
-		msix_flush_pending(vp);
+	mask = (len == 4 ? ~0u : (1u << (8 * len)) - 1) << shift;
+	*w = (*w & ~mask) | (((uint32_t)le_get(data, len) << shift) & mask);
+	msix_flush_pending(vp);
 }
 
 static int bar_access(struct pci_function *f, unsigned int bar, uint64_t off, uint8_t *data,
@@ -391,7 +397,8 @@ static int bar_access(struct pci_function *f, unsigned int bar, uint64_t off, ui
 		}
 	} else if (off < VIRTIO_PCI_NOTIFY) {
 		off -= VIRTIO_PCI_DEVICE;
-		if (off < vp->p.config_size && len <= vp->p.config_size - off)
+		if (off < vp->p.config_size && len <= vp->p.config_size - off &&
+		    vp->p.ops->config_access)
 			vp->p.ops->config_access(vp, (unsigned int)off, data, len, is_write);
 		else if (!is_write)
 			memset(data, 0, len);

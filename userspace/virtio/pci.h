@@ -85,7 +85,7 @@ struct virtio_host {
 struct virtio_pci;
 
 struct virtio_device_ops {
-	/* The device-specific config space; offsets are bounds-checked. */
+	/* The device-specific config space; offsets are bounds-checked (NULL: none). */
 	void (*config_access)(struct virtio_pci *vp, unsigned int offset, uint8_t *data,
 			      unsigned int len, bool is_write);
 	/* The driver reset the device: forget in-flight state. */

@@ -8,15 +8,6 @@
 #define QUEUE_SIZE	64
 #define MAX_PER_REQUEST	4096	/* enough entropy per buffer; the driver asks again */
 
-static void config_access(struct virtio_pci *vp, unsigned int off, uint8_t *data,
-			  unsigned int len, bool is_write)
-{
-	(void)vp;
-	(void)off;
-	if (!is_write)
-		memset(data, 0, len);
-}
-
 void virtio_rng_kicked(struct virtio_pci *vp, unsigned int q)
 {
 	struct virtio_rng *r = vp->p.dev;
@@ -41,9 +32,7 @@ void virtio_rng_kicked(struct virtio_pci *vp, unsigned int q)
 	virtio_pci_batch_done(vp, 0, got, taken, used);
 }
 
-static const struct virtio_device_ops rng_ops = {
-	.config_access = config_access,
-};
+static const struct virtio_device_ops rng_ops = { 0 };	/* no config space, no reset state */
 
 int virtio_rng_init(struct virtio_rng *r, const struct virtio_host *host)
 {
