@@ -74,9 +74,13 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_SRCS
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -o $@ $< $(PURE_SRCS) $(HOST_LIBS)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRCS) $(COMMON_HDRS) | setup
+# The device models that parse guest data are fuzzed with the decoder's code.
+FUZZ_SRCS := $(COMMON_SRCS) $(HW_SRCS) userspace/virtio/virtqueue.c
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_guest.h $(FUZZ_SRCS) $(COMMON_HDRS) \
+		$(LAUNCHER_HDRS) | setup
 	@mkdir -p $(@D)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined $(UAPI) -o $@ $< $(COMMON_SRCS)
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(UAPI) -o $@ $< \
+		$(FUZZ_SRCS) -lcrypto
 
 # The launcher's libraries: the system's on arm64, Debian's arm64 -dev packages
 # unpacked into the cache when cross-building (static).
@@ -133,6 +137,7 @@ PAYLOAD_BASE_mmio_loop := 0x100000
 PAYLOAD_BASE_exit_bench := 0x70000000
 PAYLOAD_BASE_wfk := 0x100000
 PAYLOAD_BASE_msi := 0x70000000
+PAYLOAD_BASE_hostile := 0x70000000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
@@ -151,6 +156,16 @@ $(BUILD)/arm64/msi_test: tests/kselftest/msi_test.c $(LAYER0_SRCS) userspace/hw/
 	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
 		-DMSI_PAYLOAD='"$(BUILD)/arm64/payload/msi.bin"' $(ARM64_LDFLAGS) -o $@ $< \
 		$(LAYER0_SRCS) userspace/hw/gicv2m.c
+
+# The security review's cases (hostile_test) and a guest that parks its vCPU
+# in KVM (park_vcpu, for module_unload.sh), on one payload.
+$(BUILD)/arm64/hostile_test $(BUILD)/arm64/park_vcpu: $(BUILD)/arm64/%: tests/kselftest/%.c \
+		$(LAYER0_SRCS) $(LAUNCHER_HDRS) $(BUILD)/arm64/payload/hostile.bin \
+		$(BUILD)/linux-source.path
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
+		-DHOSTILE_PAYLOAD='"$(BUILD)/arm64/payload/hostile.bin"' $(ARM64_LDFLAGS) -o $@ $< \
+		$(LAYER0_SRCS) -lpthread
 
 # make bench's measuring program: the same VM code, its own payload.
 $(BUILD)/arm64/exit_bench: tests/bench/exit_bench.c $(LAYER0_SRCS) userspace/hw/gicv2m.c \

@@ -32,6 +32,7 @@
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/percpu.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <asm/cpufeature.h>
 #include <asm/cputype.h>
@@ -197,11 +198,6 @@ void vmk_apple_pac_hooks_live(bool live)
 							     "native, unverified");
 }
 
-void vmk_apple_pac_stop(void)
-{
-	WRITE_ONCE(vmk_pac_active, false);
-}
-
 void vmk_apple_pac_info(struct vmapple_kvm_info *info)
 {
 	info->pac_backend = READ_ONCE(vmk_pac_active) ? vmk_pac_backend :
@@ -257,6 +253,23 @@ static void vmk_apl_clear_cpu(void)
 	__this_cpu_write(vmk_apl_dirty, false);
 }
 
+static void vmk_apl_clear_this_cpu(void *unused)
+{
+	vmk_apl_clear_cpu();
+}
+
+/*
+ * Unload, after the hooks are out: no load or put clears a CPU any more,
+ * so every CPU an attached guest left dirty is cleared now.
+ */
+void vmk_apple_pac_stop(void)
+{
+	if (!READ_ONCE(vmk_pac_active))
+		return;
+	WRITE_ONCE(vmk_pac_active, false);
+	on_each_cpu(vmk_apl_clear_this_cpu, NULL, 1);
+}
+
 /*
  * At load (@load) or put, with preemption off and perhaps under the
  * scheduler's locks (the preempt notifiers): switch @vcpu's Apple state
@@ -299,22 +312,31 @@ static void vmk_apple_pac_switch(struct kvm_vcpu *vcpu, bool load)
 	rcu_read_unlock();
 }
 
+/*
+ * The redirect's test for vCPU load and put (preemption off, on the CPU
+ * the vCPU is loaded on): with the backend running, an attached VM's
+ * vCPU, or any vCPU on a CPU that still holds an attached guest's state.
+ */
+bool vmk_apple_pac_claims(struct kvm_vcpu *vcpu)
+{
+	/* Pairs with vmk_apple_pac_hooks_live(): a set flag means a chosen backend. */
+	if (!smp_load_acquire(&vmk_pac_active))
+		return false;
+	return __this_cpu_read(vmk_apl_dirty) || vmk_vm_attached(vcpu->kvm);
+}
+
 void vmk_vcpu_load_hook(struct kvm_vcpu *vcpu, int cpu)
 {
-	int idx = vmk_hook_enter();
-
 	vmk_original(VMK_HOOK_VCPU_LOAD, kvm_arch_vcpu_load)(vcpu, cpu);
 	vmk_apple_pac_switch(vcpu, true);
-	vmk_hook_leave(idx);
+	vmk_hook_done();
 }
 
 void vmk_vcpu_put_hook(struct kvm_vcpu *vcpu)
 {
-	int idx = vmk_hook_enter();
-
 	vmk_apple_pac_switch(vcpu, false);
 	vmk_original(VMK_HOOK_VCPU_PUT, kvm_arch_vcpu_put)(vcpu);
-	vmk_hook_leave(idx);
+	vmk_hook_done();
 }
 
 static_assert(__same_type(&kvm_arch_vcpu_load, &vmk_vcpu_load_hook));

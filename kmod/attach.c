@@ -7,7 +7,9 @@
  * as long as an open fd would, even after the launcher closes its own fd.
  */
 #include <linux/file.h>
+#include <linux/cred.h>
 #include <linux/kvm_host.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -62,6 +64,11 @@ static struct file *vmk_get_own_vm_file(int fd)
 		fput(file);
 		return ERR_PTR(-EPERM);
 	}
+	/* pKVM's protected VMs: their registers and memory are not the host's to emulate. */
+	if (kvm_vm_is_protected(kvm)) {
+		fput(file);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	return file;
 }
 
@@ -76,8 +83,8 @@ int vmk_session_attach(struct vmk_session *s,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	ret = vmk_check_request_head(req.api_version, req.flags, req.reserved,
-				     sizeof(req.reserved));
+	ret = vmk_abi_check_head(req.api_version, req.flags, req.reserved,
+				 sizeof(req.reserved));
 	if (ret)
 		return ret;
 
@@ -106,10 +113,12 @@ int vmk_session_attach(struct vmk_session *s,
 	refcount_set(&vm->ref, 1);	/* the registry's */
 	vm->kvm = vm_file->private_data;
 	vm->vm_file = vm_file;
-	vm->pid = task_tgid_nr(current);
+	vm->pid = get_task_pid(current, PIDTYPE_TGID);
+	vm->owner = current_euid();
 	vm->id = atomic_inc_return(&vmk_next_vm_id);
 	ret = vmk_registry_add(vm);
 	if (ret) {
+		put_pid(vm->pid);
 		kvfree(vm->vcpus);
 		kfree(vm);
 		goto out_put;
@@ -130,6 +139,7 @@ out_put:
 void vmk_vm_free(struct vmk_vm *vm)
 {
 	fput(vm->vm_file);
+	put_pid(vm->pid);
 	kvfree(vm->vcpus);
 	kfree_rcu(vm, rcu);	/* lookups may still be reading ->kvm and ->ref */
 	atomic64_dec(&vmk_nr_vm_records);
@@ -146,8 +156,10 @@ void vmk_session_detach(struct vmk_session *s)
 	vmk_registry_del(vm);
 	/* The vCPU load/put hooks look the VM up under RCU, with no reference. */
 	synchronize_rcu();
-	/* No WFK may outlive the attachment: unload waits for sleepers. */
+	/* No WFK may outlive the attachment: a sleeper holds the module. */
 	vmk_hvc_wake_all(vm);
+	/* Nor an ISV=0 access half done, for KVM to finish from RES0 fields. */
+	vmk_mmio_detach(vm);
 	vmk_gicv2m_remove(vm);
 	pr_debug("detached VM %p\n", vm->kvm);
 	vmk_vm_put(vm);

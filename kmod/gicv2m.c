@@ -13,37 +13,36 @@
 #include <linux/bitfield.h>
 #include <linux/kvm_host.h>
 #include <linux/uaccess.h>
+#include <asm/kvm_mmu.h>
 #include <kvm/arm_vgic.h>
 #include <kvm/iodev.h>
 
 #include "trace.h"
 #include "vmapple_kvm.h"
 
-#define GICV2M_FRAME_SIZE	SZ_64K
+#define GICV2M_FRAME_SIZE	VMK_GICV2M_FRAME_SIZE
 #define GICV2M_MSI_TYPER	0x008
 #define GICV2M_MSI_SETSPI_NS	0x040
 #define GICV2M_MSI_IIDR		0xfcc
 #define GICV2M_TYPER_BASE	GENMASK(25, 16)
 #define GICV2M_TYPER_NUMBER	GENMASK(9, 0)
 #define GICV2M_SETSPI_INTID	GENMASK(9, 0)
-#define GICV2M_MAX_INTID	1020	/* SPIs end below the special INTIDs */
 
-/* Neither is exported: resolved once, at the first SET_GICV2M. */
+/* None is exported: resolved at load, before /dev/vmapple_kvm exists. */
 static typeof(kvm_io_bus_register_dev) *vmk_io_bus_register_dev;
 static typeof(kvm_io_bus_unregister_dev) *vmk_io_bus_unregister_dev;
 static typeof(kvm_vgic_inject_irq) *vmk_vgic_inject_irq;
+static bool vmk_gicv2m_ok;
 
-static int vmk_gicv2m_resolve(void)
+void vmk_gicv2m_resolve(void)
 {
-	if (vmk_vgic_inject_irq)
-		return 0;
 	vmk_io_bus_register_dev = vmk_ksym("kvm_io_bus_register_dev");
 	vmk_io_bus_unregister_dev = vmk_ksym("kvm_io_bus_unregister_dev");
-	if (!vmk_io_bus_register_dev || !vmk_io_bus_unregister_dev)
-		return -EOPNOTSUPP;
-	/* Last: it also says the other two are there. */
-	smp_store_release(&vmk_vgic_inject_irq, vmk_ksym("kvm_vgic_inject_irq"));
-	return vmk_vgic_inject_irq ? 0 : -EOPNOTSUPP;
+	vmk_vgic_inject_irq = vmk_ksym("kvm_vgic_inject_irq");
+	vmk_gicv2m_ok = vmk_io_bus_register_dev && vmk_io_bus_unregister_dev &&
+			vmk_vgic_inject_irq;
+	if (!vmk_gicv2m_ok)
+		pr_info("KVM's MMIO bus or vGIC injection not found: SET_GICV2M is refused\n");
 }
 
 static struct vmk_gicv2m *to_frame(struct kvm_io_device *dev)
@@ -105,22 +104,20 @@ int vmk_session_set_gicv2m(struct vmk_session *s,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	ret = vmk_check_request_head(req.api_version, req.flags, req.reserved,
-				     sizeof(req.reserved));
+	ret = vmk_abi_check_gicv2m(&req);
 	if (ret)
 		return ret;
-	if (!IS_ALIGNED(req.base, GICV2M_FRAME_SIZE) || req.first_intid < 32 ||
-	    !req.nr_spis || req.nr_spis > GICV2M_MAX_INTID ||
-	    req.first_intid > GICV2M_MAX_INTID - req.nr_spis)
-		return -EINVAL;
-	ret = vmk_gicv2m_resolve();
-	if (ret)
-		return ret;
+	if (!vmk_gicv2m_ok)
+		return -EOPNOTSUPP;
 
 	mutex_lock(&s->lock);
 	vm = s->vm;
 	if (!vm) {
 		ret = -ENOTCONN;
+		goto out;
+	}
+	if (!vmk_abi_gicv2m_fits(req.base, kvm_phys_size(&vm->kvm->arch.mmu))) {
+		ret = -EINVAL;
 		goto out;
 	}
 	m = &vm->gicv2m;

@@ -12,43 +12,51 @@
  * A replacement calls the original by address; that call comes from inside
  * this module, which is how the redirect tells it apart and lets it through.
  *
- * Unload: the redirect stops when the hooks are removed; a replacement
- * still running is inside vmk_hook_srcu (it may sleep), and the few
- * instructions before it enters and after it leaves are covered by an RCU
- * Tasks grace period on each side.
+ * Each hook also says which calls are its own (vmk_hook.claims): the
+ * redirect sends only those to the replacement, so a VM that is not
+ * attached, and every call a replacement has no use for (ISV=1 aborts,
+ * PSCI, ...), never runs in this module's text and never sleeps in it.
+ *
+ * Unload: a redirected call holds a module reference, taken before the
+ * redirect and dropped as the replacement returns, so rmmod is refused
+ * (EBUSY, at once) while any is running, whatever it waits for.  The few
+ * instructions of the redirect itself, and of a replacement after it drops
+ * its reference, are covered by an RCU Tasks grace period after the hooks
+ * are removed.  Nothing waits for a guest.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/kvm_host.h>
 #include <linux/module.h>
-#include <linux/srcu.h>
 #include <linux/string.h>
 
 #include "hooks.h"
 #include "vmapple_kvm.h"
 
-DEFINE_STATIC_SRCU(vmk_hook_srcu);
-
 static u32 vmk_mechanism = VMAPPLE_KVM_MECH_NONE;
 static int vmk_hook_error = -ENOENT;
 
-int vmk_hook_enter(void)
-	__acquires(vmk_hook_srcu)
+/* The last thing a replacement does: drop the redirect's reference. */
+void vmk_hook_done(void)
 {
-	return srcu_read_lock(&vmk_hook_srcu);
+	module_put(THIS_MODULE);
 }
 
-void vmk_hook_leave(int idx)
-	__releases(vmk_hook_srcu)
+/*
+ * From the redirect, with preemption off: send this call to the
+ * replacement?  Not our own call of the original, one the hook claims,
+ * and only while the module is not going away.
+ */
+static bool vmk_redirect_wanted(struct vmk_hook *hook, unsigned long return_address,
+				struct kvm_vcpu *vcpu)
 {
-	srcu_read_unlock(&vmk_hook_srcu, idx);
-}
-
-/* Called from the redirect: is this our own call of the original? */
-static bool vmk_called_by_us(unsigned long return_address)
-{
-	return within_module(return_address, THIS_MODULE);
+	if (within_module(return_address, THIS_MODULE))
+		return false;
+	if (!hook->claims(vcpu))
+		return false;
+	return try_module_get(THIS_MODULE);
 }
 
 #ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
@@ -56,8 +64,9 @@ static void notrace vmk_ftrace_redirect(unsigned long ip, unsigned long parent_i
 					struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	struct vmk_hook *hook = container_of(ops, struct vmk_hook, fops);
+	struct kvm_vcpu *vcpu = (void *)ftrace_regs_get_argument(fregs, 0);
 
-	if (!vmk_called_by_us(parent_ip))
+	if (vmk_redirect_wanted(hook, parent_ip, vcpu))
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)hook->replacement);
 }
 
@@ -66,7 +75,8 @@ static int vmk_ftrace_install(struct vmk_hook *hook)
 	int ret;
 
 	hook->fops.func = vmk_ftrace_redirect;
-	hook->fops.flags = FTRACE_OPS_FL_IPMODIFY;
+	/* PERMANENT: ftrace_enabled=0 must not drop a hook in mid-access. */
+	hook->fops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
 	ret = ftrace_set_filter_ip(&hook->fops, hook->addr, 0, 0);
 	if (ret)
 		return ret;
@@ -97,8 +107,9 @@ static void vmk_ftrace_remove(struct vmk_hook *hook)
 static int vmk_kprobe_redirect(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct vmk_hook *hook = container_of(kp, struct vmk_hook, kp);
+	struct kvm_vcpu *vcpu = (void *)regs_get_kernel_argument(regs, 0);
 
-	if (vmk_called_by_us(regs->regs[30]))
+	if (!vmk_redirect_wanted(hook, regs->regs[30], vcpu))
 		return 0;	/* single-step the original as usual */
 	instruction_pointer_set(regs, (unsigned long)hook->replacement);
 	return 1;
@@ -162,8 +173,6 @@ static void vmk_hooks_remove_all(u32 mech)
 
 	for (i = 0; i < VMK_NR_HOOKS; i++)
 		vmk_hook_remove(&vmk_hooks[i], mech);
-	vmk_hooks_wait_for_callers();
-	synchronize_srcu(&vmk_hook_srcu);
 	vmk_hooks_wait_for_callers();
 }
 
@@ -257,7 +266,6 @@ int vmk_hooks_init(const char *mechanism)
 		vmk_hook_remove(&vmk_hooks[VMK_HOOK_VCPU_LOAD], vmk_mechanism);
 		vmk_hook_remove(&vmk_hooks[VMK_HOOK_VCPU_PUT], vmk_mechanism);
 		vmk_hooks_wait_for_callers();
-		synchronize_srcu(&vmk_hook_srcu);
 	}
 	vmk_apple_pac_hooks_live(vmk_hooks[VMK_HOOK_VCPU_LOAD].live &&
 				 vmk_hooks[VMK_HOOK_VCPU_PUT].live);
@@ -266,10 +274,10 @@ int vmk_hooks_init(const char *mechanism)
 
 void vmk_hooks_exit(void)
 {
-	vmk_apple_pac_stop();
 	if (vmk_mechanism != VMAPPLE_KVM_MECH_NONE)
 		vmk_hooks_remove_all(vmk_mechanism);
 	vmk_mechanism = VMAPPLE_KVM_MECH_NONE;
+	vmk_apple_pac_stop();
 }
 
 void vmk_hooks_info(struct vmapple_kvm_info *info)

@@ -9,6 +9,8 @@
 #include <linux/kprobes.h>
 #include <linux/types.h>
 
+struct kvm_vcpu;
+
 enum vmk_hook_id {
 	VMK_HOOK_IO_MEM_ABORT,
 	VMK_HOOK_MMIO_RETURN,
@@ -22,6 +24,12 @@ struct vmk_hook {
 	const char *name;	/* the kernel function */
 	void *replacement;	/* same signature, in this module */
 	u64 live_bit;		/* VMAPPLE_KVM_HOOK_* */
+	/*
+	 * Is this call (by its vCPU, the first argument of every hooked
+	 * function) one the replacement handles?  Called by the redirect with
+	 * preemption off: no sleeping, no references kept.
+	 */
+	bool (*claims)(struct kvm_vcpu *vcpu);
 	/* Optional hooks: installed only when this says so; their failure fails only them. */
 	bool (*wanted)(void);
 	unsigned long addr;	/* the original, resolved at load */

@@ -11,7 +11,10 @@
  * registers at the next guest entry (the architected backend).  WFK and
  * KICK, unknown IDs, and every call of a VM not attached or not
  * configured go to KVM's own handler, whose SMCCC filter forwards the
- * Apple ranges to the launcher.
+ * Apple ranges to the launcher.  Only Apple IDs of attached, configured
+ * VMs are redirected here at all (vmk_hvc_claims()): PSCI's CPU_SUSPEND
+ * and the like, which can sleep for as long as the guest likes, never run
+ * in this module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -44,8 +47,8 @@ int vmk_session_set_apple_hvc(struct vmk_session *s,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	ret = vmk_check_request_head(req.api_version, req.flags, req.reserved,
-				     sizeof(req.reserved));
+	ret = vmk_abi_check_head(req.api_version, req.flags, req.reserved,
+				 sizeof(req.reserved));
 	if (ret)
 		return ret;
 
@@ -198,6 +201,22 @@ static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
 	return 1;
 }
 
+/* The redirect's test: an Apple ID from an attached VM with its answers set. */
+bool vmk_hvc_claims(struct kvm_vcpu *vcpu)
+{
+	struct vmk_vm *vm;
+	bool ours;
+
+	if (!vmk_is_apple_range(smccc_get_function(vcpu)))
+		return false;
+	rcu_read_lock();
+	vm = vmk_vm_lookup_rcu(vcpu->kvm);
+	/* Pairs with the setter: a set flag means the answers are there. */
+	ours = vm && smp_load_acquire(&vm->hvc_ready);
+	rcu_read_unlock();
+	return ours;
+}
+
 static int vmk_smccc_call(struct kvm_vcpu *vcpu)
 {
 	struct vmk_vm *vm = vmk_vm_get(vcpu->kvm);
@@ -214,10 +233,9 @@ static int vmk_smccc_call(struct kvm_vcpu *vcpu)
 
 int vmk_smccc_call_hook(struct kvm_vcpu *vcpu)
 {
-	int idx = vmk_hook_enter();
 	int ret = vmk_smccc_call(vcpu);
 
-	vmk_hook_leave(idx);
+	vmk_hook_done();
 	return ret;
 }
 

@@ -119,6 +119,7 @@ static int __init vmk_init(void)
 			ret);
 
 	vmk_apple_pac_init();
+	vmk_gicv2m_resolve();
 	ret = vmk_hooks_init(hooks);
 	if (ret)
 		return ret;

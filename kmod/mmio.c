@@ -19,6 +19,7 @@
 
 #include <linux/kvm_host.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/srcu.h>
 #include <linux/uaccess.h>
 #include <asm/kvm_emulate.h>
@@ -60,6 +61,34 @@ static const char *const vmk_fallback_names[] = {
 	[VMK_FALLBACK_RAM_READ] = "ram-read",
 };
 
+/*
+ * The length of the next piece at @ipa, of at most @left bytes: no more
+ * than KVM's MMIO path moves at once, and never across a host page.  The
+ * emulator splits chunks only where the guest's own translation does (a
+ * guest page, a block, nowhere with its MMU off), but memslots begin and
+ * end at host pages: so each piece is wholly RAM or wholly not, and no
+ * KVM_EXIT_MMIO ever names RAM.
+ */
+static unsigned int vmk_piece_len(u64 ipa, unsigned int left)
+{
+	return min3(left, (unsigned int)VMK_MMIO_MAX_ACCESS,
+		    (unsigned int)(PAGE_SIZE - offset_in_page(ipa)));
+}
+
+/* Does any byte of [@ipa, @ipa + @len) lie in a memslot? */
+static bool vmk_chunk_reaches_ram(struct kvm *kvm, u64 ipa, unsigned int len)
+{
+	while (len) {
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - offset_in_page(ipa));
+
+		if (vmk_guest_ram(kvm, ipa, n, false))
+			return true;
+		ipa += n;
+		len -= n;
+	}
+	return false;
+}
+
 /* Decode and translate; nothing is accessed and no register changes. */
 static int vmk_isv0_plan(struct kvm_vcpu *vcpu, struct vmk_mmio_op *op,
 			 enum vmk_fallback *why)
@@ -96,7 +125,7 @@ static int vmk_isv0_plan(struct kvm_vcpu *vcpu, struct vmk_mmio_op *op,
 	}
 	/* A store reaching RAM would need dirty logging: KVM's path has it. */
 	for (i = 0; !plan->ld.load && i < plan->nchunks; i++) {
-		if (vmk_guest_ram(vcpu->kvm, plan->chunk_ipa[i], plan->chunk_len[i], true)) {
+		if (vmk_chunk_reaches_ram(vcpu->kvm, plan->chunk_ipa[i], plan->chunk_len[i])) {
 			*why = VMK_FALLBACK_RAM_WRITE;
 			return -EOPNOTSUPP;
 		}
@@ -108,18 +137,30 @@ static int vmk_isv0_plan(struct kvm_vcpu *vcpu, struct vmk_mmio_op *op,
 	return 0;
 }
 
-/* One access: 0, -EOPNOTSUPP when no in-kernel device claims it, -EFAULT. */
+/*
+ * One access: 0, -EOPNOTSUPP when no in-kernel device claims it, -EFAULT.
+ * The bus gets an aligned buffer of its own: the plan's bytes sit at any
+ * offset, and before upstream f1edbed787ba (6.12.95 / 7.1) a datamatch
+ * ioeventfd BUG()s on a buffer not aligned to the access size.
+ */
 static int vmk_isv0_access(struct kvm_vcpu *vcpu, u64 ipa, u8 *buf, unsigned int len,
 			   bool write)
 {
 	void __user *ram = write ? NULL : vmk_guest_ram(vcpu->kvm, ipa, len, false);
+	u64 bounce = 0;
+	int ret;
 
 	if (ram)
 		return copy_from_user(buf, ram, len) ? -EFAULT : 0;
-	if (write ? vmk_io_bus_write(vcpu, KVM_MMIO_BUS, ipa, len, buf) :
-		    vmk_io_bus_read(vcpu, KVM_MMIO_BUS, ipa, len, buf))
-		return -EOPNOTSUPP;
-	return 0;
+	if (write) {
+		memcpy(&bounce, buf, len);
+		ret = vmk_io_bus_write(vcpu, KVM_MMIO_BUS, ipa, len, &bounce);
+	} else {
+		ret = vmk_io_bus_read(vcpu, KVM_MMIO_BUS, ipa, len, &bounce);
+		if (!ret)
+			memcpy(buf, &bounce, len);
+	}
+	return ret ? -EOPNOTSUPP : 0;
 }
 
 static void vmk_isv0_exit_to_user(struct kvm_vcpu *vcpu, struct vmk_vcpu *vs, u64 ipa,
@@ -162,8 +203,8 @@ static int vmk_isv0_perform(struct kvm_vcpu *vcpu, struct vmk_vcpu *vs)
 		while (op->done >= chunk_start + plan->chunk_len[chunk])
 			chunk_start += plan->chunk_len[chunk++];
 		off = op->done - chunk_start;
-		len = min_t(unsigned int, VMK_MMIO_MAX_ACCESS, plan->chunk_len[chunk] - off);
 		ipa = plan->chunk_ipa[chunk] + off;
+		len = vmk_piece_len(ipa, plan->chunk_len[chunk] - off);
 
 		ret = vmk_isv0_access(vcpu, ipa, buf, len, write);
 		if (ret == -EOPNOTSUPP) {
@@ -184,6 +225,45 @@ static int vmk_isv0_perform(struct kvm_vcpu *vcpu, struct vmk_vcpu *vs)
 	return 1;
 }
 
+/*
+ * The redirect's test for io_mem_abort(): an ISV=0 abort of an attached
+ * VM.  Every other abort stays in KVM, untouched.
+ */
+bool vmk_mmio_abort_claims(struct kvm_vcpu *vcpu)
+{
+	return !kvm_vcpu_dabt_isvalid(vcpu) && vmk_vm_attached(vcpu->kvm);
+}
+
+/*
+ * An ISV=0 KVM_EXIT_MMIO this module prepared and will not finish: the VM
+ * was detached (or attached again) while the VMM held the exit.  KVM's own
+ * completion would read the register and the size from syndrome fields
+ * that are RES0 under ISV=0 (it would write X0 and skip the instruction),
+ * so the exit is dropped instead: the guest executes the instruction
+ * again, and that access reaches the VMM's Layer 0 as an ordinary abort.
+ * Only this vCPU's thread calls this (or detach, holding vcpu->mutex).
+ */
+static void vmk_isv0_abandon(struct kvm_vcpu *vcpu)
+{
+	vcpu->mmio_needed = 0;
+}
+
+/*
+ * The redirect's test for kvm_handle_mmio_return(): a KVM_EXIT_MMIO whose
+ * syndrome is not valid is always one of ours (KVM's own come with ISV=1).
+ * For an attached VM the replacement finishes it; for any other it is
+ * abandoned here, and KVM's function then finds nothing to complete.
+ */
+bool vmk_mmio_return_claims(struct kvm_vcpu *vcpu)
+{
+	if (!vcpu->mmio_needed || kvm_vcpu_dabt_isvalid(vcpu))
+		return false;
+	if (vmk_vm_attached(vcpu->kvm))
+		return true;
+	vmk_isv0_abandon(vcpu);
+	return false;
+}
+
 static int vmk_mmio_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa)
 {
 	enum vmk_fallback why = VMK_FALLBACK_RAM_READ;
@@ -191,11 +271,13 @@ static int vmk_mmio_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa)
 	struct vmk_vm *vm;
 	int ret;
 
-	if (kvm_vcpu_dabt_isvalid(vcpu))
-		return vmk_original(VMK_HOOK_IO_MEM_ABORT, io_mem_abort)(vcpu, fault_ipa);
 	vm = vmk_vm_get(vcpu->kvm);
-	if (!vm)
+	if (!vm || kvm_vcpu_dabt_isvalid(vcpu)) {
+		/* Detached since the redirect: KVM's own path, as for any VM. */
+		if (vm)
+			vmk_vm_put(vm);
 		return vmk_original(VMK_HOOK_IO_MEM_ABORT, io_mem_abort)(vcpu, fault_ipa);
+	}
 
 	vs = vmk_vcpu_state(vm, vcpu);
 	vs->op.active = false;
@@ -214,19 +296,19 @@ static int vmk_mmio_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa)
 	return ret;
 }
 
-/* KVM_RUN after one of our KVM_EXIT_MMIOs: take the data, carry on. */
+/*
+ * KVM_RUN after one of our KVM_EXIT_MMIOs: take the data, carry on.  A
+ * VMM that changed the vCPU meanwhile (injected an abort, moved the PC,
+ * switched it to AArch32) gets the exit dropped, the registers untouched.
+ */
 static int vmk_isv0_resume(struct kvm_vcpu *vcpu, struct vmk_vcpu *vs)
 {
 	struct vmk_mmio_op *op = &vs->op;
 	int idx, ret;
 
-	if (!vcpu->mmio_needed) {
-		op->active = false;
-		return 1;
-	}
 	vcpu->mmio_needed = 0;
-	/* The VMM injected an abort (or moved the PC): do not retire. */
-	if (vcpu_get_flag(vcpu, PENDING_EXCEPTION) || *vcpu_pc(vcpu) != op->pc) {
+	if (vcpu_get_flag(vcpu, PENDING_EXCEPTION) || *vcpu_pc(vcpu) != op->pc ||
+	    vcpu_mode_is_32bit(vcpu)) {
 		op->active = false;
 		vmk_count(vs, VMAPPLE_KVM_STAT_ISV0_ABORTED);
 		return 1;
@@ -247,31 +329,56 @@ static int vmk_mmio_return(struct kvm_vcpu *vcpu)
 {
 	struct vmk_vcpu *vs;
 	struct vmk_vm *vm;
-	int ret;
+	int ret = 1;
 
 	vm = vmk_vm_get(vcpu->kvm);
-	if (!vm)
-		return vmk_original(VMK_HOOK_MMIO_RETURN, kvm_handle_mmio_return)(vcpu);
+	if (!vm) {
+		vmk_isv0_abandon(vcpu);	/* detached since the redirect */
+		return 1;
+	}
 	vs = vmk_vcpu_state(vm, vcpu);
-	/*
-	 * Ours only if the last exit was an ISV=0 abort we took: KVM's own
-	 * KVM_EXIT_MMIO always comes with a valid syndrome.
-	 */
-	if (vs->op.active && !kvm_vcpu_dabt_isvalid(vcpu))
+	if (vs->op.active) {
 		ret = vmk_isv0_resume(vcpu, vs);
-	else
-		ret = vmk_original(VMK_HOOK_MMIO_RETURN, kvm_handle_mmio_return)(vcpu);
+	} else {
+		/* Made for an earlier attachment of this VM: not ours to finish. */
+		vmk_isv0_abandon(vcpu);
+		vmk_count(vs, VMAPPLE_KVM_STAT_ISV0_ABORTED);
+	}
 	vmk_vm_put(vm);
 	return ret;
 }
 
-/* The replacements; hooks.c redirects the originals' entries here. */
+/*
+ * Detach, from the session's release: an access this VM's vCPU left half
+ * done is dropped now where its thread is outside KVM (so nothing is left
+ * for KVM to complete wrongly should the module go); a vCPU thread inside
+ * an ioctl meets vmk_mmio_return_claims() at its next KVM_RUN instead.
+ */
+void vmk_mmio_detach(struct vmk_vm *vm)
+{
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, vcpu, vm->kvm) {
+		struct vmk_vcpu *vs = &vm->vcpus[vcpu->vcpu_idx];
+
+		if (!READ_ONCE(vs->op.active) || !mutex_trylock(&vcpu->mutex))
+			continue;
+		if (vcpu->mmio_needed && !kvm_vcpu_dabt_isvalid(vcpu)) {
+			vmk_isv0_abandon(vcpu);
+			vmk_count(vs, VMAPPLE_KVM_STAT_ISV0_ABORTED);
+		}
+		vs->op.active = false;
+		mutex_unlock(&vcpu->mutex);
+	}
+}
+
+/* The replacements; hooks.c redirects the claimed calls here. */
 int vmk_io_mem_abort_hook(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa)
 {
-	int idx = vmk_hook_enter();
 	int ret = vmk_mmio_abort(vcpu, fault_ipa);
 
-	vmk_hook_leave(idx);
+	vmk_hook_done();
 	return ret;
 }
 
@@ -279,10 +386,9 @@ static_assert(__same_type(&io_mem_abort, &vmk_io_mem_abort_hook));
 
 int vmk_handle_mmio_return_hook(struct kvm_vcpu *vcpu)
 {
-	int idx = vmk_hook_enter();
 	int ret = vmk_mmio_return(vcpu);
 
-	vmk_hook_leave(idx);
+	vmk_hook_done();
 	return ret;
 }
 

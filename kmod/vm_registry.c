@@ -6,6 +6,8 @@
  * others.  Every other VM pays one atomic read when none is attached, one
  * RCU hash lookup otherwise.
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/kvm_host.h>
 #include <linux/mutex.h>
@@ -100,6 +102,19 @@ struct vmk_vm *vmk_vm_lookup_rcu(const struct kvm *kvm)
 	return NULL;
 }
 
+/* From the hooks' redirects, in any context: is @kvm attached right now? */
+bool vmk_vm_attached(const struct kvm *kvm)
+{
+	bool attached;
+
+	if (!atomic_read(&vmk_nr_vms))
+		return false;
+	rcu_read_lock();
+	attached = vmk_vm_lookup_rcu(kvm);
+	rcu_read_unlock();
+	return attached;
+}
+
 struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu)
 {
 	struct vmk_vcpu *vs = &vm->vcpus[vcpu->vcpu_idx];
@@ -109,12 +124,21 @@ struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu)
 	return vs;
 }
 
+/*
+ * A caller sees the VMs its own user attached (CAP_SYS_ADMIN: all), each
+ * under its PID as the caller's pid namespace numbers it.
+ */
+static bool vmk_vm_visible(const struct vmk_vm *vm, bool sees_all)
+{
+	return sees_all || uid_eq(vm->owner, current_euid());
+}
+
 static void vmk_vm_stats(const struct vmk_vm *vm, struct vmapple_kvm_vm_stats *out)
 {
 	unsigned int i, s;
 
 	memset(out, 0, sizeof(*out));
-	out->pid = vm->pid;
+	out->pid = pid_vnr(vm->pid);	/* 0 when not in the caller's namespace */
 	out->vm_id = vm->id;
 	for (i = 0; i < KVM_MAX_VCPUS; i++) {
 		const struct vmk_vcpu *vs = &vm->vcpus[i];
@@ -131,13 +155,14 @@ long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq)
 {
 	struct vmapple_kvm_stats_request req;
 	struct vmapple_kvm_vm_stats *buf;
+	bool sees_all = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 	struct vmk_vm *vm;
 	unsigned int n = 0, bkt, room;
 	long ret = 0;
 
 	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
-	ret = vmk_check_request_head(req.api_version, 0, req.reserved, sizeof(req.reserved));
+	ret = vmk_abi_check_head(req.api_version, 0, req.reserved, sizeof(req.reserved));
 	if (ret)
 		return ret;
 
@@ -148,10 +173,15 @@ long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq)
 		mutex_unlock(&vmk_registry_lock);
 		return -ENOMEM;
 	}
-	hash_for_each(vmk_vms, bkt, vm, node)
+	hash_for_each(vmk_vms, bkt, vm, node) {
+		if (!vmk_vm_visible(vm, sees_all))
+			continue;
 		if (n < room)
-			vmk_vm_stats(vm, &buf[n++]);
-	req.nr_vms = atomic_read(&vmk_nr_vms);
+			vmk_vm_stats(vm, &buf[n]);
+		n++;
+	}
+	req.nr_vms = n;
+	n = min(n, room);
 	mutex_unlock(&vmk_registry_lock);
 
 	if (n && copy_to_user(u64_to_user_ptr(req.vms), buf, n * sizeof(*buf)))

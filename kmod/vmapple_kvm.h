@@ -12,14 +12,15 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 #include <kvm/iodev.h>
-#include <linux/types.h>
 
 #include <uapi/linux/vmapple_kvm.h>
 
 #include "../common/a64_emulate.h"
 #include "../common/apple_hvc.h"
+#include "../common/vmk_abi.h"
 
 struct file;
 struct kvm;
@@ -68,20 +69,6 @@ struct vmk_vcpu {
 	u64 stats[VMAPPLE_KVM_NR_STATS];
 };
 
-/*
- * The head every request struct shares: this ABI's version (else
- * EPROTONOSUPPORT), then flags and reserved bytes that must be 0 (EINVAL).
- */
-static inline int vmk_check_request_head(u32 api_version, u32 flags, const void *reserved,
-					 size_t reserved_size)
-{
-	if (api_version != VMAPPLE_KVM_API_VERSION)
-		return -EPROTONOSUPPORT;
-	if (flags || memchr_inv(reserved, 0, reserved_size))
-		return -EINVAL;
-	return 0;
-}
-
 /* Counters are read by GET_VM_STATS while the vCPU's thread bumps them. */
 static inline void vmk_count(struct vmk_vcpu *vs, enum vmapple_kvm_stat stat)
 {
@@ -108,7 +95,8 @@ struct vmk_vm {
 	refcount_t ref;
 	struct kvm *kvm;
 	struct file *vm_file;		/* our reference: keeps @kvm alive */
-	pid_t pid;
+	struct pid *pid;		/* the attaching process, for GET_VM_STATS */
+	kuid_t owner;			/* its effective uid: who may see the stats */
 	u32 id;
 	struct vmk_vcpu *vcpus;		/* KVM_MAX_VCPUS entries, by vcpu_idx */
 	struct vmk_gicv2m gicv2m;
@@ -129,6 +117,7 @@ unsigned int vmk_registry_count(void);
 struct vmk_vm *vmk_vm_get(const struct kvm *kvm);
 void vmk_vm_put(struct vmk_vm *vm);
 struct vmk_vm *vmk_vm_lookup_rcu(const struct kvm *kvm);
+bool vmk_vm_attached(const struct kvm *kvm);
 struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu);
 long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq);
 
@@ -147,21 +136,25 @@ void *vmk_ksym(const char *name);
 int vmk_hooks_init(const char *mechanism);
 void vmk_hooks_exit(void);
 void vmk_hooks_info(struct vmapple_kvm_info *info);
-/* Bracket a replacement function's body: unload waits for it. */
-int vmk_hook_enter(void);
-void vmk_hook_leave(int idx);
+/* A replacement's last call: drops the reference its redirect took. */
+void vmk_hook_done(void);
 
 /* mmio.c: ISV=0 load/store emulation, the replacements of two KVM functions. */
 int vmk_io_mem_abort_hook(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa);
 int vmk_handle_mmio_return_hook(struct kvm_vcpu *vcpu);
+bool vmk_mmio_abort_claims(struct kvm_vcpu *vcpu);
+bool vmk_mmio_return_claims(struct kvm_vcpu *vcpu);
+void vmk_mmio_detach(struct vmk_vm *vm);
 int vmk_mmio_resolve(void);
 
 /* hvc.c: the Apple hypercalls, the replacement of kvm_smccc_call_handler(). */
 int vmk_smccc_call_hook(struct kvm_vcpu *vcpu);
+bool vmk_hvc_claims(struct kvm_vcpu *vcpu);
 void vmk_hvc_resolve(void);
 void vmk_hvc_wake_all(struct vmk_vm *vm);
 
 /* gicv2m.c: the GICv2m MSI frame in the kernel. */
+void vmk_gicv2m_resolve(void);
 int vmk_session_set_gicv2m(struct vmk_session *s,
 			   const struct vmapple_kvm_gicv2m __user *uarg);
 void vmk_gicv2m_remove(struct vmk_vm *vm);
@@ -177,6 +170,7 @@ void vmk_apple_pac_info(struct vmapple_kvm_info *info);
 bool vmk_apple_pac_pin(struct vmk_vcpu *vs);
 void vmk_apple_pac_set(struct vmk_vcpu *vs, const struct apple_pac_keys *keys, bool pinned);
 void vmk_apple_pac_unpin(bool pinned);
+bool vmk_apple_pac_claims(struct kvm_vcpu *vcpu);
 void vmk_vcpu_load_hook(struct kvm_vcpu *vcpu, int cpu);
 void vmk_vcpu_put_hook(struct kvm_vcpu *vcpu);
 

@@ -102,12 +102,19 @@ static int vgic_access(struct vm *vm, u64 ipa, u8 *buf, unsigned int len, bool i
 	return 0;
 }
 
-static int mem_access(void *ctx, u64 ipa, u8 *buf, unsigned int len, bool is_write)
+/*
+ * RAM regions begin and end on 4 KiB boundaries (KVM's memslots are page
+ * aligned), so a piece that stays inside one 4 KiB page is wholly RAM or
+ * wholly not: an access straddling RAM and a device (the guest's MMU off,
+ * or a block mapping) puts each byte where it belongs.
+ */
+#define NISV_PIECE_ALIGN	4096u
+
+static int mem_piece(struct nisv_ctx *c, u64 ipa, u8 *buf, unsigned int len, bool is_write)
 {
-	struct nisv_ctx *c = ctx;
 	struct vm *vm = c->vcpu->vm;
 	u8 *ram = vm_ram(vm, ipa, len);
-	unsigned int done;
+	unsigned int done, n;
 	int ret;
 
 	if (ram) {
@@ -122,9 +129,25 @@ static int mem_access(void *ctx, u64 ipa, u8 *buf, unsigned int len, bool is_wri
 		return vgic_access(vm, ipa, buf, len, is_write);
 	}
 	/* Userspace devices take at most 8 bytes at a time, as KVM_EXIT_MMIO does. */
-	for (done = 0; done < len; done += 8) {
-		ret = mmio_bus_access(&vm->bus, ipa + done, buf + done,
-				      len - done < 8 ? len - done : 8, is_write);
+	for (done = 0; done < len; done += n) {
+		n = len - done < 8 ? len - done : 8;
+		ret = mmio_bus_access(&vm->bus, ipa + done, buf + done, n, is_write);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int mem_access(void *ctx, u64 ipa, u8 *buf, unsigned int len, bool is_write)
+{
+	unsigned int n;
+	int ret;
+
+	for (; len; ipa += n, buf += n, len -= n) {
+		n = NISV_PIECE_ALIGN - (ipa & (NISV_PIECE_ALIGN - 1));
+		if (n > len)
+			n = len;
+		ret = mem_piece(ctx, ipa, buf, n, is_write);
 		if (ret)
 			return ret;
 	}

@@ -227,6 +227,9 @@ void vm_print_stats(const struct vm *vm, FILE *out)
 		(unsigned long long)s->mmio_exits, (unsigned long long)s->nisv_exits,
 		(unsigned long long)s->nisv_to_vgic, (unsigned long long)s->nisv_refused,
 		(unsigned long long)s->hvc_forwarded, (unsigned long long)s->hvc_unknown);
+	if (s->mmio_to_ram)
+		fprintf(out, "exits: %llu MMIO exits named RAM (a kernel bug; completed on RAM)\n",
+			(unsigned long long)s->mmio_to_ram);
 }
 
 void vm_close(struct vm *vm)

@@ -26,6 +26,7 @@ struct ram_region {
 /* Exit statistics, as `vmapple stat` and the exit summary show them. */
 struct vm_stats {
 	uint64_t mmio_exits;		/* ISV=1 KVM_EXIT_MMIO */
+	uint64_t mmio_to_ram;		/* ... naming RAM: a kernel bug, completed on RAM */
 	uint64_t nisv_exits;		/* ISV=0 KVM_EXIT_ARM_NISV */
 	uint64_t nisv_to_vgic;		/* ... of which completed on the vGIC */
 	uint64_t nisv_refused;		/* ... answered with an external abort */

@@ -9,6 +9,7 @@ run "$dir/module_load.sh"
 # Layer 0 needs no module: run it, and the board, while none is loaded.
 run "$dir/layer0_test"
 run "$dir/msi_test"
+run "$dir/hostile_test"
 run "$dir/vmapple_run.sh"
 run "$dir/linux_boot.sh" layer0
 run "$dir/linux_boot.sh" tap
@@ -25,6 +26,9 @@ run "$dir/vmapple_check.sh"
 # Hooks live (ftrace): the _l1 variants attach and must match the CPU; the
 # others are VMs the hooks pass through, and must behave as without them.
 run "$dir/layer0_test"
+run "$dir/hostile_test" -v l1
+run "$dir/bus_alignment.sh"
+run "$dir/module_unload.sh" ftrace
 run "$dir/module_hooks.sh" ftrace
 run "$dir/exit_bench_test.sh" loaded
 run "$dir/wfk.sh"
@@ -34,7 +38,9 @@ rmmod vmapple_kvm || fail=1
 # The same with the kprobe mechanism.
 modprobe vmapple_kvm hooks=kprobe || fail=1
 run "$dir/module_hooks.sh" kprobe
+run "$dir/module_unload.sh" kprobe
 run "$dir/layer0_test" -v mmu_off_l1 -v granule_4k_l1 -v granule_16k_l1
+run "$dir/hostile_test" -v l1
 rmmod vmapple_kvm || fail=1
 if insmod "$dir/vmapple_kvm-noexports.ko"; then
 	echo "# vmapple_kvm built without file_is_kvm export loaded"

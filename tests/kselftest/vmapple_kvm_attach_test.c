@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -180,6 +181,59 @@ TEST_F(session, stats_list_the_attached_vm_with_our_pid)
 	EXPECT_EQ(1, found);
 }
 
+/* Another user, sharing our session fd, sees none of our VMs. */
+TEST_F(session, stats_hide_other_users_vms)
+{
+	int status;
+	pid_t child;
+
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct vmapple_kvm_vm_stats vms[4];
+		__u32 nr = 4;
+
+		if (setresuid(65534, 65534, 65534))
+			_exit(10);
+		if (stats_of(self->dev, vms, &nr))
+			_exit(11);
+		_exit(nr == 0 ? 0 : 12);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child: 10 setresuid, 11 ioctl, 12 saw VMs");
+}
+
+/* A launcher in its own pid namespace sees its VM under its own PID (1). */
+TEST_F(session, stats_pid_is_in_the_callers_namespace)
+{
+	int status;
+	pid_t child;
+
+	if (unshare(CLONE_NEWPID))
+		SKIP(return, "unshare(CLONE_NEWPID): %s", strerror(errno));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct vmapple_kvm_vm_stats vms[8];
+		int dev = open(DEV_PATH, O_RDWR), vm;
+		__u32 nr = 8, i, mine = 0;
+
+		vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
+		if (dev < 0 || vm < 0 || attach(dev, vm))
+			_exit(10);
+		if (stats_of(dev, vms, &nr))
+			_exit(11);
+		for (i = 0; i < nr && i < 8; i++)
+			mine += vms[i].pid == getpid();
+		_exit(getpid() == 1 && mine == 1 ? 0 : 12);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child: 10 attach, 11 ioctl, 12 wrong pid");
+}
+
 TEST_F(session, stats_with_no_room_only_count)
 {
 	__u32 nr = 0;
@@ -245,6 +299,11 @@ TEST_F(session, attach_nonzero_flags_is_einval)
 
 	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_ATTACH_VM, &req));
 	EXPECT_EQ(EINVAL, errno);
+	/* flags is 64 bits wide: its upper half was once cut off unchecked (fuzz_ioctl_args). */
+	req.flags = 1ull << 40;
+	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_ATTACH_VM, &req));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, info_of(self->dev).attached_vms);
 }
 
 TEST_F(session, attach_nonzero_reserved_is_einval)
@@ -423,6 +482,10 @@ TEST_F(session, gicv2m_bad_frames_and_input_are_refused)
 	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, V2M_BASE, 160, 0xffffffff, 0));
 	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_SET_GICV2M, (void *)8));
 	EXPECT_EQ(EFAULT, errno);
+	/* The VM's IPA space is 40 bits (type 0): a frame past it, or wrapping. */
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, 1ull << 40, 160, 128, 0));
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, (1ull << 40) - 0x8000, 160, 128, 0));
+	EXPECT_EQ(EINVAL, set_gicv2m(self->dev, v, 0, 0xffffffffffff0000ull, 160, 128, 0));
 	/* None of those set anything: a good frame still can be. */
 	EXPECT_EQ(0, set_gicv2m(self->dev, v, 0, V2M_BASE, 1000, 20, 0));
 }

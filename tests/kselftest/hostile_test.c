@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hostile_test - what the security review found, against real KVM, in
+ * Layer 0 (no module) and Layer 1 (_l1: attached to vmapple_kvm), with
+ * payload/hostile.S:
+ *   - ISV=0 stores into 8-byte datamatch ioeventfds complete through the
+ *     ioeventfd (tests/kselftest/hostile.sh also checks, with a kprobe, that
+ *     the module hands KVM's bus only aligned buffers);
+ *   - pair and SIMD accesses straddling the end of RAM and a device, both
+ *     ways, with the MMU off (registers split) and on (one Normal block,
+ *     unaligned registers straddling themselves): each byte lands where it
+ *     belongs and no MMIO exit names RAM;
+ *   - a VMM that holds an ISV=0 exit and then detaches, re-attaches or
+ *     moves the PC: the guest's registers stay what the architecture says
+ *     (X0 survives, the load's own register gets the data, or nothing).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../../userspace/vcpu.h"
+#include "../../userspace/vm.h"
+#include "../../userspace/vmk_client.h"
+
+#include "kselftest_harness.h"
+
+#define RAM_BASE	0x70000000ull
+#define RAM_SIZE	0x200000ull
+#define RAM_END		(RAM_BASE + RAM_SIZE)
+#define GICD		0x10000000ull
+#define GICR		0x10010000ull
+#define DEV		0x20000000ull	/* markers, the held load, ioeventfds */
+#define DEV_MARK	0x100
+#define DEV_HELD	0x40
+#define DEV_HELD_VALUE	0x0123456789abcdefull
+#define RESULTS		0x10000
+#define RESULTS_EXC	0x18000		/* the guest's ESR, if it took an exception */
+#define RAM_WIN		16		/* RAM bytes each side of an edge the guest snaps */
+#define DEV_WIN		32		/* device bytes next to an edge the test keeps */
+#define NR_STORES	13
+#define X0_SENTINEL	0x5a5a5a5a5a5a5a5aull
+
+enum scenario { SC_IOEVENTFD, SC_STRADDLE, SC_HELD_LOAD };
+
+__asm__(".pushsection .rodata\n"
+	".balign 16\n"
+	".global hostile_payload, hostile_payload_end\n"
+	"hostile_payload:\n"
+	".incbin \"" HOSTILE_PAYLOAD "\"\n"
+	"hostile_payload_end:\n"
+	".popsection\n");
+extern const unsigned char hostile_payload[], hostile_payload_end[];
+
+/*
+ * A device beside a RAM edge: reads give a byte pattern of its own, and
+ * each store's writes into the DEV_WIN bytes next to the edge are kept apart
+ * (the marker device says which store is running).
+ */
+struct edge_dev {
+	uint64_t win_off;		/* device offset of the window */
+	uint8_t pattern;		/* reads: pattern + (offset & 0x3f) */
+	uint8_t bytes[NR_STORES][DEV_WIN];
+	uint8_t written[NR_STORES][DEV_WIN];
+	unsigned int outside;		/* writes outside the window */
+	const unsigned int *store;	/* the marker's count */
+};
+
+struct mark_dev {
+	unsigned int store;		/* 0: before the first marker */
+	unsigned int held_reads;
+	unsigned int writes[0x40];	/* by 8-byte slot */
+};
+
+static int edge_access(void *opaque, uint64_t off, uint8_t *data, unsigned int len,
+		       bool is_write)
+{
+	struct edge_dev *d = opaque;
+	unsigned int i, s = *d->store;
+
+	for (i = 0; i < len; i++) {
+		uint64_t o = off + i;
+
+		if (!is_write) {
+			data[i] = d->pattern + (o & 0x3f);
+		} else if (o >= d->win_off && o < d->win_off + DEV_WIN && s < NR_STORES) {
+			d->bytes[s][o - d->win_off] = data[i];
+			d->written[s][o - d->win_off] = 1;
+		} else {
+			d->outside++;
+		}
+	}
+	return 0;
+}
+
+static int mark_access(void *opaque, uint64_t off, uint8_t *data, unsigned int len,
+		       bool is_write)
+{
+	struct mark_dev *d = opaque;
+	uint32_t v = 0;
+
+	if (is_write && off == DEV_MARK) {
+		memcpy(&v, data, len < 4 ? len : 4);
+		d->store = v;
+	} else if (is_write && off / 8 < 0x40) {
+		d->writes[off / 8]++;
+	} else if (!is_write) {
+		uint64_t value = off == DEV_HELD ? DEV_HELD_VALUE : 0;
+
+		d->held_reads += off == DEV_HELD;
+		memcpy(data, &value, len);
+	}
+	return 0;
+}
+
+FIXTURE(hostile) {
+	struct vm vm;
+	struct vcpu vcpu;
+	struct edge_dev above, below;	/* at RAM_END; just below RAM_BASE */
+	struct mark_dev mark;
+	uint8_t *ram;
+	int module_fd;
+	struct vmapple_kvm_vm_stats kstats;
+};
+
+FIXTURE_VARIANT(hostile) {
+	bool attach;
+};
+FIXTURE_VARIANT_ADD(hostile, l0) { .attach = false };
+FIXTURE_VARIANT_ADD(hostile, l1) { .attach = true };
+
+#define LAYER1_HOOKS (VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN)
+
+static int open_attached(int vm_fd)
+{
+	struct vmapple_kvm_info info;
+	int fd = open("/dev/vmapple_kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (vmk_get_info(fd, &info) || (info.hooks_live & LAYER1_HOOKS) != LAYER1_HOOKS ||
+	    vmk_attach_vm(fd, vm_fd)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+FIXTURE_SETUP(hostile)
+{
+	struct mmio_device above = {
+		.name = "above-ram", .base = RAM_END, .size = 0x1000,
+		.access = edge_access, .opaque = &self->above,
+	};
+	struct mmio_device below = {
+		.name = "below-ram", .base = RAM_BASE - 0x1000, .size = 0x1000,
+		.access = edge_access, .opaque = &self->below,
+	};
+	struct mmio_device mark = {
+		.name = "mark", .base = DEV, .size = 0x1000,
+		.access = mark_access, .opaque = &self->mark,
+	};
+
+	memset(&self->above, 0, sizeof(self->above));
+	memset(&self->below, 0, sizeof(self->below));
+	memset(&self->mark, 0, sizeof(self->mark));
+	memset(&self->kstats, 0, sizeof(self->kstats));
+	self->above = (struct edge_dev){ .win_off = 0, .pattern = 0xc0, .store = &self->mark.store };
+	self->below = (struct edge_dev){ .win_off = 0x1000 - DEV_WIN, .pattern = 0x80,
+					 .store = &self->mark.store };
+	self->module_fd = -1;
+	ASSERT_EQ(0, vm_open(&self->vm, "/dev/kvm", 36));
+	if (variant->attach) {
+		self->module_fd = open_attached(self->vm.fd);
+		if (self->module_fd < 0)
+			SKIP(return, "vmapple_kvm is not loaded with its ISV=0 hooks live");
+	}
+	ASSERT_EQ(0, vm_add_ram(&self->vm, RAM_BASE, RAM_SIZE));
+	self->ram = vm_ram(&self->vm, RAM_BASE, RAM_SIZE);
+	memcpy(self->ram, hostile_payload, hostile_payload_end - hostile_payload);
+	ASSERT_EQ(0, vm_create_gicv3(&self->vm, GICD, GICR, 1, 288));
+	ASSERT_EQ(0, mmio_bus_add(&self->vm.bus, &above));
+	ASSERT_EQ(0, mmio_bus_add(&self->vm.bus, &below));
+	ASSERT_EQ(0, mmio_bus_add(&self->vm.bus, &mark));
+	ASSERT_EQ(0, vcpu_create(&self->vm, &self->vcpu, 0));
+	ASSERT_EQ(0, vm_finalize_gic(&self->vm));
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_pc, RAM_BASE));
+}
+
+FIXTURE_TEARDOWN(hostile)
+{
+	if (self->module_fd >= 0)
+		close(self->module_fd);
+	vcpu_close(&self->vcpu);
+	vm_close(&self->vm);
+}
+
+static void read_kstats(struct __test_metadata *_metadata, FIXTURE_DATA(hostile) *self)
+{
+	vm_print_stats(&self->vm, stdout);
+	if (self->module_fd >= 0)
+		ASSERT_EQ(0, vmk_get_own_vm_stats(self->module_fd, getpid(), &self->kstats));
+}
+
+/* An eventfd KVM signals on an 8-byte write of @value at @gpa. */
+static int datamatch_ioeventfd(struct vm *vm, uint64_t gpa, uint64_t value)
+{
+	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct kvm_ioeventfd ev = {
+		.datamatch = value, .addr = gpa, .len = 8, .fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	if (fd < 0 || ioctl(vm->fd, KVM_IOEVENTFD, &ev))
+		return -1;
+	return fd;
+}
+
+static uint64_t eventfd_count(int fd)
+{
+	uint64_t n = 0;
+
+	return read(fd, &n, sizeof(n)) == sizeof(n) ? n : 0;
+}
+
+TEST_F(hostile, isv0_stores_reach_datamatch_ioeventfds)
+{
+	int zero_fd = datamatch_ioeventfd(&self->vm, DEV + 0x10, 0);
+	int pair_fd = datamatch_ioeventfd(&self->vm, DEV + 0x20, 0x8877665544332211ull);
+
+	ASSERT_LE(0, zero_fd);
+	ASSERT_LE(0, pair_fd);
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), SC_IOEVENTFD));
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	read_kstats(_metadata, self);
+	/* The first half of the pair is the device's in both layers. */
+	EXPECT_EQ(1, self->mark.writes[0x18 / 8]);
+	if (variant->attach) {
+		/* Layer 1 hands both to KVM's bus: the ioeventfds take them. */
+		EXPECT_EQ(1, eventfd_count(zero_fd));
+		EXPECT_EQ(1, eventfd_count(pair_fd));
+		EXPECT_EQ(0, self->mark.writes[0x10 / 8]);
+		EXPECT_EQ(0, self->mark.writes[0x20 / 8]);
+		EXPECT_EQ(2, self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_KERNEL] +
+			     self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_USER]);
+	} else {
+		/* Layer 0 emulates in the VMM, past KVM's ioeventfds. */
+		EXPECT_EQ(1, self->mark.writes[0x10 / 8]);
+		EXPECT_EQ(1, self->mark.writes[0x20 / 8]);
+	}
+	close(zero_fd);
+	close(pair_fd);
+}
+
+/*
+ * What each straddling store must leave, as the bytes it writes at each
+ * address: RAM ones in the RAM edges' snapshot, the rest in a device window.
+ */
+struct straddle_piece {
+	uint64_t addr;
+	const uint8_t *src;
+	unsigned int len;
+};
+
+struct straddle_store {
+	const char *insn;
+	struct straddle_piece piece[3];
+};
+
+static const uint8_t X2[8] = { 0xa8, 0xa7, 0xa6, 0xa5, 0xa4, 0xa3, 0xa2, 0xa1 };
+static const uint8_t X3[8] = { 0xb8, 0xb7, 0xb6, 0xb5, 0xb4, 0xb3, 0xb2, 0xb1 };
+static const uint8_t Q0[16] = { 0xa8, 0xa7, 0xa6, 0xa5, 0xa4, 0xa3, 0xa2, 0xa1,
+				0xb8, 0xb7, 0xb6, 0xb5, 0xb4, 0xb3, 0xb2, 0xb1 };
+static const uint8_t Q1[16] = { 0xb8, 0xb7, 0xb6, 0xb5, 0xb4, 0xb3, 0xb2, 0xb1,
+				0xa8, 0xa7, 0xa6, 0xa5, 0xa4, 0xa3, 0xa2, 0xa1 };
+
+static const struct straddle_store stores[NR_STORES] = {
+	/* MMU off: registers split between RAM and the device */
+	{ "stp x2, x3, [RAM_END - 8]", { { RAM_END - 8, X2, 8 }, { RAM_END, X3, 8 } } },
+	{ "stp w2, w3, [RAM_END - 4], #8", { { RAM_END - 4, X2, 4 }, { RAM_END, X3, 4 } } },
+	{ "stp q0, q1, [RAM_END - 16]", { { RAM_END - 16, Q0, 16 }, { RAM_END, Q1, 16 } } },
+	{ "stp d0, d1, [RAM_END - 8], #-16", { { RAM_END - 8, X2, 8 }, { RAM_END, X3, 8 } } },
+	{ "stp s0, s1, [RAM_END - 4]", { { RAM_END - 4, X2, 4 }, { RAM_END, X3, 4 } } },
+	{ "stp x2, x3, [RAM_BASE - 8]", { { RAM_BASE - 8, X2, 8 }, { RAM_BASE, X3, 8 } } },
+	{ "stp q0, q1, [RAM_BASE - 16]", { { RAM_BASE - 16, Q0, 16 }, { RAM_BASE, Q1, 16 } } },
+	/* MMU on, Normal, unaligned: one register across the edge */
+	{ "str x2, [RAM_END - 4], #8", { { RAM_END - 4, X2, 4 }, { RAM_END, X2 + 4, 4 } } },
+	{ "str q0, [RAM_END - 8], #16", { { RAM_END - 8, Q0, 8 }, { RAM_END, Q0 + 8, 8 } } },
+	{ "stp x2, x3, [RAM_END - 4]",
+	  { { RAM_END - 4, X2, 4 }, { RAM_END, X2 + 4, 4 }, { RAM_END + 4, X3, 8 } } },
+	{ "stp w2, w3, [RAM_END - 6], #8",
+	  { { RAM_END - 6, X2, 4 }, { RAM_END - 2, X3, 2 }, { RAM_END, X3 + 2, 2 } } },
+	{ "str x2, [RAM_BASE - 4], #8", { { RAM_BASE - 4, X2, 4 }, { RAM_BASE, X2 + 4, 4 } } },
+	{ "stp q0, q1, [RAM_BASE - 24]",
+	  { { RAM_BASE - 24, Q0, 16 }, { RAM_BASE - 8, Q1, 8 }, { RAM_BASE, Q1 + 8, 8 } } },
+};
+
+/* Where @addr's byte shows: the RAM snapshot, or a device's window. */
+static bool ram_edge_slot(uint64_t addr, unsigned int *slot)
+{
+	if (addr >= RAM_END - RAM_WIN && addr < RAM_END)
+		*slot = addr - (RAM_END - RAM_WIN);
+	else if (addr >= RAM_BASE && addr < RAM_BASE + RAM_WIN)
+		*slot = RAM_WIN + addr - RAM_BASE;
+	else
+		return false;
+	return true;
+}
+
+static void straddle_want(const struct straddle_store *st, uint8_t ram[2 * RAM_WIN],
+			  uint8_t dev[DEV_WIN], uint8_t mask[DEV_WIN], bool *below)
+{
+	unsigned int p, i, slot;
+
+	memset(ram, 0, 2 * RAM_WIN);
+	memset(dev, 0, DEV_WIN);
+	memset(mask, 0, DEV_WIN);
+	*below = st->piece[0].addr < RAM_BASE;
+	for (p = 0; p < 3 && st->piece[p].len; p++) {
+		for (i = 0; i < st->piece[p].len; i++) {
+			uint64_t a = st->piece[p].addr + i;
+
+			if (ram_edge_slot(a, &slot)) {
+				ram[slot] = st->piece[p].src[i];
+				continue;
+			}
+			slot = *below ? a - (RAM_BASE - DEV_WIN) : a - RAM_END;
+			dev[slot] = st->piece[p].src[i];
+			mask[slot] = 1;
+		}
+	}
+}
+
+/* The loads' registers, in RESULTS order after the stores' snapshots. */
+static size_t straddle_load_wants(uint8_t *w)
+{
+	uint8_t *p = w;
+	unsigned int i;
+
+#define BYTES(first, n) do { for (i = 0; i < (n); i++) *p++ = (first) + i; } while (0)
+#define FILL(v, n) do { memset(p, (v), (n)); p += (n); } while (0)
+	/* MMU off */
+	BYTES(0x18, 8);			/* ldp x4, x5, [RAM_END - 8] */
+	BYTES(0xc0, 8);
+	BYTES(0x1c, 4);			/* ldp w4, w5, [RAM_END - 4]: zero-extended */
+	FILL(0, 4);
+	BYTES(0xc0, 4);
+	FILL(0, 4);
+	BYTES(0x1c, 4);			/* ldpsw: 0x1f.. is positive, 0xc3.. negative */
+	FILL(0, 4);
+	BYTES(0xc0, 4);
+	FILL(0xff, 4);
+	BYTES(0x10, 16);		/* ldp q2, q3, [RAM_END - 16] */
+	BYTES(0xc0, 16);
+	BYTES(0x18, 8);			/* ldp d2, d3, [RAM_END - 8] */
+	BYTES(0xc0, 8);
+	BYTES(0x80 + 0x38, 8);		/* ldp x4, x5, [RAM_BASE - 8] */
+	BYTES(0x20, 8);
+	BYTES(0x80 + 0x30, 16);		/* ldp q2, q3, [RAM_BASE - 16] */
+	BYTES(0x20, 16);
+	/* MMU on, unaligned */
+	BYTES(0x1c, 4);			/* ldr x4, [RAM_END - 4], #8 */
+	BYTES(0xc0, 4);
+	FILL(0, 8);
+	BYTES(0x18, 8);			/* ldr q2, [RAM_END - 8], #16 */
+	BYTES(0xc0, 8);
+	BYTES(0x14, 8);			/* ldp x4, x5, [RAM_END - 12] */
+	BYTES(0x1c, 4);
+	BYTES(0xc0, 4);
+	BYTES(0x1e, 2);			/* ldr w4, [RAM_END - 2], #4 */
+	BYTES(0xc0, 2);
+	FILL(0, 12);
+	BYTES(0x1a, 4);			/* ldpsw x4, x5, [RAM_END - 6] */
+	FILL(0, 4);
+	BYTES(0x1e, 2);
+	BYTES(0xc0, 2);
+	FILL(0xff, 4);
+	BYTES(0x80 + 0x3c, 4);		/* ldr x4, [RAM_BASE - 4], #8 */
+	BYTES(0x20, 4);
+	FILL(0, 8);
+	BYTES(0x80 + 0x28, 16);		/* ldp q2, q3, [RAM_BASE - 24] */
+	BYTES(0x80 + 0x38, 8);
+	BYTES(0x20, 8);
+#undef FILL
+#undef BYTES
+	return p - w;
+}
+
+static void hex(char *out, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+TEST_F(hostile, straddling_accesses_put_every_byte_where_it_belongs)
+{
+	uint8_t loads[512], ram[2 * RAM_WIN], dev[DEV_WIN], mask[DEV_WIN];
+	const uint8_t *res = self->ram + RESULTS;
+	char a[2 * DEV_WIN + 1], b[2 * DEV_WIN + 1];
+	uint64_t esr;
+	size_t nload;
+	unsigned int s;
+	bool below;
+
+	nload = straddle_load_wants(loads);
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), SC_STRADDLE));
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	read_kstats(_metadata, self);
+	memcpy(&esr, self->ram + RESULTS_EXC, 8);
+	ASSERT_EQ(0, esr) TH_LOG("the guest took an exception: ESR 0x%llx",
+				 (unsigned long long)esr);
+
+	/* The one property the review asked for: no MMIO exit names RAM. */
+	EXPECT_EQ(0, self->vm.stats.mmio_to_ram);
+	EXPECT_EQ(0, self->above.outside);
+	EXPECT_EQ(0, self->below.outside);
+	for (s = 0; s < NR_STORES; s++) {
+		const struct edge_dev *d;
+
+		straddle_want(&stores[s], ram, dev, mask, &below);
+		d = below ? &self->below : &self->above;
+		hex(a, res + s * 2 * RAM_WIN, 2 * RAM_WIN);
+		hex(b, ram, 2 * RAM_WIN);
+		EXPECT_EQ(0, memcmp(res + s * 2 * RAM_WIN, ram, 2 * RAM_WIN))
+			TH_LOG("%s: RAM edges %s, want %s", stores[s].insn, a, b);
+		/* Store s runs after marker s (none before the first). */
+		hex(a, d->bytes[s], DEV_WIN);
+		hex(b, dev, DEV_WIN);
+		EXPECT_EQ(0, memcmp(d->written[s], mask, DEV_WIN))
+			TH_LOG("%s: the device got other bytes than its own", stores[s].insn);
+		EXPECT_EQ(0, memcmp(d->bytes[s], dev, DEV_WIN))
+			TH_LOG("%s: device window %s, want %s", stores[s].insn, a, b);
+	}
+	res += NR_STORES * 2 * RAM_WIN;
+	for (s = 0; s < nload; s += 16) {
+		hex(a, res + s, 16);
+		hex(b, loads + s, 16);
+		EXPECT_EQ(0, memcmp(res + s, loads + s, 16))
+			TH_LOG("loaded bytes %u-%u: %s, want %s", s, s + 15, a, b);
+	}
+	if (variant->attach)	/* the stores reach RAM: KVM's path (Layer 0) has them */
+		EXPECT_EQ(NR_STORES, self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_FALLBACK]);
+}
+
+/*
+ * Layer 1: run until the module's ISV=0 exit for the held load, with the
+ * device's answer in the run struct as a VMM would put it.
+ */
+static void run_to_held_exit(struct __test_metadata *_metadata, FIXTURE_DATA(hostile) *self)
+{
+	struct kvm_run *run = self->vcpu.run;
+	uint64_t value = DEV_HELD_VALUE;
+
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), SC_HELD_LOAD));
+	do {
+		ASSERT_EQ(0, ioctl(self->vcpu.fd, KVM_RUN, 0));
+	} while (run->exit_reason != KVM_EXIT_MMIO);
+	ASSERT_EQ(DEV + DEV_HELD, run->mmio.phys_addr);
+	ASSERT_EQ(8, run->mmio.len);
+	ASSERT_EQ(0, run->mmio.is_write);
+	memcpy(run->mmio.data, &value, 8);
+}
+
+static void held_results(FIXTURE_DATA(hostile) *self, uint64_t r[3])
+{
+	memcpy(r, self->ram + RESULTS, 3 * 8);
+}
+
+/* X0 kept, X5 loaded, X1 moved on: the load, executed once, correctly. */
+static void expect_held_load_done(struct __test_metadata *_metadata, FIXTURE_DATA(hostile) *self)
+{
+	uint64_t r[3];
+
+	held_results(self, r);
+	EXPECT_EQ(X0_SENTINEL, r[0]) TH_LOG("X0 was overwritten: 0x%llx", (unsigned long long)r[0]);
+	EXPECT_EQ(DEV_HELD_VALUE, r[1]);
+	EXPECT_EQ(DEV + DEV_HELD + 8, r[2]);
+}
+
+TEST_F(hostile, isv0_exit_held_across_a_detach_is_executed_again)
+{
+	if (!variant->attach)
+		SKIP(return, "a Layer 1 exit");
+	run_to_held_exit(_metadata, self);
+	close(self->module_fd);		/* detach while the VMM holds the exit */
+	self->module_fd = -1;
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	expect_held_load_done(_metadata, self);
+	EXPECT_EQ(1, self->vm.stats.nisv_exits);	/* again, through Layer 0 */
+}
+
+TEST_F(hostile, isv0_exit_held_across_a_reattach_is_executed_again)
+{
+	if (!variant->attach)
+		SKIP(return, "a Layer 1 exit");
+	run_to_held_exit(_metadata, self);
+	close(self->module_fd);
+	self->module_fd = open_attached(self->vm.fd);
+	ASSERT_LE(0, self->module_fd);
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	expect_held_load_done(_metadata, self);
+	read_kstats(_metadata, self);
+	/* Dropped at the detach, executed again under the new attachment. */
+	EXPECT_EQ(1, self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_USER]);
+	EXPECT_EQ(0, self->vm.stats.nisv_exits);
+}
+
+TEST_F(hostile, isv0_exit_with_the_pc_moved_touches_no_register)
+{
+	u64 pc;
+	uint64_t r[3];
+
+	if (!variant->attach)
+		SKIP(return, "a Layer 1 exit");
+	run_to_held_exit(_metadata, self);
+	ASSERT_EQ(0, vcpu_get(&self->vcpu, vcpu_reg_pc, &pc));
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_pc, pc + 4));	/* the VMM skips it */
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	held_results(self, r);
+	EXPECT_EQ(X0_SENTINEL, r[0]);
+	EXPECT_EQ(0, r[1]);			/* X5 never loaded */
+	EXPECT_EQ(DEV + DEV_HELD, r[2]);	/* X1 never moved */
+	read_kstats(_metadata, self);
+	EXPECT_EQ(1, self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+}
+
+TEST_F(hostile, isv0_exit_with_aarch32_pstate_touches_no_register)
+{
+	u64 x0 = 0, x5 = 1, x1 = 0;
+
+	if (!variant->attach)
+		SKIP(return, "a Layer 1 exit");
+	run_to_held_exit(_metadata, self);
+	/* AArch32 User mode, A/I/F masked: KVM takes it where EL0 has AArch32. */
+	if (vcpu_set(&self->vcpu, vcpu_reg_pstate, 0x10 | 0x1c0))
+		SKIP(return, "KVM refuses AArch32 PSTATE for this vCPU");
+	self->vcpu.run->immediate_exit = 1;
+	ioctl(self->vcpu.fd, KVM_RUN, 0);
+	ASSERT_EQ(0, vcpu_get(&self->vcpu, vcpu_reg_x(0), &x0));
+	ASSERT_EQ(0, vcpu_get(&self->vcpu, vcpu_reg_x(5), &x5));
+	ASSERT_EQ(0, vcpu_get(&self->vcpu, vcpu_reg_x(1), &x1));
+	/* KVM keeps only the low 32 bits of each register in AArch32. */
+	EXPECT_EQ((uint32_t)X0_SENTINEL, x0);
+	EXPECT_EQ(0, x5);
+	EXPECT_EQ(DEV + DEV_HELD, x1);
+}
+
+TEST_HARNESS_MAIN

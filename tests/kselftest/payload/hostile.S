@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hostile.S - bare-metal EL1 payload for hostile_test and park_vcpu: the
+ * accesses the security review found mishandled, one scenario per entry
+ * value of x0.  Loaded at RAM_BASE, MMU off (so every data access is
+ * Device memory: pairs may straddle at element boundaries), FP on.
+ *
+ *   0  datamatch ioeventfds: an ISV=0 8-byte store (STR XZR post-indexed)
+ *      and the second half of an STP, both at pieces the module copies
+ *      from an unaligned offset of its plan;
+ *   1  straddles across the end of RAM into a device, and across a device
+ *      into the start of RAM: with the MMU off every pair and SIMD pair
+ *      size (registers split between the two), with the MMU on and one
+ *      Normal block over both unaligned registers that straddle
+ *      themselves; after each store the RAM edges go to RESULTS, then
+ *      the loads' registers;
+ *   2  one post-indexed load from the device (the test VMM holds the
+ *      exit, then detaches or moves the PC before re-entry);
+ *   3  PSCI CPU_SUSPEND with interrupts masked, forever (park_vcpu);
+ *   4  one Apple VCPU_WFK, nobody to kick it (park_vcpu): a detach must
+ *      end it.
+ *
+ * Each ends with PSCI SYSTEM_OFF.  Straddle results land at RESULTS.
+ */
+	.equ RAM_BASE,		0x70000000
+	.equ RAM_SIZE,		0x200000
+	.equ RAM_END,		RAM_BASE + RAM_SIZE
+	.equ DEV,		0x20000000		/* the test device */
+	.equ DEV_LOW,		RAM_BASE - 0x1000	/* a device just below RAM */
+	.equ RESULTS,		RAM_BASE + 0x10000
+	.equ RESULTS_EXC,	RAM_BASE + 0x18000	/* ESR of an unexpected exception */
+	.equ TABLES,		RAM_BASE + 0x20000
+	.equ PSCI_CPU_SUSPEND,	0xc4000001
+	.equ PSCI_SYSTEM_OFF,	0x84000008
+	.equ APPLE_VCPU_WFK,	0xc3000005
+
+	.text
+	.global _start
+_start:
+	mov	x9, #(3 << 20)
+	msr	cpacr_el1, x9			/* FP/SIMD on at EL1 */
+	isb
+	msr	daifset, #0xf
+	cmp	x0, #0
+	b.eq	ioeventfd
+	cmp	x0, #1
+	b.eq	straddle
+	cmp	x0, #2
+	b.eq	held_load
+	cmp	x0, #3
+	b.eq	park
+	cmp	x0, #4
+	b.eq	wfk
+	b	off
+
+ioeventfd:
+	ldr	x1, =DEV + 0x10
+	str	xzr, [x1], #8			/* DEV+0x10: datamatch 0 */
+	ldr	x1, =DEV + 0x18
+	ldr	x2, =0x1111111111111111
+	ldr	x3, =0x8877665544332211
+	stp	x2, x3, [x1]			/* DEV+0x20: datamatch x3 */
+	b	off
+
+/*
+ * One straddling store: both RAM edges zeroed, the store, then the 16
+ * bytes below RAM_END and above RAM_BASE to RESULTS and a marker write
+ * (ISV=1) that tells the test device which store comes next.
+ */
+	.macro STORE addr, insn:vararg
+	bl	clear_edges
+	ldr	x1, =\addr
+	\insn
+	bl	snap_edges
+	.endm
+
+	/* One straddling load, its two registers then to RESULTS. */
+	.macro LOAD addr, insn:vararg
+	ldr	x1, =\addr
+	\insn
+	.endm
+
+straddle:
+	adr	x9, vectors
+	msr	vbar_el1, x9
+	ldr	x10, =RESULTS
+	mov	w11, #1
+	ldr	x2, =0xa1a2a3a4a5a6a7a8
+	ldr	x3, =0xb1b2b3b4b5b6b7b8
+	fmov	d0, x2
+	fmov	d1, x3
+	mov	v0.d[1], x3
+	mov	v1.d[1], x2
+	/* MMU off: every access Device, so only pairs straddle, between registers. */
+	STORE	RAM_END - 8,	stp x2, x3, [x1]
+	STORE	RAM_END - 4,	stp w2, w3, [x1], #8
+	STORE	RAM_END - 16,	stp q0, q1, [x1]
+	STORE	RAM_END - 8,	stp d0, d1, [x1], #-16
+	STORE	RAM_END - 4,	stp s0, s1, [x1]
+	STORE	RAM_BASE - 8,	stp x2, x3, [x1]
+	STORE	RAM_BASE - 16,	stp q0, q1, [x1]
+	/*
+	 * MMU on, one 1 GiB Normal block over RAM and both edge devices:
+	 * unaligned accesses are allowed, so one register straddles.
+	 */
+	bl	mmu_on
+	STORE	RAM_END - 4,	str x2, [x1], #8
+	STORE	RAM_END - 8,	str q0, [x1], #16
+	STORE	RAM_END - 4,	stp x2, x3, [x1]
+	STORE	RAM_END - 6,	stp w2, w3, [x1], #8
+	STORE	RAM_BASE - 4,	str x2, [x1], #8
+	STORE	RAM_BASE - 24,	stp q0, q1, [x1]
+	bl	fill_edges
+	bl	mmu_off
+	LOAD	RAM_END - 8,	ldp x4, x5, [x1]
+	stp	x4, x5, [x10], #16
+	LOAD	RAM_END - 4,	ldp w4, w5, [x1], #8
+	stp	x4, x5, [x10], #16
+	LOAD	RAM_END - 4,	ldpsw x4, x5, [x1]
+	stp	x4, x5, [x10], #16
+	LOAD	RAM_END - 16,	ldp q2, q3, [x1]
+	stp	q2, q3, [x10], #32
+	LOAD	RAM_END - 8,	ldp d2, d3, [x1]
+	stp	d2, d3, [x10], #16
+	LOAD	RAM_BASE - 8,	ldp x4, x5, [x1]
+	stp	x4, x5, [x10], #16
+	LOAD	RAM_BASE - 16,	ldp q2, q3, [x1]
+	stp	q2, q3, [x10], #32
+	bl	mmu_on
+	LOAD	RAM_END - 4,	ldr x4, [x1], #8
+	stp	x4, xzr, [x10], #16
+	LOAD	RAM_END - 8,	ldr q2, [x1], #16
+	str	q2, [x10], #16
+	LOAD	RAM_END - 12,	ldp x4, x5, [x1]
+	stp	x4, x5, [x10], #16
+	LOAD	RAM_END - 2,	ldr w4, [x1], #4
+	stp	x4, xzr, [x10], #16
+	LOAD	RAM_END - 6,	ldpsw x4, x5, [x1]
+	stp	x4, x5, [x10], #16
+	LOAD	RAM_BASE - 4,	ldr x4, [x1], #8
+	stp	x4, xzr, [x10], #16
+	LOAD	RAM_BASE - 24,	ldp q2, q3, [x1]
+	stp	q2, q3, [x10], #32
+	b	off
+
+/* RAM edges: bytes 0x10.. below RAM_END, 0x20.. from RAM_BASE. */
+fill_edges:
+	ldr	x12, =0x1716151413121110
+	ldr	x13, =0x1f1e1d1c1b1a1918
+	ldr	x14, =RAM_END - 16
+	stp	x12, x13, [x14]
+	ldr	x12, =0x2726252423222120
+	ldr	x13, =0x2f2e2d2c2b2a2928
+	ldr	x14, =RAM_BASE
+	stp	x12, x13, [x14]
+	ret
+
+/*
+ * 4K granule, 39-bit VA, identity: level 1 block 0 (the GIC, the test
+ * device) Device-nGnRnE, block 1 (RAM and its edges) Normal write-back.
+ */
+mmu_on:
+	ldr	x12, =TABLES
+	mov	x13, #((1 << 10) | (1 << 2) | 1)	/* AF, AttrIndx 1, block */
+	str	x13, [x12]
+	ldr	x13, =(0x40000000 | (1 << 10) | (3 << 8) | 1)	/* AF, inner shareable */
+	str	x13, [x12, #8]
+	mov	x13, #0xff				/* attr0 Normal WB, attr1 Device */
+	msr	mair_el1, x13
+	ldr	x13, =((2 << 32) | (1 << 23) | (3 << 12) | (1 << 10) | (1 << 8) | 25)
+	msr	tcr_el1, x13
+	msr	ttbr0_el1, x12
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	mrs	x13, sctlr_el1
+	orr	x13, x13, #1				/* M */
+	orr	x13, x13, #(1 << 2)			/* C */
+	orr	x13, x13, #(1 << 12)			/* I */
+	bic	x13, x13, #2				/* A: unaligned allowed */
+	msr	sctlr_el1, x13
+	isb
+	ret
+
+mmu_off:
+	mrs	x13, sctlr_el1
+	bic	x13, x13, #1
+	msr	sctlr_el1, x13
+	isb
+	ret
+
+/* Any exception: its ESR to RESULTS_EXC, then off (the test sees it). */
+	.balign 2048
+vectors:
+	.rept 16
+	mrs	x13, esr_el1
+	ldr	x12, =RESULTS_EXC
+	str	x13, [x12]
+	b	off
+	.ltorg
+	.balign 128
+	.endr
+
+/* RAM_BASE's first 16 bytes are _start's: run once, never again. */
+clear_edges:
+	ldr	x12, =RAM_END - 16
+	stp	xzr, xzr, [x12]
+	ldr	x12, =RAM_BASE
+	stp	xzr, xzr, [x12]
+	ret
+
+snap_edges:
+	ldr	x12, =RAM_END - 16
+	ldp	x13, x14, [x12]
+	stp	x13, x14, [x10], #16
+	ldr	x12, =RAM_BASE
+	ldp	x13, x14, [x12]
+	stp	x13, x14, [x10], #16
+	ldr	x12, =DEV + 0x100
+	str	w11, [x12]			/* the next store's number */
+	add	w11, w11, #1
+	ret
+
+held_load:
+	ldr	x0, =0x5a5a5a5a5a5a5a5a		/* X0 must survive the test */
+	mov	x5, #0
+	ldr	x1, =DEV + 0x40
+	ldr	x5, [x1], #8			/* ISV=0: Rt is x5, not x0 */
+	ldr	x6, =RESULTS
+	stp	x0, x5, [x6]
+	str	x1, [x6, #16]
+	b	off
+
+park:
+	ldr	x0, =PSCI_CPU_SUSPEND
+	mov	x1, #0				/* standby: a WFI in KVM */
+	mov	x2, #0
+	mov	x3, #0
+	hvc	#0
+	b	park
+
+wfk:
+	ldr	x0, =APPLE_VCPU_WFK
+	hvc	#0
+	b	off
+
+off:
+	ldr	x0, =PSCI_SYSTEM_OFF
+	hvc	#0
+	b	off
+	.ltorg
