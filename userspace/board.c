@@ -147,6 +147,36 @@ static int gpio_access(void *opaque, uint64_t offset, uint8_t *data, unsigned in
 	return ret;
 }
 
+/* The PL031 under a lock: its match alarm fires on the alarm's thread. */
+static int rtc_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
+		      bool is_write)
+{
+	struct board *b = opaque;
+	int ret;
+
+	pthread_mutex_lock(&b->rtc_lock);
+	ret = pl031_access(&b->rtc, offset, data, len, is_write);
+	pthread_mutex_unlock(&b->rtc_lock);
+	return ret;
+}
+
+static void rtc_alarm_fired(void *opaque)
+{
+	struct board *b = opaque;
+
+	pthread_mutex_lock(&b->rtc_lock);
+	pl031_alarm(&b->rtc);
+	pthread_mutex_unlock(&b->rtc_lock);
+}
+
+/* From the PL031, under rtc_lock. */
+static void rtc_arm_alarm(void *opaque, bool armed, uint64_t at)
+{
+	struct board *b = opaque;
+
+	alarm_set(&b->rtc_alarm, armed, at);
+}
+
 static void press_power_button(struct board *b, bool down)
 {
 	pthread_mutex_lock(&b->gpio_lock);
@@ -188,7 +218,7 @@ static int add_devices(struct board *b)
 {
 	const struct mmio_device devs[] = {
 		{ "pl011", PL011_BASE, PL011_SIZE, uart_access, b },
-		{ "pl031", PL031_BASE, PL031_SIZE, pl031_access, &b->rtc },
+		{ "pl031", PL031_BASE, PL031_SIZE, rtc_access, b },
 		{ "pl061", PL061_BASE, PL061_SIZE, gpio_access, b },
 		{ "pcie-ecam", GPEX_ECAM_BASE, GPEX_ECAM_SIZE, gpex_ecam_access, &b->gpex },
 		{ "pcie-mmio", GPEX_MMIO_BASE, GPEX_MMIO_SIZE, gpex_mmio_access, &b->gpex },
@@ -206,7 +236,11 @@ static int add_devices(struct board *b)
 				  .opaque = line_for(b, 0, BOARD_SPI_UART) };
 	pl011_init(&b->uart);
 	b->rtc = (struct pl031){ .now_s = clock_s, .set_irq = set_line,
-				 .opaque = line_for(b, 1, BOARD_SPI_RTC) };
+				 .opaque = line_for(b, 1, BOARD_SPI_RTC),
+				 .arm_alarm = rtc_arm_alarm, .alarm_opaque = b };
+	pthread_mutex_init(&b->rtc_lock, NULL);
+	if (alarm_start(&b->rtc_alarm, rtc_alarm_fired, b))
+		return -1;
 	b->gpio = (struct pl061){ .set_irq = set_line, .opaque = line_for(b, 2, BOARD_SPI_GPIO) };
 	b->pvpanic = (struct pvpanic){ .event = on_panic, .opaque = b };
 	b->bdif.mem = (struct guest_mem){ &b->vm, guest_read, guest_write, guest_map };
@@ -688,6 +722,7 @@ void board_destroy(struct board *b)
 	if (b->module_fd >= 0)
 		close(b->module_fd);
 	b->module_fd = -1;
+	alarm_stop(&b->rtc_alarm);
 	for (i = 0; i < b->nr_cpus; i++)
 		vcpu_close(&b->vcpu[i]);
 	b->nr_cpus = 0;

@@ -18,6 +18,7 @@
 #include "console.h"
 #include "disk.h"
 #include "hw/aes.h"
+#include "alarm.h"
 #include "hw/avp_rtc.h"
 #include "hw/bdif.h"
 #include "hw/gicv2m.h"
@@ -106,6 +107,8 @@ struct board {
 	struct virtio_rng *rng;
 	pthread_mutex_t gpio_lock;	/* the power button comes from the main thread */
 	pthread_mutex_t uart_lock;	/* console input comes from its own thread */
+	pthread_mutex_t rtc_lock;	/* the match alarm fires on its own thread */
+	struct alarm rtc_alarm;
 	struct console console;
 	volatile int guest_panicked;
 	int module_fd;		/* /dev/vmapple_kvm session, or -1 */
