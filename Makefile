@@ -5,10 +5,11 @@
 #   make check    host unit tests, lint, DKMS build, kselftests in the rig
 #   make demo     boot the rig, load the module, run `vmapple check`, boot the board
 #   make bench    exit costs, Layer 0 vs Layer 1, measured in the rig (table + CSV)
+#   make soak N=  boot the Linux guest N times under Layer 1 (failures out of boots)
 #   make module   just the module (KDIR=... to pick the kernel)
 #
 # Missing Debian packages are installed by scripts/setup.sh; downloads are
-# cached under .cache/ (or $VMAPPLE_CACHE).
+# cached under ~/.cache/vmapple-kvm (or $VMAPPLE_CACHE), shared by every clone.
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -54,7 +55,7 @@ FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/vmapple_kvm.h
 
-.PHONY: all setup module launcher kselftests kvm-selftests unit fuzzers check demo bench \
+.PHONY: all setup module launcher kselftests kvm-selftests unit fuzzers check demo bench soak \
 	dkms-install clean
 .DELETE_ON_ERROR:
 
@@ -218,6 +219,14 @@ BENCH_ROUNDS ?= 10
 BENCH_OPS ?= 2000
 bench: all $(BUILD)/rig/initramfs.cpio.gz
 	scripts/bench.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_OPS)
+
+# Boot reliability: the Linux guest booted N times under Layer 1, in one rig
+# boot (failures out of boots, seconds per boot).  `make check` runs N=3.
+N ?= 20
+soak: all $(BUILD)/rig/initramfs.cpio.gz
+	scripts/rig/run.sh -t $$((120 + 120 * $(N))) -l $(BUILD)/rig/soak-console.log \
+		$(BUILD)/rig.env $(BUILD)/rig/initramfs.cpio.gz \
+		"modprobe vmapple_kvm && /usr/lib/vmapple-tests/boot_soak.sh $(N)"
 
 # On an arm64 host: register, build and install the module with DKMS.
 dkms-install:

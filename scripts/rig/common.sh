@@ -1,7 +1,9 @@
 # common.sh - shared by the rig scripts: paths, messages, the download cache.
 # shellcheck shell=bash
 RIG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-RIG_CACHE=${VMAPPLE_CACHE:-$RIG_TOP/.cache}
+# Outside the clone by default, so every checkout on this machine (and CI)
+# shares one copy of the downloads and the builds made from them.
+RIG_CACHE=${VMAPPLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmapple-kvm}
 RIG_FLAVOUR=arm64-16k
 export DEBIAN_FRONTEND=noninteractive
 

@@ -17,7 +17,8 @@ mkdir -p "$payload/lib/modules/$KREL/kernel/drivers/net"
 xz -dc "$RIG_MODDIR/kernel/drivers/net/tun.ko.xz" >"$payload/lib/modules/$KREL/kernel/drivers/net/tun.ko"
 cp "$build/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
-for t in "$build"/arm64/*_test "$build"/arm64/exit_bench "$build"/arm64/park_vcpu; do
+for t in "$build"/arm64/*_test "$build"/arm64/exit_bench "$build"/arm64/park_vcpu \
+	"$build"/arm64/ioctl_storm; do
 	cp "$t" "$tests/"
 done
 # The upstream KVM selftests (scripts/kvm-selftests.sh), for upstream_kvm.sh.

@@ -29,10 +29,13 @@ run "$dir/layer0_test"
 run "$dir/hostile_test" -v l1
 run "$dir/bus_alignment.sh"
 run "$dir/module_unload.sh" ftrace
+run "$dir/ioctl_storm.sh" 10
 run "$dir/module_hooks.sh" ftrace
 run "$dir/exit_bench_test.sh" loaded
 run "$dir/wfk.sh"
 run "$dir/linux_boot.sh" layer1
+run "$dir/boot_soak.sh" "${SOAK_BOOTS:-3}"
+run "$dir/data_safety.sh" "${DATA_KILLS:-20}"
 run "$dir/msi_test"
 rmmod vmapple_kvm || fail=1
 # The same with the kprobe mechanism.
