@@ -70,10 +70,21 @@ launcher: $(BUILD)/arm64/vmapple
 kselftests: $(KSELFTESTS)
 kvm-selftests: $(BUILD)/arm64/kvm-selftests/.built
 
-$(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(PURE_SRCS) $(LAUNCHER_HDRS) \
-		$(COMMON_HDRS) | setup
+# The code under test, compiled once (ASan/UBSan) into an archive each unit
+# test links: one compile per source, not one per source per test.
+PURE_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(PURE_SRCS))
+$(BUILD)/host/obj/%.o: %.c $(LAUNCHER_HDRS) $(COMMON_HDRS) | setup
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -o $@ $< $(PURE_SRCS) $(HOST_LIBS)
+	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -c -o $@ $<
+$(BUILD)/host/libpure.a: $(PURE_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(BUILD)/host/libpure.a \
+		$(LAUNCHER_HDRS) $(COMMON_HDRS) | setup
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -o $@ $< $(BUILD)/host/libpure.a \
+		$(HOST_LIBS) -lpthread
 
 # The device models that parse guest data are fuzzed with the decoder's code.
 FUZZ_SRCS := $(COMMON_SRCS) $(HW_SRCS) userspace/virtio/virtqueue.c
@@ -161,6 +172,7 @@ $(BUILD)/arm64/msi_test: tests/kselftest/msi_test.c $(LAYER0_SRCS) userspace/hw/
 # The security review's cases (hostile_test) and a guest that parks its vCPU
 # in KVM (park_vcpu, for module_unload.sh), on one payload.
 $(BUILD)/arm64/hostile_test $(BUILD)/arm64/park_vcpu: $(BUILD)/arm64/%: tests/kselftest/%.c \
+		tests/kselftest/hostile_payload.h \
 		$(LAYER0_SRCS) $(LAUNCHER_HDRS) $(BUILD)/arm64/payload/hostile.bin \
 		$(BUILD)/linux-source.path
 	@mkdir -p $(@D)

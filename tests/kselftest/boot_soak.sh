@@ -25,12 +25,7 @@ one_boot() {	# $1: boot number; leaves its log in boot$1.log
 		--append "console=ttyAMA0 quiet panic=-1 vmapple.demo" --cpus 2 --mem 256M \
 		--module /dev/vmapple_kvm --drive disk.img --net user </dev/null >"boot$1.log" 2>&1 &
 	vm=$!
-	i=0
-	while kill -0 "$vm" 2>/dev/null && [ $i -lt $((limit * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$vm" 2>/dev/null; then
+	if ! wait_pid "$vm" "$limit"; then
 		kill -9 "$vm"
 		wait "$vm"
 		echo "$1" >>failed
@@ -38,8 +33,7 @@ one_boot() {	# $1: boot number; leaves its log in boot$1.log
 		tail -n 5 "boot$1.log"
 		return 1
 	fi
-	wait "$vm"
-	rc=$?
+	rc=$wait_rc
 	grep -q "GUEST: demo done" "boot$1.log" && grep -q "VM attached to vmapple_kvm" "boot$1.log" &&
 		[ $rc = 0 ] && return 0
 	echo "$1" >>failed

@@ -26,6 +26,7 @@
 #include "../../userspace/vm.h"
 #include "../../userspace/vmk_client.h"
 
+#include "hostile_payload.h"
 #include "kselftest_harness.h"
 
 #define RAM_BASE	0x70000000ull
@@ -45,15 +46,6 @@
 #define X0_SENTINEL	0x5a5a5a5a5a5a5a5aull
 
 enum scenario { SC_IOEVENTFD, SC_STRADDLE, SC_HELD_LOAD };
-
-__asm__(".pushsection .rodata\n"
-	".balign 16\n"
-	".global hostile_payload, hostile_payload_end\n"
-	"hostile_payload:\n"
-	".incbin \"" HOSTILE_PAYLOAD "\"\n"
-	"hostile_payload_end:\n"
-	".popsection\n");
-extern const unsigned char hostile_payload[], hostile_payload_end[];
 
 /*
  * A device beside a RAM edge: reads give a byte pattern of its own, and

@@ -18,14 +18,6 @@ spin_vm() {	# $1: --module argument; prints the pid
 	echo $!
 }
 
-stop_vm() {
-	kill "$1" 2>/dev/null
-	sleep 0.3
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	true
-}
-
 reload_loop() {		# until /tmp/storm.stop exists
 	while [ ! -e /tmp/storm.stop ]; do
 		rmmod vmapple_kvm 2>/dev/null && modprobe vmapple_kvm

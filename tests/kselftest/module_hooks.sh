@@ -41,14 +41,8 @@ start_loop_vm() {	# $1: --module argument
 	sleep 2
 }
 loop_vm_runs() { kill -0 "$loop_pid" || { cat /tmp/loop-vm.log; return 1; }; }
-# SIGTERM presses the power button (the loop ignores it); a second forces it off.
-stop_loop_vm() {
-	kill "$loop_pid" 2>/dev/null
-	sleep 0.3
-	kill "$loop_pid" 2>/dev/null
-	wait "$loop_pid" 2>/dev/null
-	true
-}
+# The loop ignores the power button: stop_vm's second SIGTERM forces it off.
+stop_loop_vm() { stop_vm "$loop_pid"; }
 
 stat_shows_loop_vm() {
 	out=$(vmapple stat --count 2 --interval 1) || return 1

@@ -36,19 +36,13 @@ unpark() {
 timed_rmmod() {
 	rmmod vmapple_kvm >/tmp/rmmod.out 2>&1 &
 	rmmod_pid=$!
-	i=0
-	while kill -0 "$rmmod_pid" 2>/dev/null && [ $i -lt $((limit * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$rmmod_pid" 2>/dev/null; then
+	if wait_pid "$rmmod_pid" "$limit"; then
+		rmmod_rc=$wait_rc
+	else
 		rmmod_rc=124
-		echo "rmmod still running after ${limit}s: $(cat /proc/$rmmod_pid/stat | cut -d' ' -f3) state"
+		echo "rmmod still running after ${limit}s: $(cut -d' ' -f3 /proc/$rmmod_pid/stat) state"
 		unpark
 		wait "$rmmod_pid"
-	else
-		wait "$rmmod_pid"
-		rmmod_rc=$?
 	fi
 	grep -q '^vmapple_kvm ' /proc/modules || modprobe vmapple_kvm hooks="$mech"
 }

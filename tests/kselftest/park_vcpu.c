@@ -24,19 +24,12 @@
 #include "../../userspace/vm.h"
 #include "../../userspace/vmk_client.h"
 
+#include "hostile_payload.h"
+
 #define RAM_BASE	0x70000000ull
 #define RAM_SIZE	0x200000ull
 #define GICD		0x10000000ull
 #define GICR		0x10010000ull
-
-__asm__(".pushsection .rodata\n"
-	".balign 16\n"
-	".global hostile_payload, hostile_payload_end\n"
-	"hostile_payload:\n"
-	".incbin \"" HOSTILE_PAYLOAD "\"\n"
-	"hostile_payload_end:\n"
-	".popsection\n");
-extern const unsigned char hostile_payload[], hostile_payload_end[];
 
 static volatile sig_atomic_t detach_asked;
 

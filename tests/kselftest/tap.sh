@@ -27,3 +27,26 @@ expect() {
 	[ "$rc" = "$want_rc" ] || { echo "exit $rc, expected $want_rc"; return 1; }
 	echo "$out" | grep -Eq "$pattern" || { echo "no line matches: $pattern"; return 1; }
 }
+
+# wait_pid PID SECONDS: 0 once PID has ended (its status in $wait_rc), 1 if
+# it is still running after SECONDS.
+wait_pid() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -0 "$1" 2>/dev/null && return 1
+	wait "$1"
+	wait_rc=$?
+	return 0
+}
+
+# stop_vm PID: SIGTERM presses the power button; a second forces it off.
+stop_vm() {
+	kill "$1" 2>/dev/null
+	sleep 0.3
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	true
+}
