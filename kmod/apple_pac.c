@@ -31,6 +31,7 @@
 #include <linux/kvm_host.h>
 #include <linux/module.h>
 #include <linux/of.h>
+#include <linux/cpu.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -267,7 +268,10 @@ void vmk_apple_pac_stop(void)
 	if (!READ_ONCE(vmk_pac_active))
 		return;
 	WRITE_ONCE(vmk_pac_active, false);
+	/* Online CPUs: an offline one is skipped (that power-down clears them is unverified). */
+	cpus_read_lock();
 	on_each_cpu(vmk_apl_clear_this_cpu, NULL, 1);
+	cpus_read_unlock();
 }
 
 /*
@@ -325,18 +329,17 @@ bool vmk_apple_pac_claims(struct kvm_vcpu *vcpu)
 	return __this_cpu_read(vmk_apl_dirty) || vmk_vm_attached(vcpu->kvm);
 }
 
+/* Atomic hooks (hook_table.c): no module reference to drop. */
 void vmk_vcpu_load_hook(struct kvm_vcpu *vcpu, int cpu)
 {
 	vmk_original(VMK_HOOK_VCPU_LOAD, kvm_arch_vcpu_load)(vcpu, cpu);
 	vmk_apple_pac_switch(vcpu, true);
-	vmk_hook_done();
 }
 
 void vmk_vcpu_put_hook(struct kvm_vcpu *vcpu)
 {
 	vmk_apple_pac_switch(vcpu, false);
 	vmk_original(VMK_HOOK_VCPU_PUT, kvm_arch_vcpu_put)(vcpu);
-	vmk_hook_done();
 }
 
 static_assert(__same_type(&kvm_arch_vcpu_load, &vmk_vcpu_load_hook));

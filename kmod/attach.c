@@ -158,8 +158,6 @@ void vmk_session_detach(struct vmk_session *s)
 	synchronize_rcu();
 	/* No WFK may outlive the attachment: a sleeper holds the module. */
 	vmk_hvc_wake_all(vm);
-	/* Nor an ISV=0 access half done, for KVM to finish from RES0 fields. */
-	vmk_mmio_detach(vm);
 	vmk_gicv2m_remove(vm);
 	pr_debug("detached VM %p\n", vm->kvm);
 	vmk_vm_put(vm);

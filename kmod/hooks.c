@@ -17,11 +17,12 @@
  * attached, and every call a replacement has no use for (ISV=1 aborts,
  * PSCI, ...), never runs in this module's text and never sleeps in it.
  *
- * Unload: a redirected call holds a module reference, taken before the
- * redirect and dropped as the replacement returns, so rmmod is refused
- * (EBUSY, at once) while any is running, whatever it waits for.  The few
- * instructions of the redirect itself, and of a replacement after it drops
- * its reference, are covered by an RCU Tasks grace period after the hooks
+ * Unload: a redirected call that may sleep holds a module reference, taken
+ * before the redirect and dropped as the replacement returns, so rmmod is
+ * refused (at once) while any is running, whatever it waits for.  The few
+ * instructions of the redirect itself, of a replacement after it drops its
+ * reference, and the whole of a replacement that runs with preemption off
+ * (vCPU load/put) are covered by an RCU Tasks grace period after the hooks
  * are removed.  Nothing waits for a guest.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -45,18 +46,23 @@ void vmk_hook_done(void)
 }
 
 /*
- * From the redirect, with preemption off: send this call to the
- * replacement?  Not our own call of the original, one the hook claims,
- * and only while the module is not going away.
+ * From the redirect: send this call to the replacement?  Not our own call
+ * of the original, one the hook claims, and - for a replacement that may
+ * sleep - only while the module is not going away.  Preemption is off
+ * here whatever the mechanism (ftrace with CALL_OPS calls a callback
+ * without disabling it).
  */
 static bool vmk_redirect_wanted(struct vmk_hook *hook, unsigned long return_address,
 				struct kvm_vcpu *vcpu)
 {
+	bool wanted;
+
 	if (within_module(return_address, THIS_MODULE))
 		return false;
-	if (!hook->claims(vcpu))
-		return false;
-	return try_module_get(THIS_MODULE);
+	preempt_disable_notrace();
+	wanted = hook->claims(vcpu) && (hook->atomic || try_module_get(THIS_MODULE));
+	preempt_enable_notrace();
+	return wanted;
 }
 
 #ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS

@@ -30,6 +30,12 @@ struct vmk_hook {
 	 * preemption off: no sleeping, no references kept.
 	 */
 	bool (*claims)(struct kvm_vcpu *vcpu);
+	/*
+	 * The replacement runs with preemption off and never sleeps (vCPU
+	 * load/put): no module reference per call, the RCU wait at removal
+	 * covers it, and it does not call vmk_hook_done().
+	 */
+	bool atomic;
 	/* Optional hooks: installed only when this says so; their failure fails only them. */
 	bool (*wanted)(void);
 	unsigned long addr;	/* the original, resolved at load */

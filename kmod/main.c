@@ -74,7 +74,7 @@ static long vmk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case VMAPPLE_KVM_ATTACH_VM:
 		return vmk_session_attach(s, argp);
 	case VMAPPLE_KVM_GET_VM_STATS:
-		return vmk_registry_stats(argp);
+		return vmk_registry_stats(file, argp);
 	case VMAPPLE_KVM_SET_APPLE_HVC:
 		return vmk_session_set_apple_hvc(s, argp);
 	case VMAPPLE_KVM_SET_GICV2M:

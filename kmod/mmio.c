@@ -75,13 +75,16 @@ static unsigned int vmk_piece_len(u64 ipa, unsigned int left)
 		    (unsigned int)(PAGE_SIZE - offset_in_page(ipa)));
 }
 
-/* Does any byte of [@ipa, @ipa + @len) lie in a memslot? */
+/*
+ * Does a store to any byte of [@ipa, @ipa + @len) land in writable RAM?  A
+ * read-only memslot is not: KVM makes a store there an MMIO exit too.
+ */
 static bool vmk_chunk_reaches_ram(struct kvm *kvm, u64 ipa, unsigned int len)
 {
 	while (len) {
 		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - offset_in_page(ipa));
 
-		if (vmk_guest_ram(kvm, ipa, n, false))
+		if (vmk_guest_ram(kvm, ipa, n, true))
 			return true;
 		ipa += n;
 		len -= n;
@@ -174,7 +177,14 @@ static void vmk_isv0_exit_to_user(struct kvm_vcpu *vcpu, struct vmk_vcpu *vs, u6
 	run->mmio.is_write = write;
 	if (write)
 		memcpy(run->mmio.data, buf, len);
-	vcpu->mmio_needed = 1;
+	/*
+	 * Not vcpu->mmio_needed: KVM's own completion would read the register
+	 * and the size from syndrome fields that are RES0 under ISV=0 (write
+	 * X0, skip the instruction).  Without it, should the VM be detached or
+	 * the module unloaded while the VMM holds this exit, KVM finds nothing
+	 * to complete and the guest executes the instruction again, through
+	 * Layer 0.  vmk_mmio_return_claims() knows the exit by op.active.
+	 */
 	vs->op.user_len = len;
 	vs->op.user_exits++;
 	vmk_count(vs, VMAPPLE_KVM_STAT_ISV0_USER_EXITS);
@@ -235,33 +245,22 @@ bool vmk_mmio_abort_claims(struct kvm_vcpu *vcpu)
 }
 
 /*
- * An ISV=0 KVM_EXIT_MMIO this module prepared and will not finish: the VM
- * was detached (or attached again) while the VMM held the exit.  KVM's own
- * completion would read the register and the size from syndrome fields
- * that are RES0 under ISV=0 (it would write X0 and skip the instruction),
- * so the exit is dropped instead: the guest executes the instruction
- * again, and that access reaches the VMM's Layer 0 as an ordinary abort.
- * Only this vCPU's thread calls this (or detach, holding vcpu->mutex).
- */
-static void vmk_isv0_abandon(struct kvm_vcpu *vcpu)
-{
-	vcpu->mmio_needed = 0;
-}
-
-/*
- * The redirect's test for kvm_handle_mmio_return(): a KVM_EXIT_MMIO whose
- * syndrome is not valid is always one of ours (KVM's own come with ISV=1).
- * For an attached VM the replacement finishes it; for any other it is
- * abandoned here, and KVM's function then finds nothing to complete.
+ * The redirect's test for kvm_handle_mmio_return(): an exit this module
+ * made, which only ever has an ISV=0 syndrome (KVM's own have ISV=1) and an
+ * attached VM with that vCPU's access in progress.
  */
 bool vmk_mmio_return_claims(struct kvm_vcpu *vcpu)
 {
-	if (!vcpu->mmio_needed || kvm_vcpu_dabt_isvalid(vcpu))
+	struct vmk_vm *vm;
+	bool ours;
+
+	if (kvm_vcpu_dabt_isvalid(vcpu))
 		return false;
-	if (vmk_vm_attached(vcpu->kvm))
-		return true;
-	vmk_isv0_abandon(vcpu);
-	return false;
+	rcu_read_lock();
+	vm = vmk_vm_lookup_rcu(vcpu->kvm);
+	ours = vm && READ_ONCE(vm->vcpus[vcpu->vcpu_idx].op.active);
+	rcu_read_unlock();
+	return ours;
 }
 
 static int vmk_mmio_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa)
@@ -306,7 +305,6 @@ static int vmk_isv0_resume(struct kvm_vcpu *vcpu, struct vmk_vcpu *vs)
 	struct vmk_mmio_op *op = &vs->op;
 	int idx, ret;
 
-	vcpu->mmio_needed = 0;
 	if (vcpu_get_flag(vcpu, PENDING_EXCEPTION) || *vcpu_pc(vcpu) != op->pc ||
 	    vcpu_mode_is_32bit(vcpu)) {
 		op->active = false;
@@ -331,46 +329,15 @@ static int vmk_mmio_return(struct kvm_vcpu *vcpu)
 	struct vmk_vm *vm;
 	int ret = 1;
 
+	/* Detached, or the access ended, since the redirect: nothing to finish. */
 	vm = vmk_vm_get(vcpu->kvm);
-	if (!vm) {
-		vmk_isv0_abandon(vcpu);	/* detached since the redirect */
+	if (!vm)
 		return 1;
-	}
 	vs = vmk_vcpu_state(vm, vcpu);
-	if (vs->op.active) {
+	if (vs->op.active)
 		ret = vmk_isv0_resume(vcpu, vs);
-	} else {
-		/* Made for an earlier attachment of this VM: not ours to finish. */
-		vmk_isv0_abandon(vcpu);
-		vmk_count(vs, VMAPPLE_KVM_STAT_ISV0_ABORTED);
-	}
 	vmk_vm_put(vm);
 	return ret;
-}
-
-/*
- * Detach, from the session's release: an access this VM's vCPU left half
- * done is dropped now where its thread is outside KVM (so nothing is left
- * for KVM to complete wrongly should the module go); a vCPU thread inside
- * an ioctl meets vmk_mmio_return_claims() at its next KVM_RUN instead.
- */
-void vmk_mmio_detach(struct vmk_vm *vm)
-{
-	struct kvm_vcpu *vcpu;
-	unsigned long i;
-
-	kvm_for_each_vcpu(i, vcpu, vm->kvm) {
-		struct vmk_vcpu *vs = &vm->vcpus[vcpu->vcpu_idx];
-
-		if (!READ_ONCE(vs->op.active) || !mutex_trylock(&vcpu->mutex))
-			continue;
-		if (vcpu->mmio_needed && !kvm_vcpu_dabt_isvalid(vcpu)) {
-			vmk_isv0_abandon(vcpu);
-			vmk_count(vs, VMAPPLE_KVM_STAT_ISV0_ABORTED);
-		}
-		vs->op.active = false;
-		mutex_unlock(&vcpu->mutex);
-	}
 }
 
 /* The replacements; hooks.c redirects the claimed calls here. */

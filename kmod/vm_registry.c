@@ -8,6 +8,8 @@
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/pid.h>
 #include <linux/hashtable.h>
 #include <linux/kvm_host.h>
 #include <linux/mutex.h>
@@ -125,12 +127,26 @@ struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu)
 }
 
 /*
- * A caller sees the VMs its own user attached (CAP_SYS_ADMIN: all), each
- * under its PID as the caller's pid namespace numbers it.
+ * A caller sees the VMs its session's opener's user attached (with
+ * CAP_SYS_ADMIN when it opened the device: all), each under its PID as the
+ * caller's pid namespace numbers it.  The opener's credentials, not the
+ * caller's: a session fd handed to a setuid helper shows no more.
  */
-static bool vmk_vm_visible(const struct vmk_vm *vm, bool sees_all)
+static bool vmk_vm_visible(const struct vmk_vm *vm, const struct file *file, bool sees_all)
 {
-	return sees_all || uid_eq(vm->owner, current_euid());
+	return sees_all || uid_eq(vm->owner, file->f_cred->euid);
+}
+
+/* 0 once the attaching process has exited: its number may be someone else's. */
+static pid_t vmk_vm_pid(const struct vmk_vm *vm)
+{
+	pid_t nr = 0;
+
+	rcu_read_lock();
+	if (pid_task(vm->pid, PIDTYPE_TGID))
+		nr = pid_vnr(vm->pid);
+	rcu_read_unlock();
+	return nr;
 }
 
 static void vmk_vm_stats(const struct vmk_vm *vm, struct vmapple_kvm_vm_stats *out)
@@ -138,7 +154,7 @@ static void vmk_vm_stats(const struct vmk_vm *vm, struct vmapple_kvm_vm_stats *o
 	unsigned int i, s;
 
 	memset(out, 0, sizeof(*out));
-	out->pid = pid_vnr(vm->pid);	/* 0 when not in the caller's namespace */
+	out->pid = vmk_vm_pid(vm);	/* 0 when not in the caller's namespace */
 	out->vm_id = vm->id;
 	for (i = 0; i < KVM_MAX_VCPUS; i++) {
 		const struct vmk_vcpu *vs = &vm->vcpus[i];
@@ -151,11 +167,11 @@ static void vmk_vm_stats(const struct vmk_vm *vm, struct vmapple_kvm_vm_stats *o
 	}
 }
 
-long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq)
+long vmk_registry_stats(struct file *file, struct vmapple_kvm_stats_request __user *ureq)
 {
+	bool sees_all = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	struct vmapple_kvm_stats_request req;
 	struct vmapple_kvm_vm_stats *buf;
-	bool sees_all = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 	struct vmk_vm *vm;
 	unsigned int n = 0, bkt, room;
 	long ret = 0;
@@ -174,7 +190,7 @@ long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq)
 		return -ENOMEM;
 	}
 	hash_for_each(vmk_vms, bkt, vm, node) {
-		if (!vmk_vm_visible(vm, sees_all))
+		if (!vmk_vm_visible(vm, file, sees_all))
 			continue;
 		if (n < room)
 			vmk_vm_stats(vm, &buf[n]);

@@ -119,7 +119,7 @@ void vmk_vm_put(struct vmk_vm *vm);
 struct vmk_vm *vmk_vm_lookup_rcu(const struct kvm *kvm);
 bool vmk_vm_attached(const struct kvm *kvm);
 struct vmk_vcpu *vmk_vcpu_state(struct vmk_vm *vm, const struct kvm_vcpu *vcpu);
-long vmk_registry_stats(struct vmapple_kvm_stats_request __user *ureq);
+long vmk_registry_stats(struct file *file, struct vmapple_kvm_stats_request __user *ureq);
 
 /* attach.c: validate a VM fd and attach it to a session. */
 int vmk_session_attach(struct vmk_session *s,
@@ -144,7 +144,6 @@ int vmk_io_mem_abort_hook(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa);
 int vmk_handle_mmio_return_hook(struct kvm_vcpu *vcpu);
 bool vmk_mmio_abort_claims(struct kvm_vcpu *vcpu);
 bool vmk_mmio_return_claims(struct kvm_vcpu *vcpu);
-void vmk_mmio_detach(struct vmk_vm *vm);
 int vmk_mmio_resolve(void);
 
 /* hvc.c: the Apple hypercalls, the replacement of kvm_smccc_call_handler(). */

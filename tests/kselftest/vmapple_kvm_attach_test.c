@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -181,8 +182,38 @@ TEST_F(session, stats_list_the_attached_vm_with_our_pid)
 	EXPECT_EQ(1, found);
 }
 
-/* Another user, sharing our session fd, sees none of our VMs. */
+/* Another user, with a session of its own, sees none of our VMs. */
 TEST_F(session, stats_hide_other_users_vms)
+{
+	struct stat st;
+	int status;
+	pid_t child;
+
+	ASSERT_EQ(0, attach(self->dev, self->vm));
+	ASSERT_EQ(0, stat(DEV_PATH, &st));
+	ASSERT_EQ(0, chmod(DEV_PATH, 0666));	/* for the child's own open */
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct vmapple_kvm_vm_stats vms[4];
+		__u32 nr = 4;
+		int dev;
+
+		if (setresuid(65534, 65534, 65534))
+			_exit(10);
+		dev = open(DEV_PATH, O_RDWR);
+		if (dev < 0 || stats_of(dev, vms, &nr))
+			_exit(11);
+		_exit(nr == 0 ? 0 : 12);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	chmod(DEV_PATH, st.st_mode & 07777);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child: 10 setresuid, 11 open/ioctl, 12 saw VMs");
+}
+
+/* Handed our session fd, another user sees what its opener (root) sees. */
+TEST_F(session, stats_follow_the_sessions_opener_not_the_caller)
 {
 	int status;
 	pid_t child;
@@ -198,11 +229,37 @@ TEST_F(session, stats_hide_other_users_vms)
 			_exit(10);
 		if (stats_of(self->dev, vms, &nr))
 			_exit(11);
-		_exit(nr == 0 ? 0 : 12);
+		_exit(nr >= 1 ? 0 : 12);
 	}
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child: 10 setresuid, 11 ioctl, 12 saw VMs");
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("child: 10 setresuid, 11 ioctl, 12 saw none");
+}
+
+/* A VM whose attaching process has exited is shown under PID 0, not a reused number. */
+TEST_F(session, stats_pid_of_an_exited_attacher_is_0)
+{
+	struct vmapple_kvm_vm_stats vms[8];
+	__u32 nr = 8, i;
+	int status, found = 0;
+	pid_t child;
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		int vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
+
+		_exit(vm >= 0 && !attach(self->dev, vm) ? 0 : 1);	/* our shared session */
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, stats_of(self->dev, vms, &nr));
+	for (i = 0; i < nr && i < 8; i++) {
+		EXPECT_NE(child, vms[i].pid);
+		found += vms[i].pid == 0;
+	}
+	EXPECT_EQ(1, found);
 }
 
 /* A launcher in its own pid namespace sees its VM under its own PID (1). */
