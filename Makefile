@@ -172,13 +172,13 @@ $(BUILD)/arm64/msi_test: tests/kselftest/msi_test.c $(LAYER0_SRCS) userspace/hw/
 # The security review's cases (hostile_test) and a guest that parks its vCPU
 # in KVM (park_vcpu, for module_unload.sh), on one payload.
 $(BUILD)/arm64/hostile_test $(BUILD)/arm64/park_vcpu: $(BUILD)/arm64/%: tests/kselftest/%.c \
-		tests/kselftest/hostile_payload.h \
+		tests/kselftest/hostile_payload.h userspace/hw/gicv2m.c \
 		$(LAYER0_SRCS) $(LAUNCHER_HDRS) $(BUILD)/arm64/payload/hostile.bin \
 		$(BUILD)/linux-source.path
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
 		-DHOSTILE_PAYLOAD='"$(BUILD)/arm64/payload/hostile.bin"' $(ARM64_LDFLAGS) -o $@ $< \
-		$(LAYER0_SRCS) -lpthread
+		$(LAYER0_SRCS) userspace/hw/gicv2m.c -lpthread
 
 # make bench's measuring program: the same VM code, its own payload.
 $(BUILD)/arm64/exit_bench: tests/bench/exit_bench.c $(LAYER0_SRCS) userspace/hw/gicv2m.c \

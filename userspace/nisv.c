@@ -109,6 +109,7 @@ static int vgic_access(struct vm *vm, u64 ipa, u8 *buf, unsigned int len, bool i
  * or a block mapping) puts each byte where it belongs.
  */
 #define NISV_PIECE_ALIGN	4096u
+#define NISV_REFUSALS_SHOWN	8
 
 static int mem_piece(struct nisv_ctx *c, u64 ipa, u8 *buf, unsigned int len, bool is_write)
 {
@@ -217,11 +218,14 @@ int nisv_handle(struct vcpu *vcpu)
 	if (!ret && ctx.err)
 		return ctx.err;
 	if (ret) {
-		vcpu->vm->stats.nisv_refused++;
-		fprintf(stderr, "vmapple: vCPU %u: cannot emulate 0x%08x at pc 0x%llx (IPA 0x%llx): "
-			"%s; the guest gets an external abort\n", vcpu->index, insn,
-			(unsigned long long)pc, (unsigned long long)vcpu->run->arm_nisv.fault_ipa,
-			strerror(-ret));
+		/* Said for the first few only: a guest must not flood the host's log. */
+		if (++vcpu->vm->stats.nisv_refused <= NISV_REFUSALS_SHOWN)
+			fprintf(stderr, "vmapple: vCPU %u: cannot emulate 0x%08x at pc 0x%llx "
+				"(IPA 0x%llx): %s; the guest gets an external abort%s\n", vcpu->index,
+				insn, (unsigned long long)pc,
+				(unsigned long long)vcpu->run->arm_nisv.fault_ipa, strerror(-ret),
+				vcpu->vm->stats.nisv_refused == NISV_REFUSALS_SHOWN ?
+				" (more are counted in the exit summary, not shown)" : "");
 		return vcpu_inject_sea(vcpu);
 	}
 	if (ctx.hit_vgic)

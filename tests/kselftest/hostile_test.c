@@ -16,12 +16,17 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "../../userspace/apple_hvc.h"
+#include "../../userspace/hw/gicv2m.h"
 #include "../../userspace/vcpu.h"
 #include "../../userspace/vm.h"
 #include "../../userspace/vmk_client.h"
@@ -45,7 +50,11 @@
 #define NR_STORES	13
 #define X0_SENTINEL	0x5a5a5a5a5a5a5a5aull
 
-enum scenario { SC_IOEVENTFD, SC_STRADDLE, SC_HELD_LOAD };
+enum scenario {
+	SC_IOEVENTFD, SC_STRADDLE, SC_HELD_LOAD, SC_PARK, SC_WFK, SC_MSI_SWEEP, SC_KICK_SWEEP,
+	SC_PTE_RACE,
+};
+#define FIRST_INTID	(GICV2M_FIRST_SPI + 32)
 
 /*
  * A device beside a RAM edge: reads give a byte pattern of its own, and
@@ -111,8 +120,11 @@ static int mark_access(void *opaque, uint64_t off, uint8_t *data, unsigned int l
 FIXTURE(hostile) {
 	struct vm vm;
 	struct vcpu vcpu;
+	struct vcpu racer;		/* vCPU 1: powered off unless the guest starts it */
 	struct edge_dev above, below;	/* at RAM_END; just below RAM_BASE */
 	struct mark_dev mark;
+	struct gicv2m frame;		/* Layer 0's; Layer 1 serves it in the kernel */
+	struct apple_hvc_state hvc;
 	uint8_t *ram;
 	int module_fd;
 	struct vmapple_kvm_vm_stats kstats;
@@ -155,6 +167,10 @@ FIXTURE_SETUP(hostile)
 		.name = "mark", .base = DEV, .size = 0x1000,
 		.access = mark_access, .opaque = &self->mark,
 	};
+	struct mmio_device frame = {
+		.name = "gicv2m", .base = GICV2M_BASE, .size = GICV2M_SIZE,
+		.access = gicv2m_access, .opaque = &self->frame,
+	};
 
 	memset(&self->above, 0, sizeof(self->above));
 	memset(&self->below, 0, sizeof(self->below));
@@ -164,21 +180,30 @@ FIXTURE_SETUP(hostile)
 	self->below = (struct edge_dev){ .win_off = 0x1000 - DEV_WIN, .pattern = 0x80,
 					 .store = &self->mark.store };
 	self->module_fd = -1;
+	memset(&self->hvc, 0, sizeof(self->hvc));
 	ASSERT_EQ(0, vm_open(&self->vm, "/dev/kvm", 36));
+	self->frame = (struct gicv2m){ .raise_spi = vm_pulse_spi, .opaque = &self->vm };
 	if (variant->attach) {
 		self->module_fd = open_attached(self->vm.fd);
 		if (self->module_fd < 0)
 			SKIP(return, "vmapple_kvm is not loaded with its ISV=0 hooks live");
+		ASSERT_EQ(0, vmk_set_apple_hvc(self->module_fd, &self->hvc.cfg));
 	}
 	ASSERT_EQ(0, vm_add_ram(&self->vm, RAM_BASE, RAM_SIZE));
 	self->ram = vm_ram(&self->vm, RAM_BASE, RAM_SIZE);
 	memcpy(self->ram, hostile_payload, hostile_payload_end - hostile_payload);
-	ASSERT_EQ(0, vm_create_gicv3(&self->vm, GICD, GICR, 1, 288));
+	ASSERT_EQ(0, vm_create_gicv3(&self->vm, GICD, GICR, 2, 288));
 	ASSERT_EQ(0, mmio_bus_add(&self->vm.bus, &above));
 	ASSERT_EQ(0, mmio_bus_add(&self->vm.bus, &below));
 	ASSERT_EQ(0, mmio_bus_add(&self->vm.bus, &mark));
+	ASSERT_EQ(0, mmio_bus_add(&self->vm.bus, &frame));
+	ASSERT_EQ(0, apple_hvc_install(&self->vm, &self->hvc));
 	ASSERT_EQ(0, vcpu_create(&self->vm, &self->vcpu, 0));
+	ASSERT_EQ(0, vcpu_create(&self->vm, &self->racer, 1));
 	ASSERT_EQ(0, vm_finalize_gic(&self->vm));
+	if (variant->attach)
+		ASSERT_EQ(0, vmk_set_gicv2m(self->module_fd, GICV2M_BASE, FIRST_INTID,
+					    GICV2M_NR_SPIS));
 	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_pc, RAM_BASE));
 }
 
@@ -186,6 +211,7 @@ FIXTURE_TEARDOWN(hostile)
 {
 	if (self->module_fd >= 0)
 		close(self->module_fd);
+	vcpu_close(&self->racer);
 	vcpu_close(&self->vcpu);
 	vm_close(&self->vm);
 }
@@ -540,6 +566,158 @@ TEST_F(hostile, isv0_exit_with_aarch32_pstate_touches_no_register)
 	EXPECT_EQ((uint32_t)X0_SENTINEL, x0);
 	EXPECT_EQ(0, x5);
 	EXPECT_EQ(DEV + DEV_HELD, x1);
+}
+
+TEST_F(hostile, isv0_exit_with_an_abort_injected_touches_no_register)
+{
+	struct kvm_vcpu_events ev;
+	uint64_t esr, at_abort[2];
+
+	if (!variant->attach)
+		SKIP(return, "a Layer 1 exit");
+	run_to_held_exit(_metadata, self);
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;	/* the VMM answers with an abort */
+	ASSERT_EQ(0, ioctl(self->vcpu.fd, KVM_SET_VCPU_EVENTS, &ev));
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	memcpy(&esr, self->ram + RESULTS_EXC, 8);
+	memcpy(at_abort, self->ram + RESULTS_EXC + 16, 16);	/* x1, x5 in its handler */
+	EXPECT_EQ(0x25, esr >> 26) TH_LOG("the guest did not take the data abort: ESR 0x%llx",
+					   (unsigned long long)esr);
+	EXPECT_EQ(DEV + DEV_HELD, at_abort[0]);
+	EXPECT_EQ(0, at_abort[1]);
+	read_kstats(_metadata, self);
+	EXPECT_EQ(1, self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+}
+
+/* KVM_RUN with immediate_exit still completes the held exit, exactly once. */
+TEST_F(hostile, isv0_exit_completed_under_immediate_exit_runs_once)
+{
+	if (!variant->attach)
+		SKIP(return, "a Layer 1 exit");
+	run_to_held_exit(_metadata, self);
+	self->vcpu.run->immediate_exit = 1;
+	EXPECT_EQ(-1, ioctl(self->vcpu.fd, KVM_RUN, 0));
+	EXPECT_EQ(EINTR, errno);
+	self->vcpu.run->immediate_exit = 0;
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	expect_held_load_done(_metadata, self);
+	EXPECT_EQ(0, self->mark.held_reads);	/* the VMM's one answer, never asked again */
+}
+
+/*
+ * Every INTID 0-1023 at every size, with and without a syndrome: each one
+ * inside the frame raised once, every other one dropped, in both layers.
+ * A byte store writes the INTID's low 8 bits; wider ones all ten.
+ */
+TEST_F(hostile, every_gicv2m_intid_at_every_size)
+{
+	unsigned int in_frame_byte = 0, i, raised, dropped;
+
+	for (i = 0; i < 1024; i++)
+		in_frame_byte += (i & 0xff) >= FIRST_INTID && (i & 0xff) < FIRST_INTID + GICV2M_NR_SPIS;
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), SC_MSI_SWEEP));
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	read_kstats(_metadata, self);
+	raised = variant->attach ? self->kstats.counters[VMAPPLE_KVM_STAT_MSI_KERNEL] :
+				   self->frame.msis;
+	dropped = variant->attach ? self->kstats.counters[VMAPPLE_KVM_STAT_MSI_DROPPED] :
+				    self->frame.dropped;
+	EXPECT_EQ(2 * (3 * GICV2M_NR_SPIS + in_frame_byte), raised);
+	EXPECT_EQ(8 * 1024 - raised, dropped);
+	EXPECT_EQ(0, self->vm.stats.mmio_to_ram);
+	if (variant->attach) {
+		EXPECT_EQ(0, self->vm.stats.mmio_exits);	/* none left the kernel */
+		EXPECT_EQ(0, self->vm.stats.nisv_exits);
+	}
+}
+
+/* KICKs of vCPUs that do not exist change nothing; the self-kick lets WFK through. */
+TEST_F(hostile, kicks_of_vcpus_that_do_not_exist_are_ignored)
+{
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), SC_KICK_SWEEP));
+	ASSERT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	read_kstats(_metadata, self);
+	if (variant->attach) {
+		EXPECT_EQ(7, self->kstats.counters[VMAPPLE_KVM_STAT_HVC_KERNEL]);
+	} else {
+		EXPECT_EQ(7, self->vm.stats.hvc_forwarded);
+	}
+}
+
+/* vCPU 1's run loop for pte_race: until told to stop (a signal ends its sleep). */
+static atomic_bool racer_stop;
+
+static void racer_wake(int sig)
+{
+	(void)sig;
+}
+
+static void *run_racer(void *arg)
+{
+	struct vcpu *v = arg;
+
+	while (!atomic_load(&racer_stop)) {
+		if (ioctl(v->fd, KVM_RUN, 0)) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			break;
+		}
+		if (v->run->exit_reason == KVM_EXIT_MMIO)
+			mmio_bus_access(&v->vm->bus, v->run->mmio.phys_addr, v->run->mmio.data,
+					v->run->mmio.len, v->run->mmio.is_write);
+		else if (v->run->exit_reason != KVM_EXIT_ARM_NISV)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * A second vCPU rewrites the page-table entry the first one's ISV=0 stores
+ * go through (device block, tables in MMIO, in RAM's last page, just past
+ * RAM, itself, nothing): every walk the module makes meets one of them, mid
+ * change.  The run ends, every store is accounted for (done, or an abort
+ * the guest skipped), no exit names RAM, and exits per store stay bounded.
+ */
+TEST_F(hostile, a_pte_rewritten_under_isv0_stores_by_another_vcpu)
+{
+	struct sigaction sa = { .sa_handler = racer_wake };
+	const __u64 *k = self->kstats.counters;
+	uint64_t aborts, esr;
+	pthread_t t;
+	int i;
+
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: KVM_RUN returns EINTR */
+	atomic_store(&racer_stop, false);
+	ASSERT_EQ(0, pthread_create(&t, NULL, run_racer, &self->racer));
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), SC_PTE_RACE));
+	EXPECT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	atomic_store(&racer_stop, true);
+	for (i = 0; i < 500 && pthread_tryjoin_np(t, NULL); i++) {
+		pthread_kill(t, SIGUSR1);
+		usleep(10000);
+	}
+	ASSERT_GT(500, i) TH_LOG("vCPU 1's thread did not stop");
+	read_kstats(_metadata, self);
+	memcpy(&aborts, self->ram + RESULTS, 8);
+	memcpy(&esr, self->ram + RESULTS_EXC, 8);
+	EXPECT_EQ(0, esr);
+	EXPECT_EQ(0, self->vm.stats.mmio_to_ram);
+	TH_LOG("%llu aborts skipped; %llu device writes; nisv %llu, refused %llu",
+	       (unsigned long long)aborts, (unsigned long long)self->mark.writes[0x80 / 8],
+	       (unsigned long long)self->vm.stats.nisv_exits,
+	       (unsigned long long)self->vm.stats.nisv_refused);
+	EXPECT_GE(4000, aborts);
+	if (variant->attach) {
+		TH_LOG("module: kernel %llu, user %llu (exits %llu), fallback %llu",
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_KERNEL],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK]);
+		/* One 4-byte store: one exit at most each time the module plans it. */
+		EXPECT_GE(k[VMAPPLE_KVM_STAT_ISV0_USER] + k[VMAPPLE_KVM_STAT_ISV0_ABORTED],
+			  k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
+	}
 }
 
 TEST_HARNESS_MAIN

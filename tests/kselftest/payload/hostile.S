@@ -18,7 +18,16 @@
  *      exit, then detaches or moves the PC before re-entry);
  *   3  PSCI CPU_SUSPEND with interrupts masked, forever (park_vcpu);
  *   4  one Apple VCPU_WFK, nobody to kick it (park_vcpu): a detach must
- *      end it.
+ *      end it;
+ *   5  every INTID 0-1023 written to the GICv2m frame's SETSPI at every
+ *      size, with (ISV=1) and without (ISV=0, post-indexed) a syndrome;
+ *   6  VCPU_KICK of vCPUs that do not exist, then of itself, then a WFK
+ *      (which the self-kick lets through).
+ *   7  two vCPUs: vCPU 0 makes 4000 ISV=0 stores through a page-table
+ *      entry vCPU 1 keeps rewriting (a device block, a table in MMIO, in
+ *      RAM's last page, just past RAM, itself, nothing); aborts it takes
+ *      are counted and skipped, their count lands at RESULTS.
+ * Any other exception the guest takes lands its ESR at RESULTS_EXC, then off.
  *
  * Each ends with PSCI SYSTEM_OFF.  Straddle results land at RESULTS.
  */
@@ -32,13 +41,20 @@
 	.equ TABLES,		RAM_BASE + 0x20000
 	.equ PSCI_CPU_SUSPEND,	0xc4000001
 	.equ PSCI_SYSTEM_OFF,	0x84000008
+	.equ PSCI_CPU_ON,	0xc4000003
+	.equ RACE_STOP,		RAM_BASE + 0x18008	/* vCPU 0 is done racing */
+	.equ RACE_STORES,	4000
 	.equ APPLE_VCPU_WFK,	0xc3000005
+	.equ APPLE_VCPU_KICK,	0xc3000006
+	.equ GICV2M_SETSPI,	0x1fff0040
 
 	.text
 	.global _start
 _start:
 	mov	x9, #(3 << 20)
 	msr	cpacr_el1, x9			/* FP/SIMD on at EL1 */
+	adr	x9, vectors
+	msr	vbar_el1, x9
 	isb
 	msr	daifset, #0xf
 	cmp	x0, #0
@@ -51,6 +67,12 @@ _start:
 	b.eq	park
 	cmp	x0, #4
 	b.eq	wfk
+	cmp	x0, #5
+	b.eq	msi_sweep
+	cmp	x0, #6
+	b.eq	kick_sweep
+	cmp	x0, #7
+	b.eq	pte_race
 	b	off
 
 ioeventfd:
@@ -81,8 +103,6 @@ ioeventfd:
 	.endm
 
 straddle:
-	adr	x9, vectors
-	msr	vbar_el1, x9
 	ldr	x10, =RESULTS
 	mov	w11, #1
 	ldr	x2, =0xa1a2a3a4a5a6a7a8
@@ -189,13 +209,26 @@ mmu_off:
 	isb
 	ret
 
-/* Any exception: its ESR to RESULTS_EXC, then off (the test sees it). */
+/* pte_race's: count the abort, skip the access, carry on. */
+	.balign 2048
+vectors_skip:
+	.rept 16
+	mrs	x13, elr_el1
+	add	x13, x13, #4
+	msr	elr_el1, x13
+	add	x20, x20, #1
+	eret
+	.balign 128
+	.endr
+
+/* Any exception: its ESR to RESULTS_EXC (x1, x5 after it), then off. */
 	.balign 2048
 vectors:
 	.rept 16
 	mrs	x13, esr_el1
 	ldr	x12, =RESULTS_EXC
 	str	x13, [x12]
+	stp	x1, x5, [x12, #16]		/* PSCI's SYSTEM_OFF will clobber x1 */
 	b	off
 	.ltorg
 	.balign 128
@@ -243,6 +276,92 @@ wfk:
 	ldr	x0, =APPLE_VCPU_WFK
 	hvc	#0
 	b	off
+
+msi_sweep:
+	ldr	x1, =GICV2M_SETSPI
+	mov	x2, #0
+1:	strb	w2, [x1]
+	strh	w2, [x1]
+	str	w2, [x1]
+	str	x2, [x1]
+	strb	w2, [x1], #0
+	strh	w2, [x1], #0
+	str	w2, [x1], #0
+	str	x2, [x1], #0
+	add	x2, x2, #1
+	cmp	x2, #1024
+	b.lo	1b
+	b	off
+
+	.macro KICK target
+	ldr	x0, =APPLE_VCPU_KICK
+	ldr	x1, =\target
+	hvc	#0
+	.endm
+
+kick_sweep:
+	KICK	1
+	KICK	2
+	KICK	1000
+	KICK	0x80000000
+	KICK	0xffffffffffffffff
+	KICK	0
+	ldr	x0, =APPLE_VCPU_WFK
+	hvc	#0
+	b	off
+
+pte_race:
+	adr	x9, vectors_skip
+	msr	vbar_el1, x9
+	isb
+	bl	mmu_on
+	ldr	x0, =PSCI_CPU_ON
+	mov	x1, #1
+	adr	x2, racer
+	mov	x3, #0
+	hvc	#0
+	ldr	x1, =DEV + 0x80
+	mov	x20, #0				/* aborts taken and skipped */
+	ldr	x21, =RACE_STORES
+1:	str	w21, [x1], #0			/* ISV=0, through entry 0 */
+	subs	x21, x21, #1
+	b.ne	1b
+	ldr	x12, =RACE_STOP
+	mov	x13, #1
+	str	x13, [x12]
+	ldr	x12, =RESULTS
+	str	x20, [x12]
+	b	off
+
+/* vCPU 1, MMU off: rewrite level-1 entry 0 (VA 0-1 GiB) until told to stop. */
+racer:
+	ldr	x12, =TABLES
+	ldr	x13, =(TABLES | 3)
+	str	x13, [x12, #256 * 8]		/* level 2 of VA 0x2000_0000: itself */
+	ldr	x14, =RACE_STOP
+	adr	x17, race_descs
+	mov	x15, #0
+2:	ldr	x13, [x14]
+	cbnz	x13, 3f
+	ldr	x16, [x17, x15, lsl #3]
+	str	x16, [x12]
+	add	x15, x15, #1
+	cmp	x15, #6
+	csel	x15, xzr, x15, eq
+	b	2b
+3:	ldr	x16, [x17]
+	str	x16, [x12]
+4:	wfi
+	b	4b
+
+	.balign 8
+race_descs:
+	.quad	(1 << 10) | (1 << 2) | 1	/* the device block it should be */
+	.quad	0x10000000 | 3			/* a table in the GIC's MMIO */
+	.quad	(RAM_END - 0x1000) | 3		/* a table in RAM's last page */
+	.quad	RAM_END | 3			/* a table just past RAM (a device) */
+	.quad	TABLES | 3			/* itself */
+	.quad	0				/* nothing */
 
 off:
 	ldr	x0, =PSCI_SYSTEM_OFF
