@@ -48,7 +48,7 @@ COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
 	userspace/stat_view.c userspace/disk.c userspace/board_dt.c userspace/linux_image.c \
-	userspace/console.c userspace/alarm.c \
+	userspace/console.c userspace/alarm.c userspace/boot_session.c \
 	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))

@@ -26,6 +26,8 @@
 #define GICV2M_MSI_IIDR		0xfcc
 #define GICV2M_TYPER_BASE	GENMASK(25, 16)
 #define GICV2M_TYPER_NUMBER	GENMASK(9, 0)
+/* Reserved in Arm's GICv2m; macOS uses the frame only with it set (the launcher's too). */
+#define GICV2M_TYPER_MACOS	BIT(31)
 #define GICV2M_SETSPI_INTID	GENMASK(9, 0)
 
 /* None is exported: resolved at load, before /dev/vmapple_kvm exists. */
@@ -57,7 +59,7 @@ static int vmk_gicv2m_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 	u32 v = 0;
 
 	if (addr - m->base == GICV2M_MSI_TYPER)
-		v = FIELD_PREP(GICV2M_TYPER_BASE, m->first_intid) |
+		v = GICV2M_TYPER_MACOS | FIELD_PREP(GICV2M_TYPER_BASE, m->first_intid) |
 		    FIELD_PREP(GICV2M_TYPER_NUMBER, m->nr_spis);
 	memset(val, 0, len);
 	memcpy(val, &v, min(len, 4));

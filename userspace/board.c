@@ -17,6 +17,7 @@
 #include "arm64_kvm.h"
 #include "board_dt.h"
 #include "hw/cfg.h"
+#include "boot_session.h"
 #include "linux_boot.h"
 #include "stat_view.h"
 #include "vmk_client.h"
@@ -497,6 +498,11 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 	for (i = 0; i < BOARD_MAX_DRIVES; i++)
 		b->drive_disk[i].fd = -1;
 	b->bdif.root.fd = b->bdif.aux.fd = -1;
+	/* Before the module is attached: it gets the same answers as Layer 0. */
+	if (boot_session_init(&b->hvc.cfg)) {
+		snprintf(err, err_len, "vmapple: cannot make this boot's session UUID (see above)");
+		return -1;
+	}
 	if (cfg->cpus < 1 || cfg->cpus > BOARD_MAX_CPUS) {
 		snprintf(err, err_len, "vmapple: --cpus %u: the board has 1 to %d", cfg->cpus,
 			 BOARD_MAX_CPUS);

@@ -11,6 +11,7 @@ run "$dir/layer0_test"
 run "$dir/msi_test"
 run "$dir/hostile_test"
 run "$dir/vmapple_run.sh"
+run "$dir/boot_answers.sh" layer0
 run "$dir/linux_boot.sh" layer0
 run "$dir/linux_boot.sh" tap
 run "$dir/apple_pac.sh"
@@ -33,6 +34,7 @@ run "$dir/ioctl_storm.sh" 10
 run "$dir/module_hooks.sh" ftrace
 run "$dir/exit_bench_test.sh" loaded
 run "$dir/wfk.sh"
+run "$dir/boot_answers.sh" layer1
 run "$dir/linux_boot.sh" layer1
 run "$dir/boot_soak.sh" "${SOAK_BOOTS:-3}"
 run "$dir/data_safety.sh" "${DATA_KILLS:-20}"

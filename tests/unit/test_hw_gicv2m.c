@@ -25,7 +25,8 @@ int main(void)
 {
 	struct gicv2m m = { .raise_spi = raise_spi };
 
-	ok(rd(&m, GICV2M_MSI_TYPER) == ((160u << 16) | 128), "MSI_TYPER: base INTID 160, 128 SPIs");
+	ok(rd(&m, GICV2M_MSI_TYPER) == (GICV2M_TYPER_MACOS | (160u << 16) | 128),
+	   "MSI_TYPER: bit 31 (macOS), base INTID 160, 128 SPIs");
 	ok(rd(&m, GICV2M_MSI_IIDR) == 0, "IIDR: no erratum-triggering ID");
 	wr(&m, GICV2M_MSI_SETSPI_NS, 160);
 	wr(&m, GICV2M_MSI_SETSPI_NS, 287);
@@ -35,7 +36,8 @@ int main(void)
 	wr(&m, GICV2M_MSI_SETSPI_NS, 0xffffffff);
 	ok(n_raised == 2 && m.dropped == 3, "INTIDs outside the frame are dropped and counted");
 	wr(&m, GICV2M_MSI_TYPER, 0);
-	ok(rd(&m, GICV2M_MSI_TYPER) == ((160u << 16) | 128), "MSI_TYPER is read-only");
+	ok(rd(&m, GICV2M_MSI_TYPER) == (GICV2M_TYPER_MACOS | (160u << 16) | 128),
+	   "MSI_TYPER is read-only");
 	ok(gicv2m_deliver_msi(&m, GICV2M_BASE + GICV2M_MSI_SETSPI_NS, 161) && n_raised == 3 &&
 	   raised[2] == 0x81, "a device's MSI to SETSPI raises its SPI");
 	ok(!gicv2m_deliver_msi(&m, 0x50000000, 161) && !gicv2m_deliver_msi(&m, GICV2M_BASE, 161) &&

@@ -40,7 +40,7 @@ int gicv2m_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len
 		return 0;
 	}
 	if (offset == GICV2M_MSI_TYPER)
-		v = (FIRST_INTID << TYPER_BASE_SHIFT) | GICV2M_NR_SPIS;
+		v = GICV2M_TYPER_MACOS | (FIRST_INTID << TYPER_BASE_SHIFT) | GICV2M_NR_SPIS;
 	memset(data, 0, len);
 	memcpy(data, &v, len < 4 ? len : 4);
 	return 0;

@@ -14,6 +14,13 @@
 #define GICV2M_BASE		0x1fff0000ull
 #define GICV2M_SIZE		0x10000ull
 #define GICV2M_MSI_TYPER	0x008
+/*
+ * MSI_TYPER bit 31 (reserved in Arm's GICv2m): macOS does not use the
+ * frame without it, as yaelliethy's macos-compat frame reports
+ * (shared/specs/macos-guest-facts.md); what it means is unpublished.
+ * Linux's driver reads only the base and count fields.
+ */
+#define GICV2M_TYPER_MACOS	0x80000000u
 #define GICV2M_MSI_SETSPI_NS	0x040
 #define GICV2M_MSI_IIDR		0xfcc
 #define GICV2M_FIRST_SPI	0x80

@@ -3,7 +3,8 @@
  * fwtest.S - a stand-in for AVPBooter (which cannot be run here): loaded
  * by `vmapple run --bios` at 0x10_0000, MMU off.  It reads the cfg region,
  * reads sector 0 of the root and aux disks through BDIF and prints all of
- * it on the PL011, then powers off with PSCI.  With ECID 0xdead it reports
+ * it on the PL011, asks the Apple hypercalls for this boot's MABS offset
+ * and session UUID and prints them, then powers off with PSCI.  With ECID 0xdead it reports
  * a panic through pvpanic instead; with ECID 0xb007 it asks PSCI for a
  * reset (SYSTEM_RESET), which the launcher does not do.
  */
@@ -71,6 +72,33 @@ _start:
 	bl	puts
 	mov	x0, #0x10000
 	bl	bdif_read_sector0
+
+	/* This boot's Apple hypercall answers, as XNU asks for them. */
+	adr	x0, s_mabs
+	bl	puts
+	ldr	x0, =0xc3000003			/* GET_MABS_OFFSET */
+	mov	x1, #0
+	hvc	#0
+	mov	x0, x1
+	bl	puthex
+	adr	x0, s_uuid
+	bl	puts
+	ldr	x0, =0xc3000004			/* GET_BOOTSESSIONUUID: x1-x4 */
+	hvc	#0
+	mov	x21, x1
+	mov	x22, x2
+	mov	x23, x3
+	mov	x24, x4
+	mov	x0, x21
+	bl	puthex
+	mov	x0, x22
+	bl	puthex
+	mov	x0, x23
+	bl	puthex
+	mov	x0, x24
+	bl	puthex
+	adr	x0, s_nl
+	bl	puts
 
 	adr	x0, s_bye
 	bl	puts
@@ -161,6 +189,8 @@ s_status:	.asciz " sector 0 status "
 s_data:		.asciz " data '"
 s_quote_nl:	.asciz "'\n"
 s_nl:		.asciz "\n"
+s_mabs:		.asciz "fwtest: hvc mabs "
+s_uuid:		.asciz " uuid "
 s_bye:		.asciz "fwtest: powering off\n"
 s_panic:	.asciz "fwtest: panicking on purpose\n"
 	.balign 8

@@ -7,7 +7,8 @@
  * 300 (outside the frame: dropped).  Before those, the guest takes one:
  * INTID 163 enabled in the GIC, signalled through SETSPI, taken at the IRQ
  * vector and acknowledged; the INTID it acknowledged lands at TAKEN.
- * Loaded at 0x7000_0000, MMU off; MSI_TYPER lands at RESULTS; then PSCI
+ * Loaded at 0x7000_0000, MMU off; MSI_TYPER lands at RESULTS (and, read
+ * with LDP as macOS reads it, with the word after it at RESULTS + 0x10); then PSCI
  * SYSTEM_OFF.
  */
 	.equ GICD_ICFGR10,	0x10000c28	/* INTIDs 160-175 */
@@ -63,6 +64,8 @@ _start:
 	ldr	w2, [x1]
 	ldr	x3, =RESULTS
 	str	w2, [x3]
+	ldp	w4, w5, [x1]			/* as macOS reads the frame: ISV=0 */
+	stp	w4, w5, [x3, #0x10]
 	ldr	x1, =MSI_SETSPI_NS
 	mov	w0, #160
 	str	w0, [x1]
