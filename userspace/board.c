@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -232,14 +233,12 @@ static int add_devices(struct board *b)
 	};
 	size_t i;
 
-	pthread_mutex_init(&b->uart_lock, NULL);
 	b->uart = (struct pl011){ .tx = console_tx, .tx_opaque = &b->console, .set_irq = set_line,
 				  .opaque = line_for(b, 0, BOARD_SPI_UART) };
 	pl011_init(&b->uart);
 	b->rtc = (struct pl031){ .now_s = clock_s, .set_irq = set_line,
 				 .opaque = line_for(b, 1, BOARD_SPI_RTC),
 				 .arm_alarm = rtc_arm_alarm, .alarm_opaque = b };
-	pthread_mutex_init(&b->rtc_lock, NULL);
 	if (alarm_start(&b->rtc_alarm, rtc_alarm_fired, b))
 		return -1;
 	b->gpio = (struct pl061){ .set_irq = set_line, .opaque = line_for(b, 2, BOARD_SPI_GPIO) };
@@ -250,7 +249,6 @@ static int add_devices(struct board *b)
 	b->avp_rtc = (struct avp_rtc){ .now_us = clock_us, .set_irq = set_line,
 				       .opaque = line_for(b, 4, BOARD_SPI_AVP_RTC) };
 	b->gicv2m = (struct gicv2m){ .raise_spi = vm_pulse_spi, .opaque = &b->vm };
-	pthread_mutex_init(&b->gpio_lock, NULL);
 	gpex_init(&b->gpex);
 	b->gpex.set_spi = set_pci_spi;
 	b->gpex.opaque = &b->vm;
@@ -281,6 +279,14 @@ static int add_blk(struct board *b, const char *name, enum virtio_blk_apple_type
 	return 0;
 }
 
+void board_nic_mac(unsigned int i, uint8_t mac[6])
+{
+	static const uint8_t mac_base[6] = { 0x52, 0x54, 0x00, 0x76, 0x61, 0x70 };
+
+	memcpy(mac, mac_base, 6);
+	mac[5] = (uint8_t)(mac[5] + i);
+}
+
 /*
  * The PCIe devices, one slot each: Apple's virtio-blk for the root and aux
  * disks (what macOS binds), standard virtio-blk for each --drive, a
@@ -289,19 +295,19 @@ static int add_blk(struct board *b, const char *name, enum virtio_blk_apple_type
 static int add_pci_devices(struct board *b, const struct board_config *cfg, char *err,
 			   size_t err_len)
 {
-	static const uint8_t mac_base[6] = { 0x52, 0x54, 0x00, 0x76, 0x61, 0x70 };
 	unsigned int i, slot = 1;
 	char name[32];
 
 	b->virtio_host = (struct virtio_host){
 		.opaque = b, .ioeventfd = pci_ioeventfd, .msi = pci_msi,
 		.mem = { &b->vm, guest_read, guest_write, guest_map },
+		.fix_overlapping_used = !cfg->keep_overlapping_used,
 	};
-	if (cfg->disk && add_blk(b, "virtio-blk root", VIRTIO_BLK_APPLE_ROOT, &b->root_disk, err,
-				 err_len))
+	if (cfg->disk.path && add_blk(b, "virtio-blk root", VIRTIO_BLK_APPLE_ROOT, &b->root_disk,
+				      err, err_len))
 		return -1;
-	if (cfg->aux && add_blk(b, "virtio-blk aux", VIRTIO_BLK_APPLE_AUX, &b->aux_disk, err,
-				err_len))
+	if (cfg->aux.path && add_blk(b, "virtio-blk aux", VIRTIO_BLK_APPLE_AUX, &b->aux_disk,
+				     err, err_len))
 		return -1;
 	for (i = 0; i < cfg->nr_drives; i++) {
 		snprintf(name, sizeof(name), "virtio-blk drive%u", i);
@@ -315,8 +321,7 @@ static int add_pci_devices(struct board *b, const struct board_config *cfg, char
 		struct virtio_net *n = calloc(1, sizeof(*n));
 		uint8_t mac[6];
 
-		memcpy(mac, mac_base, 6);
-		mac[5] += (uint8_t)i;
+		board_nic_mac(i, mac);
 		snprintf(name, sizeof(name), "virtio-net%u", i);
 		if (!n || virtio_net_init(n, strdup(name), cfg->net[i], mac, &b->virtio_host, err,
 					  err_len)) {
@@ -367,13 +372,13 @@ static int check_distinct(const struct board_config *cfg, char *err, size_t err_
 	struct stat st[2 + BOARD_MAX_DRIVES];
 	unsigned int n = 0, i, j;
 
-	if (cfg->disk) {
+	if (cfg->disk.path) {
 		opt[n] = "--disk";
-		path[n++] = cfg->disk;
+		path[n++] = cfg->disk.path;
 	}
-	if (cfg->aux) {
+	if (cfg->aux.path) {
 		opt[n] = "--aux";
-		path[n++] = cfg->aux;
+		path[n++] = cfg->aux.path;
 	}
 	for (i = 0; i < cfg->nr_drives; i++) {
 		opt[n] = "--drive";
@@ -402,11 +407,11 @@ static int open_disks(struct board *b, const struct board_config *cfg, char *err
 	if (check_distinct(cfg, err, err_len))
 		return -1;
 
-	if (cfg->disk && disk_open(&b->root_disk, "--disk", cfg->disk, false, DISK_RAW, err,
-				   err_len))
+	if (cfg->disk.path && disk_open(&b->root_disk, "--disk", cfg->disk.path,
+					cfg->disk.read_only, DISK_RAW, err, err_len))
 		return -1;
-	if (cfg->aux && disk_open(&b->aux_disk, "--aux", cfg->aux, false, DISK_AUX, err,
-				  err_len))
+	if (cfg->aux.path && disk_open(&b->aux_disk, "--aux", cfg->aux.path, cfg->aux.read_only,
+				       DISK_AUX, err, err_len))
 		return -1;
 	for (i = 0; i < cfg->nr_drives; i++)
 		if (disk_open(&b->drive_disk[i], "--drive", cfg->drive[i].path,
@@ -414,8 +419,9 @@ static int open_disks(struct board *b, const struct board_config *cfg, char *err
 			return -1;
 	/* BDIF reads the same root and aux disks AVPBooter boots from. */
 	b->bdif.root = (struct bdif_disk){ b->root_disk.fd, b->root_disk.offset,
-					   b->root_disk.size };
-	b->bdif.aux = (struct bdif_disk){ b->aux_disk.fd, b->aux_disk.offset, b->aux_disk.size };
+					   b->root_disk.size, b->root_disk.read_only };
+	b->bdif.aux = (struct bdif_disk){ b->aux_disk.fd, b->aux_disk.offset, b->aux_disk.size,
+					  b->aux_disk.read_only };
 	return 0;
 }
 
@@ -483,26 +489,145 @@ static void attach_module(struct board *b, const char *path)
 		fprintf(stderr, "vmapple: GICv2m MSIs stay in the launcher: %s\n", strerror(-ret));
 }
 
-int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len)
+/*
+ * The machine a boot runs on: the KVM VM, its RAM (zeroed), vCPUs, vGIC,
+ * devices, firmware and the module's attachment.  A guest's restart builds
+ * it again; the console and the disks (so NVRAM) live across restarts.
+ */
+static int machine_build(struct board *b, char *err, size_t err_len)
 {
+	const struct board_config *cfg = &b->cfg;
 	struct vmapple_cfg_params params = {
 		.nr_cpus = cfg->cpus, .ecid = cfg->ecid, .ram_size = cfg->mem,
-		.rnd = (uint32_t)random(),
+		.rnd = (uint32_t)random(), .serial = cfg->serial, .model = cfg->model,
+		.production_mode = !cfg->development_mode,
 	};
 	unsigned int i;
 
+	/* The cfg's en0/en1 are the MACs the guest's virtio-net functions carry. */
+	if (cfg->nr_nets > 0)
+		board_nic_mac(0, params.mac_en0);
+	if (cfg->nr_nets > 1)
+		board_nic_mac(1, params.mac_en1);
+	/* A seed of its own every boot (yaelliethy's is fixed per process). */
+	if (getrandom(params.seed, sizeof(params.seed), 0) != sizeof(params.seed)) {
+		snprintf(err, err_len, "vmapple: no random seed for the cfg region: %s",
+			 strerror(errno));
+		return -1;
+	}
+
+	b->module_fd = -1;
+	b->guest_panicked = 0;
+	memset(&b->hvc, 0, sizeof(b->hvc));	/* keys and kicks are per boot */
+	/* Before the module is attached: it gets the same answers as Layer 0. */
+	if (boot_session_init(&b->hvc.cfg)) {
+		snprintf(err, err_len, "vmapple: cannot make this boot's session UUID (see above)");
+		return -1;
+	}
+	if (vm_open(&b->vm, cfg->kvm_path, BOARD_IPA_BITS) ||
+	    vm_add_ram(&b->vm, BOARD_FW_BASE, BOARD_FW_SIZE) ||
+	    vm_add_ram(&b->vm, VMAPPLE_CFG_BASE, VMAPPLE_CFG_SIZE) ||
+	    vm_add_ram(&b->vm, BOARD_RAM_BASE, cfg->mem)) {
+		snprintf(err, err_len, "vmapple: cannot create the VM (see above)");
+		return -1;
+	}
+	/* The PMU on PPI 23 where the host has one (KVM_RUN fails without its setup). */
+	b->vm.pmu = ioctl(b->vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) > 0;
+	if (vmapple_cfg_fill(&params, vm_ram(&b->vm, VMAPPLE_CFG_BASE, VMAPPLE_CFG_SIZE), err,
+			     err_len))
+		return -1;
+	if (vm_create_gicv3(&b->vm, BOARD_GICD, BOARD_GICR, cfg->cpus, BOARD_NR_IRQS) ||
+	    add_devices(b) || apple_hvc_install(&b->vm, &b->hvc)) {
+		snprintf(err, err_len, "vmapple: cannot set up the board's devices (see above)");
+		return -1;
+	}
+	if (add_pci_devices(b, cfg, err, err_len))
+		return -1;
+	for (i = 0; i < cfg->cpus; i++) {
+		if (vcpu_create(&b->vm, &b->vcpu[i], i)) {
+			snprintf(err, err_len, "vmapple: cannot create vCPU %u (see above)", i);
+			return -1;
+		}
+		b->nr_cpus++;
+		/* Pinned: macOS 13's ApplePSCI wants 1.1, whatever KVM's default. */
+		if (vcpu_set(&b->vcpu[i], KVM_REG_ARM_PSCI_VERSION, BOARD_PSCI_VERSION)) {
+			snprintf(err, err_len, "vmapple: KVM refuses PSCI 1.1 for vCPU %u", i);
+			return -1;
+		}
+		if (vcpu_set_ppis(&b->vcpu[i], BOARD_PPI_VTIMER, BOARD_PPI_PTIMER, BOARD_PPI_PMU)) {
+			snprintf(err, err_len, "vmapple: KVM refuses the timer/PMU PPIs for vCPU %u",
+				 i);
+			return -1;
+		}
+	}
+	if (vm_finalize_gic(&b->vm) || vcpu_set(&b->vcpu[0], vcpu_reg_pc, BOARD_FW_BASE)) {
+		snprintf(err, err_len, "vmapple: cannot start the board (see above)");
+		return -1;
+	}
+	for (i = 0; i < b->nr_cpus; i++) {
+		if (vcpu_init_pmu(&b->vcpu[i])) {
+			snprintf(err, err_len, "vmapple: cannot initialise vCPU %u's PMU: %s", i,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	if (load_boot_payload(b, cfg, err, err_len))
+		return -1;
+	attach_module(b, cfg->module_path ? cfg->module_path : "/dev/vmapple_kvm");
+	if (start_device_threads(b)) {
+		snprintf(err, err_len, "vmapple: cannot start the devices (see above)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Undo machine_build(), after every vCPU thread has stopped. */
+static void machine_teardown(struct board *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr_blk; i++) {
+		virtio_blk_destroy(b->blk[i]);
+		free(b->blk[i]);
+	}
+	b->nr_blk = 0;
+	for (i = 0; i < b->nr_nics; i++) {
+		virtio_net_destroy(b->nic[i]);
+		free(b->nic[i]);
+	}
+	b->nr_nics = 0;
+	if (b->rng) {
+		virtio_rng_destroy(b->rng);
+		free(b->rng);
+		b->rng = NULL;
+	}
+	/* Closing the session detaches the VM: the module forgets its state. */
+	if (b->module_fd >= 0)
+		close(b->module_fd);
+	b->module_fd = -1;
+	alarm_stop(&b->rtc_alarm);
+	for (i = 0; i < b->nr_cpus; i++)
+		vcpu_close(&b->vcpu[i]);
+	b->nr_cpus = 0;
+	if (b->vm.kvm_fd > 0)
+		vm_close(&b->vm);
+}
+
+int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len)
+{
+	unsigned int i;
+
 	memset(b, 0, sizeof(*b));
+	b->cfg = *cfg;
 	b->console.in_fd = b->console.out_fd = b->console.listen_fd = -1;
 	b->console.stop_fd = b->console.wake_fd = -1;
 	b->root_disk.fd = b->aux_disk.fd = b->module_fd = -1;
 	for (i = 0; i < BOARD_MAX_DRIVES; i++)
 		b->drive_disk[i].fd = -1;
 	b->bdif.root.fd = b->bdif.aux.fd = -1;
-	/* Before the module is attached: it gets the same answers as Layer 0. */
-	if (boot_session_init(&b->hvc.cfg)) {
-		snprintf(err, err_len, "vmapple: cannot make this boot's session UUID (see above)");
-		return -1;
-	}
+	pthread_mutex_init(&b->uart_lock, NULL);
+	pthread_mutex_init(&b->rtc_lock, NULL);
+	pthread_mutex_init(&b->gpio_lock, NULL);
 	if (cfg->cpus < 1 || cfg->cpus > BOARD_MAX_CPUS) {
 		snprintf(err, err_len, "vmapple: --cpus %u: the board has 1 to %d", cfg->cpus,
 			 BOARD_MAX_CPUS);
@@ -515,60 +640,10 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 		return -1;
 	}
 	if (console_open(&b->console, cfg->console ? cfg->console : "stdio", err, err_len) ||
-	    open_disks(b, cfg, err, err_len))
+	    open_disks(b, cfg, err, err_len) || machine_build(b, err, err_len))
 		goto fail;
-	if (vm_open(&b->vm, cfg->kvm_path, BOARD_IPA_BITS) ||
-	    vm_add_ram(&b->vm, BOARD_FW_BASE, BOARD_FW_SIZE) ||
-	    vm_add_ram(&b->vm, VMAPPLE_CFG_BASE, VMAPPLE_CFG_SIZE) ||
-	    vm_add_ram(&b->vm, BOARD_RAM_BASE, cfg->mem)) {
-		snprintf(err, err_len, "vmapple: cannot create the VM (see above)");
-		goto fail;
-	}
-	/* The PMU on PPI 23 where the host has one (KVM_RUN fails without its setup). */
-	b->vm.pmu = ioctl(b->vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) > 0;
-	if (vmapple_cfg_fill(&params, vm_ram(&b->vm, VMAPPLE_CFG_BASE, VMAPPLE_CFG_SIZE), err,
-			     err_len))
-		goto fail;
-	if (vm_create_gicv3(&b->vm, BOARD_GICD, BOARD_GICR, cfg->cpus, BOARD_NR_IRQS) ||
-	    add_devices(b) || apple_hvc_install(&b->vm, &b->hvc)) {
-		snprintf(err, err_len, "vmapple: cannot set up the board's devices (see above)");
-		goto fail;
-	}
-	if (add_pci_devices(b, cfg, err, err_len))
-		goto fail;
-	for (i = 0; i < cfg->cpus; i++) {
-		if (vcpu_create(&b->vm, &b->vcpu[i], i)) {
-			snprintf(err, err_len, "vmapple: cannot create vCPU %u (see above)", i);
-			goto fail;
-		}
-		b->nr_cpus++;
-		/* Pinned: macOS 13's ApplePSCI wants 1.1, whatever KVM's default. */
-		if (vcpu_set(&b->vcpu[i], KVM_REG_ARM_PSCI_VERSION, BOARD_PSCI_VERSION)) {
-			snprintf(err, err_len, "vmapple: KVM refuses PSCI 1.1 for vCPU %u", i);
-			goto fail;
-		}
-		if (vcpu_set_ppis(&b->vcpu[i], BOARD_PPI_VTIMER, BOARD_PPI_PTIMER, BOARD_PPI_PMU)) {
-			snprintf(err, err_len, "vmapple: KVM refuses the timer/PMU PPIs for vCPU %u",
-				 i);
-			goto fail;
-		}
-	}
-	if (vm_finalize_gic(&b->vm) || vcpu_set(&b->vcpu[0], vcpu_reg_pc, BOARD_FW_BASE)) {
-		snprintf(err, err_len, "vmapple: cannot start the board (see above)");
-		goto fail;
-	}
-	for (i = 0; i < b->nr_cpus; i++) {
-		if (vcpu_init_pmu(&b->vcpu[i])) {
-			snprintf(err, err_len, "vmapple: cannot initialise vCPU %u's PMU: %s", i,
-				 strerror(errno));
-			goto fail;
-		}
-	}
-	if (load_boot_payload(b, cfg, err, err_len))
-		goto fail;
-	attach_module(b, cfg->module_path ? cfg->module_path : "/dev/vmapple_kvm");
-	if (start_device_threads(b) || console_start(&b->console, &b->uart, &b->uart_lock)) {
-		snprintf(err, err_len, "vmapple: cannot start the devices (see above)");
+	if (console_start(&b->console, &b->uart, &b->uart_lock)) {
+		snprintf(err, err_len, "vmapple: cannot start the console (see above)");
 		goto fail;
 	}
 	return 0;
@@ -587,6 +662,7 @@ struct run_state {
 struct vcpu_thread {
 	struct vcpu *vcpu;
 	struct run_state *st;
+	pthread_t tid;
 };
 
 static void *vcpu_main(void *arg)
@@ -605,7 +681,7 @@ static void *vcpu_main(void *arg)
 /* The main thread: wait for a vCPU to stop, pressing the power button on request. */
 static int wait_for_stop(struct board *b, struct run_state *st, volatile int *stop_requests)
 {
-	int handled = 0, release_in = 0;
+	int release_in = 0;
 
 	pthread_mutex_lock(&st->lock);
 	while (!st->stopped) {
@@ -620,10 +696,10 @@ static int wait_for_stop(struct board *b, struct run_state *st, volatile int *st
 		pthread_cond_timedwait(&st->done, &st->lock, &until);
 		if (release_in && !--release_in)
 			press_power_button(b, false);
-		if (!stop_requests || *stop_requests == handled)
+		if (!stop_requests || *stop_requests == b->stops_handled)
 			continue;
-		handled = *stop_requests;
-		if (handled >= 2) {
+		b->stops_handled = *stop_requests;
+		if (b->stops_handled >= 2) {
 			pthread_mutex_unlock(&st->lock);
 			fprintf(stderr, "vmapple: second stop request: forcing the VM off\n");
 			return BOARD_EXIT_FORCED_OFF;
@@ -637,12 +713,36 @@ static int wait_for_stop(struct board *b, struct run_state *st, volatile int *st
 	return -1;
 }
 
-int board_run(struct board *b, volatile int *stop_requests)
+static void kick_signal(int sig)
+{
+	(void)sig;	/* only to make KVM_RUN return EINTR */
+}
+
+/*
+ * Bring every vCPU thread home before the machine is rebuilt: each sees
+ * stop_requested at its loop's top; immediate_exit covers one about to
+ * enter KVM_RUN, the signal one already inside (in WFI, or paused by
+ * KVM after the reset).
+ */
+static void stop_vcpu_threads(struct board *b, struct vcpu_thread *threads, unsigned int n)
+{
+	unsigned int i;
+
+	__atomic_store_n(&b->vm.stop_requested, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < n; i++) {
+		__atomic_store_n(&b->vcpu[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		pthread_kill(threads[i].tid, VCPU_KICK_SIGNAL);
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(threads[i].tid, NULL);
+}
+
+/* One boot: the BOARD_EXIT_* it ended with, or -1 (a reset) with the threads joined. */
+static int run_boot(struct board *b, volatile int *stop_requests)
 {
 	static struct vcpu_thread threads[BOARD_MAX_CPUS];
 	struct run_state st = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
 	sigset_t stop_signals, old;
-	pthread_t tid;
 	unsigned int i;
 	int forced;
 
@@ -652,16 +752,15 @@ int board_run(struct board *b, volatile int *stop_requests)
 	sigaddset(&stop_signals, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
 	for (i = 0; i < b->nr_cpus; i++) {
-		threads[i] = (struct vcpu_thread){ &b->vcpu[i], &st };
-		if (pthread_create(&tid, NULL, vcpu_main, &threads[i])) {
+		threads[i] = (struct vcpu_thread){ .vcpu = &b->vcpu[i], .st = &st };
+		if (pthread_create(&threads[i].tid, NULL, vcpu_main, &threads[i])) {
 			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			fprintf(stderr, "vmapple: cannot start vCPU %u's thread\n", i);
 			return BOARD_EXIT_ERROR;
 		}
-		pthread_detach(tid);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	/* The first vCPU to stop decides; the process exit ends the others. */
+	/* The first vCPU to stop decides; on a power-off the process exit ends the others. */
 	forced = wait_for_stop(b, &st, stop_requests);
 	if (forced >= 0)
 		return forced;
@@ -673,11 +772,72 @@ int board_run(struct board *b, volatile int *stop_requests)
 	case VCPU_STOP_SHUTDOWN:
 		return BOARD_EXIT_POWEROFF;
 	case VCPU_STOP_RESET:
-		fprintf(stderr, "vmapple: the guest asked for a reset (PSCI SYSTEM_RESET); "
-			"vmapple does not reboot it: run it again\n");
-		return BOARD_EXIT_RESET;
+		if (b->cfg.exit_on_reset) {
+			fprintf(stderr, "vmapple: the guest asked for a reset (PSCI SYSTEM_RESET); "
+				"--on-reset exit: ending the run\n");
+			return BOARD_EXIT_RESET;
+		}
+		stop_vcpu_threads(b, threads, b->nr_cpus);
+		return -1;
 	default:
 		return BOARD_EXIT_ERROR;	/* the vCPU said why */
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Rebuild the machine for the next boot; 0, or -1 with the reason printed. */
+static int restart(struct board *b)
+{
+	char err[512];
+
+	/* The console thread feeds the UART: it waits while the UART is rebuilt. */
+	pthread_mutex_lock(&b->uart_lock);
+	machine_teardown(b);
+	b->restarts++;
+	if (machine_build(b, err, sizeof(err))) {
+		pthread_mutex_unlock(&b->uart_lock);
+		fprintf(stderr, "vmapple: restart %u failed: %s\n", b->restarts, err);
+		return -1;
+	}
+	pthread_mutex_unlock(&b->uart_lock);
+	fprintf(stderr, "vmapple: the guest reset itself (PSCI SYSTEM_RESET): restart %u\n",
+		b->restarts);
+	return 0;
+}
+
+int board_run(struct board *b, volatile int *stop_requests)
+{
+	struct sigaction kick = { .sa_handler = kick_signal };
+	double recent[BOARD_MAX_RESET_LIMIT + 1];
+	unsigned int n_recent = 0;
+
+	sigemptyset(&kick.sa_mask);
+	sigaction(VCPU_KICK_SIGNAL, &kick, NULL);
+	for (;;) {
+		int status = run_boot(b, stop_requests);
+		double t = now_s();
+
+		if (status >= 0)
+			return status;
+		/* A reset loop: more than reset_limit restarts within the window. */
+		while (n_recent && t - recent[0] > b->cfg.reset_window_s)
+			memmove(recent, recent + 1, --n_recent * sizeof(recent[0]));
+		recent[n_recent++] = t;
+		if (n_recent > b->cfg.reset_limit) {
+			fprintf(stderr, "vmapple: the guest reset %u times within %u s: a reset loop "
+				"(--reset-limit %u --reset-window %u); ending the run\n", n_recent,
+				b->cfg.reset_window_s, b->cfg.reset_limit, b->cfg.reset_window_s);
+			return BOARD_EXIT_RESET_LOOP;
+		}
+		if (restart(b))
+			return BOARD_EXIT_ERROR;
 	}
 }
 
@@ -687,6 +847,8 @@ void board_print_stats(struct board *b, FILE *out)
 	unsigned int s;
 
 	vm_print_stats(&b->vm, out);
+	fprintf(out, "restarts: %u (guest resets; counters above are the last boot's)\n",
+		b->restarts);
 	for (s = 0; s < b->nr_blk; s++)
 		fprintf(out, "%s: %llu requests, %llu failed, %llu kicks exited\n",
 			b->blk[s]->vp.p.name, (unsigned long long)b->blk[s]->requests,
@@ -710,30 +872,7 @@ void board_destroy(struct board *b)
 {
 	unsigned int i;
 
-	for (i = 0; i < b->nr_blk; i++) {
-		virtio_blk_destroy(b->blk[i]);
-		free(b->blk[i]);
-	}
-	b->nr_blk = 0;
-	for (i = 0; i < b->nr_nics; i++) {
-		virtio_net_destroy(b->nic[i]);
-		free(b->nic[i]);
-	}
-	b->nr_nics = 0;
-	if (b->rng) {
-		virtio_rng_destroy(b->rng);
-		free(b->rng);
-		b->rng = NULL;
-	}
-	if (b->module_fd >= 0)
-		close(b->module_fd);
-	b->module_fd = -1;
-	alarm_stop(&b->rtc_alarm);
-	for (i = 0; i < b->nr_cpus; i++)
-		vcpu_close(&b->vcpu[i]);
-	b->nr_cpus = 0;
-	if (b->vm.kvm_fd > 0)
-		vm_close(&b->vm);
+	machine_teardown(b);
 	console_close(&b->console);
 	disk_close(&b->root_disk);
 	disk_close(&b->aux_disk);

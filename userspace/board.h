@@ -9,6 +9,7 @@
 #define VMAPPLE_BOARD_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,7 +55,11 @@
 #define BOARD_EXIT_ERROR	1
 #define BOARD_EXIT_GUEST_PANIC	3
 #define BOARD_EXIT_FORCED_OFF	4	/* a second stop request */
-#define BOARD_EXIT_RESET	5	/* the guest asked for a reset: it is not rebooted */
+#define BOARD_EXIT_RESET	5	/* the guest asked for a reset, with --on-reset exit */
+#define BOARD_EXIT_RESET_LOOP	6	/* more restarts than --reset-limit in --reset-window */
+
+#define BOARD_MAX_RESET_LIMIT	1000	/* --reset-limit's ceiling */
+#define VCPU_KICK_SIGNAL	SIGUSR1	/* brings a vCPU thread out of KVM_RUN */
 
 #define BOARD_MAX_DRIVES	4
 #define BOARD_MAX_NICS		2
@@ -69,8 +74,8 @@ struct board_config {
 	const char *kernel;	/* a Linux Image, booted with a generated device tree */
 	const char *initrd;
 	const char *append;	/* the kernel command line */
-	const char *disk;	/* root disk: BDIF and Apple virtio-blk (root) */
-	const char *aux;	/* aux disk: BDIF and Apple virtio-blk (aux) */
+	struct board_drive disk;	/* root disk: BDIF and Apple virtio-blk (root) */
+	struct board_drive aux;		/* aux disk (NVRAM): BDIF and Apple virtio-blk (aux) */
 	struct board_drive drive[BOARD_MAX_DRIVES];	/* standard virtio-blk */
 	unsigned int nr_drives;
 	const char *net[BOARD_MAX_NICS];	/* virtio-net backends: "user,...", "tap,..." */
@@ -80,11 +85,19 @@ struct board_config {
 	uint64_t mem;		/* RAM bytes */
 	unsigned int cpus;
 	uint64_t ecid;
+	const char *serial;	/* cfg's serial number (NULL: the default) */
+	const char *model;	/* cfg's hardware model name (NULL: the default) */
+	bool development_mode;	/* cfg's production-mode cleared */
+	bool keep_overlapping_used;	/* --fix-overlapping-used off */
 	const char *kvm_path;
 	const char *module_path;	/* vmapple_kvm's device, or "none" */
+	bool exit_on_reset;	/* --on-reset exit: a guest's reset ends the run */
+	unsigned int reset_limit;	/* more restarts than this ... */
+	unsigned int reset_window_s;	/* ... within this many seconds: a reset loop */
 };
 
 struct board {
+	struct board_config cfg;
 	struct vm vm;
 	struct vcpu vcpu[BOARD_MAX_CPUS];
 	unsigned int nr_cpus;
@@ -112,14 +125,21 @@ struct board {
 	struct console console;
 	volatile int guest_panicked;
 	int module_fd;		/* /dev/vmapple_kvm session, or -1 */
+	unsigned int restarts;	/* guest resets done in this process */
+	int stops_handled;	/* stop requests already acted on */
 };
+
+/* The MAC of the board's virtio-net @i (and cfg's en0/en1). */
+void board_nic_mac(unsigned int i, uint8_t mac[6]);
 
 /* 0, or -1 with one line naming the problem in @err. */
 int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len);
 
 /*
  * Run every vCPU until the guest powers off or panics: a BOARD_EXIT_*
- * status.  *@stop_requests counts SIGTERMs / `vmapple stop`s as they come:
+ * status.  A guest's PSCI SYSTEM_RESET restarts it in place (new VM, RAM
+ * cleared, every device and the firmware anew, the disks kept) unless
+ * cfg.exit_on_reset.  *@stop_requests counts SIGTERMs / `vmapple stop`s as they come:
  * the first presses the power button, the second forces the VM off.
  */
 int board_run(struct board *b, volatile int *stop_requests);

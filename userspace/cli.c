@@ -12,13 +12,19 @@ const char vmapple_usage[] =
 	"usage: vmapple COMMAND [OPTIONS]\n"
 	"\n"
 	"commands:\n"
-	"  run --bios FILE [--disk FILE] [--aux FILE] [--mem SIZE] [--cpus N] [--ecid N]\n"
+	"  run --bios FILE [--disk FILE[,ro]] [--aux FILE[,ro]] [--mem SIZE] [--cpus N]\n"
+	"      [--ecid N] [--serial S] [--model M]\n"
 	"                 boot the VMApple board from firmware (CPU 0 starts at 0x100000);\n"
 	"                 --disk/--aux reach it through BDIF and Apple's virtio-blk; an\n"
 	"                 aux image's 16 KiB Virtualization.framework header is skipped\n"
 	"  run --kernel IMAGE [--initrd FILE] [--append CMDLINE] ...\n"
 	"                 boot a Linux arm64 Image on the same board (generated device tree)\n"
 	"      more run options:\n"
+	"        --serial S --model M  the serial number and model name the firmware reads\n"
+	"                            from the cfg region (31 characters at most)\n"
+	"        --production-mode on|off  cfg's production-mode flag (default on)\n"
+	"        --fix-overlapping-used on|off  move a virtio used ring the driver laid\n"
+	"                            inside its avail ring, as macOS 26 does (default on)\n"
 	"        --drive FILE[,ro]   a standard virtio-blk disk (up to 4)\n"
 	"        --net SPEC          virtio-net: user[,hostfwd=tcp::2222-:22] (libslirp) or\n"
 	"                            tap,ifname=NAME[,bridge=BR] (up to 2)\n"
@@ -27,6 +33,12 @@ const char vmapple_usage[] =
 	"        --console stdio|unix:PATH\n"
 	"                            the PL011 console: the terminal (default), or a\n"
 	"                            socket the launcher listens on\n"
+	"        --on-reset restart|exit\n"
+	"                            a guest's reset restarts it in place, disks kept\n"
+	"                            (default), or ends the run (status 5)\n"
+	"        --reset-limit N --reset-window SECONDS\n"
+	"                            more than N restarts within SECONDS is a reset loop:\n"
+	"                            the run ends (status 6); default 10 in 60\n"
 	"        SIZE like 512M or 2G (plain numbers are MiB); --module PATH names\n"
 	"        vmapple_kvm's device, --module none runs without it\n"
 	"  stop --pid N | --pidfile FILE\n"
@@ -41,7 +53,7 @@ const char vmapple_usage[] =
 	"  help           print this text\n"
 	"\n"
 	"exit status of run: 0 guest powered off, 1 error, 2 bad usage, 3 guest panicked,\n"
-	"4 forced off by a second stop, 5 the guest asked for a reset (not done)\n";
+	"4 forced off by a second stop, 5 the guest reset with --on-reset exit, 6 a reset loop\n";
 
 struct command_name {
 	const char *name;
@@ -95,6 +107,13 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_RUN, "--rng", OPT_ON_OFF, rng),
 	OPT(VMAPPLE_CMD_RUN, "--pidfile", OPT_PATH, pidfile),
 	OPT(VMAPPLE_CMD_RUN, "--console", OPT_PATH, console),
+	OPT(VMAPPLE_CMD_RUN, "--serial", OPT_PATH, serial),
+	OPT(VMAPPLE_CMD_RUN, "--model", OPT_PATH, model),
+	OPT(VMAPPLE_CMD_RUN, "--production-mode", OPT_ON_OFF, production_mode),
+	OPT(VMAPPLE_CMD_RUN, "--fix-overlapping-used", OPT_ON_OFF, fix_used_ring),
+	OPT(VMAPPLE_CMD_RUN, "--on-reset", OPT_PATH, on_reset),
+	OPT(VMAPPLE_CMD_RUN, "--reset-limit", OPT_NUMBER, reset_limit),
+	OPT(VMAPPLE_CMD_RUN, "--reset-window", OPT_NUMBER, reset_window),
 	OPT(VMAPPLE_CMD_STOP, "--pidfile", OPT_PATH, pidfile),
 	OPT(VMAPPLE_CMD_STOP, "--pid", OPT_NUMBER, pid),
 	OPT(VMAPPLE_CMD_STAT, "--module", OPT_PATH, module_path),
@@ -203,6 +222,21 @@ static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 			 "give one");
 		return -1;
 	}
+	if (strcmp(args->on_reset, "restart") && strcmp(args->on_reset, "exit")) {
+		snprintf(err, err_len, "vmapple run: --on-reset '%s': restart or exit",
+			 args->on_reset);
+		return -1;
+	}
+	if (args->reset_limit > VMAPPLE_MAX_RESET_LIMIT) {
+		snprintf(err, err_len, "vmapple run: --reset-limit %llu: at most %d",
+			 (unsigned long long)args->reset_limit, VMAPPLE_MAX_RESET_LIMIT);
+		return -1;
+	}
+	if (args->reset_window < 1 || args->reset_window > 86400) {
+		snprintf(err, err_len, "vmapple run: --reset-window %llu: 1 to 86400 seconds",
+			 (unsigned long long)args->reset_window);
+		return -1;
+	}
 	if (!args->kernel && (args->initrd || args->append)) {
 		snprintf(err, err_len, "vmapple run: --%s needs --kernel",
 			 args->initrd ? "initrd" : "append");
@@ -226,6 +260,11 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		.cpus = 1,
 		.interval = 1,
 		.rng = 1,
+		.on_reset = "restart",
+		.production_mode = 1,
+		.fix_used_ring = 1,
+		.reset_limit = VMAPPLE_DEFAULT_RESET_LIMIT,
+		.reset_window = VMAPPLE_DEFAULT_RESET_WINDOW,
 	};
 	if (!name) {
 		snprintf(err, err_len, "vmapple: no command given (try 'vmapple help')");

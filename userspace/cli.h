@@ -39,11 +39,21 @@ struct vmapple_args {
 	uint64_t mem;			/* run: --mem, bytes; default 1 GiB */
 	uint64_t cpus;			/* run: --cpus; default 1 */
 	uint64_t ecid;			/* run: --ecid */
+	const char *serial;		/* run: --serial (cfg), default "1234" */
+	const char *model;		/* run: --model (cfg), default "VM0001" */
+	uint64_t fix_used_ring;		/* run: --fix-overlapping-used on|off; default on */
+	uint64_t production_mode;	/* run: --production-mode on|off; default on */
+	const char *on_reset;		/* run: --on-reset restart|exit; default restart */
+	uint64_t reset_limit;		/* run: --reset-limit N; default 10 */
+	uint64_t reset_window;		/* run: --reset-window SECONDS; default 60 */
 	uint64_t interval;		/* stat: --interval, seconds; default 1 */
 	uint64_t count;			/* stat: --count, refreshes; 0 = until ^C */
 };
 
 #define VMAPPLE_EXIT_USAGE 2
+#define VMAPPLE_DEFAULT_RESET_LIMIT	10
+#define VMAPPLE_DEFAULT_RESET_WINDOW	60
+#define VMAPPLE_MAX_RESET_LIMIT		1000	/* = BOARD_MAX_RESET_LIMIT */
 
 /*
  * Parse argv.  Returns 0, or -1 with a one-line message naming the bad

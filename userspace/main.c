@@ -31,6 +31,8 @@ static int cmd_check(const struct vmapple_args *args)
 	return caps_ready(rows, n) ? 0 : 1;
 }
 
+_Static_assert(VMAPPLE_MAX_RESET_LIMIT == BOARD_MAX_RESET_LIMIT, "one ceiling");
+
 static volatile int stop_requests;
 
 static void on_stop_signal(int sig)
@@ -65,10 +67,16 @@ static int cmd_run(const struct vmapple_args *args)
 {
 	struct board_config cfg = {
 		.bios = args->bios, .kernel = args->kernel, .initrd = args->initrd,
-		.append = args->append, .disk = args->disk, .aux = args->aux, .mem = args->mem,
+		.append = args->append, .mem = args->mem,
 		.cpus = (unsigned int)args->cpus, .ecid = args->ecid, .kvm_path = args->kvm_path,
 		.module_path = args->module_path, .rng = args->rng, .console = args->console,
 		.nr_drives = (unsigned int)args->nr_drives, .nr_nets = (unsigned int)args->nr_nets,
+		.serial = args->serial, .model = args->model,
+		.development_mode = !args->production_mode,
+		.keep_overlapping_used = !args->fix_used_ring,
+		.exit_on_reset = !strcmp(args->on_reset, "exit"),
+		.reset_limit = (unsigned int)args->reset_limit,
+		.reset_window_s = (unsigned int)args->reset_window,
 	};
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	static struct board board;
@@ -80,6 +88,10 @@ static int cmd_run(const struct vmapple_args *args)
 		cfg.cpus = UINT32_MAX;	/* board_create names the range */
 	for (i = 0; i < cfg.nr_drives; i++)
 		parse_drive(args->drive[i], &cfg.drive[i]);
+	if (args->disk)
+		parse_drive(args->disk, &cfg.disk);
+	if (args->aux)
+		parse_drive(args->aux, &cfg.aux);
 	for (i = 0; i < cfg.nr_nets; i++)
 		cfg.net[i] = args->net[i];
 	/* SIGTERM (or `vmapple stop`) presses the power button; the second forces off. */

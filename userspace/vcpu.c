@@ -189,6 +189,9 @@ enum vcpu_stop vcpu_run_loop(struct vcpu *vcpu)
 		struct kvm_run *run = vcpu->run;
 		int ret;
 
+		/* Checked before every entry: a restart stops the vCPUs with EINTR. */
+		if (__atomic_load_n(&vcpu->vm->stop_requested, __ATOMIC_SEQ_CST))
+			return VCPU_STOP_REQUESTED;
 		if (ioctl(vcpu->fd, KVM_RUN, 0)) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -225,7 +228,5 @@ enum vcpu_stop vcpu_run_loop(struct vcpu *vcpu)
 				vcpu->index, run->exit_reason, strerror(-ret));
 			return VCPU_STOP_ERROR;
 		}
-		if (vcpu->vm->stop_requested)
-			return VCPU_STOP_REQUESTED;
 	}
 }

@@ -100,6 +100,26 @@ int main(void)
 	ok(PARSE("run", "--bios", "fw", "--mem", "65536K") == 0 && args.mem == 64ull << 20,
 	   "run: K suffix");
 
+	ok(PARSE("run", "--bios", "fw") == 0 && !strcmp(args.on_reset, "restart") &&
+	   args.reset_limit == 10 && args.reset_window == 60 && args.production_mode == 1 &&
+	   args.fix_used_ring == 1 &&
+	   !args.serial && !args.model,
+	   "run: a reset restarts (loop at 10 in 60 s); production mode; default serial/model");
+	ok(PARSE("run", "--bios", "fw", "--on-reset", "exit", "--reset-limit", "3",
+		 "--reset-window", "5", "--serial", "C02X", "--model", "VirtualMac2,1",
+		 "--production-mode", "off") == 0 && !strcmp(args.on_reset, "exit") &&
+	   args.reset_limit == 3 && args.reset_window == 5 && !strcmp(args.serial, "C02X") &&
+	   !strcmp(args.model, "VirtualMac2,1") && args.production_mode == 0,
+	   "run: reset, serial, model and production-mode options taken");
+	refuses(PARSE("run", "--bios", "fw", "--on-reset", "reboot"),
+		"--on-reset 'reboot': restart or exit", "an unknown --on-reset");
+	refuses(PARSE("run", "--bios", "fw", "--reset-limit", "1001"),
+		"--reset-limit 1001: at most 1000", "a --reset-limit past its ceiling");
+	refuses(PARSE("run", "--bios", "fw", "--reset-window", "0"),
+		"--reset-window 0: 1 to 86400 seconds", "a zero --reset-window");
+	refuses(PARSE("run", "--bios", "fw", "--production-mode", "yes"),
+		"--production-mode 'yes': on or off", "--production-mode takes on or off");
+
 	ok(PARSE("stat") == 0 && args.command == VMAPPLE_CMD_STAT && args.interval == 1 &&
 	   args.count == 0 && !strcmp(args.module_path, "/dev/vmapple_kvm"),
 	   "stat: every second until interrupted, on the default device");

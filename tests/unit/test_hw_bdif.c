@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_hw_bdif - BDIF registers and requests against a fake guest memory
- * and real disk files: reads land in guest memory with status 0; writes,
- * bad descriptors, oversize and out-of-disk requests end with status 1;
- * DMA outside RAM never touches the host.
+ * and real disk files: reads land in guest memory and writes on the image
+ * (past the aux header) with status 0, and read back after a "restart";
+ * writes to a read-only image, bad descriptors, oversize and out-of-disk
+ * requests end with status 1; DMA outside RAM never touches the host.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -108,8 +109,36 @@ int main(void)
 	   "a read running past the disk's end: status 1");
 	ok(request(&b, BDIF_DEV_ROOT, 0xffffffff, 16, RAM_BASE + 0x3000, 512, BDIF_FLAG_READ) == 1,
 	   "a sector far past the end: status 1");
-	ok(request(&b, BDIF_DEV_ROOT, 0, 16, RAM_BASE + 0x3000, 512, BDIF_FLAG_WRITE) == 1,
-	   "writes are refused with status 1");
+	memset(ram + 0x4000, 'N', 1024);
+	ok(request(&b, BDIF_DEV_AUX, 2, 16, RAM_BASE + 0x4000, 1024, BDIF_FLAG_WRITE) == 0,
+	   "a 2-sector aux (NVRAM) write: status 0");
+	{
+		char on_disk[1024];
+
+		ok(pread(b.aux.fd, on_disk, sizeof(on_disk), 10 * 512) == 1024 &&
+		   on_disk[0] == 'N' && on_disk[1023] == 'N' && b.bytes_written == 1024,
+		   "... on the image at aux sector 2, past the 8-sector header");
+		ok(pread(b.aux.fd, on_disk, 512, 9 * 512) == 512 && on_disk[0] == 'A' &&
+		   pread(b.aux.fd, on_disk, 512, 12 * 512) == 512 && on_disk[0] == 'A',
+		   "... and nothing around it touched");
+	}
+	memset(ram + 0x4000, 0, 1024);
+	ok(request(&b, BDIF_DEV_AUX, 2, 16, RAM_BASE + 0x4000, 1024, BDIF_FLAG_READ) == 0 &&
+	   ram[0x4000] == 'N' && ram[0x43ff] == 'N', "the written sectors read back");
+	ok(request(&b, BDIF_DEV_AUX, 31, 16, RAM_BASE + 0x4000, 1024, BDIF_FLAG_WRITE) == 1,
+	   "a write running past the disk's end: status 1");
+	ok(request(&b, BDIF_DEV_AUX, 0, 16, 0x1000, 512, BDIF_FLAG_WRITE) == 1,
+	   "a write from outside guest RAM: status 1");
+	b.aux.read_only = true;
+	ok(request(&b, BDIF_DEV_AUX, 0, 16, RAM_BASE + 0x4000, 512, BDIF_FLAG_WRITE) == 1 &&
+	   b.writes_refused == 1, "a write to a read-only image: status 1, counted");
+	{
+		char on_disk[512];
+
+		ok(pread(b.aux.fd, on_disk, 512, 8 * 512) == 512 && on_disk[0] == 'A',
+		   "... and the image is untouched");
+	}
+	b.aux.read_only = false;
 	ok(request(&b, BDIF_DEV_ROOT, 0, 16, RAM_BASE + 0x3000, 512, 0x12345) == 1,
 	   "an unknown command: status 1");
 	ok(request(&b, BDIF_DEV_ROOT, 0, 8, RAM_BASE + 0x3000, 512, BDIF_FLAG_READ) == 1,
@@ -127,7 +156,7 @@ int main(void)
 		bdif_access(&b, BDIF_REG_CMD, (uint8_t *)&outside, 8, true);
 		ok(ram[0x200] == 0xaa, "a request outside RAM is dropped: nothing is written");
 	}
-	ok(b.requests == 12 && b.failures == 9, "requests and failures are counted");
+	ok(b.requests == 16 && b.failures == 11, "requests and failures are counted");
 	close(b.root.fd);
 	close(b.aux.fd);
 	return tap_done();

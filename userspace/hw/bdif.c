@@ -86,6 +86,46 @@ static int disk_to_guest(struct bdif *b, struct bdif_disk *d, uint64_t sector, u
 	return ret;
 }
 
+/*
+ * Write guest memory at @gpa to [sector, sector + len) of @d, in chunks,
+ * then sync: BDIF has no flush command (QEMU's and yaelliethy's bdif.c),
+ * so a write's OK status is the promise that it is on the image (NVRAM
+ * writes are rare and small).  A read-only image refuses it.
+ */
+static int guest_to_disk(struct bdif *b, struct bdif_disk *d, uint64_t sector, uint32_t len,
+			 uint64_t gpa)
+{
+	enum { CHUNK = 1 << 20 };
+	uint8_t *buf;
+	uint64_t pos = sector * SECTOR;
+	uint32_t done = 0;
+	int ret = 0;
+
+	if (d->fd < 0 || sector > d->size / SECTOR || len > d->size - pos)
+		return -ERANGE;
+	if (d->read_only) {
+		b->writes_refused++;
+		return -EROFS;
+	}
+	buf = malloc(len < CHUNK ? len : CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	while (!ret && done < len) {
+		uint32_t n = len - done < CHUNK ? len - done : CHUNK;
+
+		ret = b->mem.read(b->mem.opaque, gpa + done, buf, n);
+		if (!ret && pwrite(d->fd, buf, n, (off_t)(d->offset + pos + done)) != (ssize_t)n)
+			ret = -EIO;
+		done += n;
+	}
+	free(buf);
+	if (!ret && fdatasync(d->fd))
+		ret = -EIO;
+	if (!ret)
+		b->bytes_written += len;
+	return ret;
+}
+
 static int run_request(struct bdif *b, struct bdif_disk *d, const struct bdif_request *req)
 {
 	uint8_t record[16];
@@ -97,9 +137,11 @@ static int run_request(struct bdif *b, struct bdif_disk *d, const struct bdif_re
 	memcpy(&sector, record + 8, sizeof(sector));
 	if (req->data.len > BDIF_MAX_DATA)
 		return -E2BIG;
-	if (req->data.flags != BDIF_FLAG_READ)
-		return -EOPNOTSUPP;	/* writes, and unknown commands */
-	return disk_to_guest(b, d, sector, req->data.len, req->data.addr);
+	if (req->data.flags == BDIF_FLAG_READ)
+		return disk_to_guest(b, d, sector, req->data.len, req->data.addr);
+	if (req->data.flags == BDIF_FLAG_WRITE)
+		return guest_to_disk(b, d, sector, req->data.len, req->data.addr);
+	return -EOPNOTSUPP;	/* unknown commands */
 }
 
 static void command(struct bdif *b, uint32_t devid, uint64_t req_gpa)

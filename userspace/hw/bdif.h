@@ -4,7 +4,9 @@
  * MMIO at 0x3000_0000 through which AVPBooter reads the root and aux disks.
  * A request is three 16-byte descriptors in guest memory (sector record,
  * data buffer, status byte); writing its address to CMD runs it at once.
- * Reads only: writes end with status 1, as in QEMU.  NEXT_DEVICE reports
+ * Reads and writes (iBoot persists NVRAM through them; QEMU drops writes):
+ * a write is synced before its status, and a read-only image refuses it
+ * with status 1 (FAILED), the one failure code there is.  NEXT_DEVICE reports
  * each disk's real size in sectors (AVPBooter reads the backup GPT at the
  * end).  Facts: shared/specs/vmapple-board.md §3.
  */
@@ -39,12 +41,14 @@ struct bdif_disk {
 	int fd;			/* -1: no disk */
 	uint64_t offset;	/* where the disk starts in the file (aux: past its header) */
 	uint64_t size;		/* bytes, from offset */
+	bool read_only;		/* writes end with status 1 */
 };
 
 struct bdif {
 	struct bdif_disk root, aux;
 	struct guest_mem mem;
 	uint64_t requests, failures;
+	uint64_t bytes_written, writes_refused;
 };
 
 /* The mmio_bus access function; @opaque is the struct bdif. */

@@ -28,6 +28,8 @@ struct vmapple_cfg_layout {
 	uint8_t unk9[32];
 	uint32_t unk10;
 	char soc_name[32];
+	uint8_t pad_seed[0x24];
+	uint8_t seed[VMAPPLE_CFG_SEED_SIZE];
 } __attribute__((packed));
 
 _Static_assert(offsetof(struct vmapple_cfg_layout, ecid) == 0x18, "ecid");
@@ -39,8 +41,9 @@ _Static_assert(offsetof(struct vmapple_cfg_layout, serial) == 0x500, "serial");
 _Static_assert(offsetof(struct vmapple_cfg_layout, model) == 0x540, "model");
 _Static_assert(offsetof(struct vmapple_cfg_layout, unk10) == 0x580, "unk10");
 _Static_assert(offsetof(struct vmapple_cfg_layout, soc_name) == 0x584, "soc_name");
-/* QEMU's struct is 0x5a8 bytes: 4 bytes of alignment padding, zero here too. */
-_Static_assert(sizeof(struct vmapple_cfg_layout) == 0x5a4, "size");
+_Static_assert(offsetof(struct vmapple_cfg_layout, unk1) == 0x8, "unk1: production-mode");
+_Static_assert(offsetof(struct vmapple_cfg_layout, seed) == 0x5c8, "seed");
+_Static_assert(sizeof(struct vmapple_cfg_layout) == 0x608, "size");
 
 static int set_string(char field[32], const char *value, const char *fallback,
 		      const char *name, char *err, size_t err_len)
@@ -70,7 +73,7 @@ int vmapple_cfg_fill(const struct vmapple_cfg_params *p, uint8_t *region, char *
 	memset(&c, 0, sizeof(c));
 	c.version = 2;
 	c.nr_cpus = p->nr_cpus;
-	c.unk1 = 1;
+	c.unk1 = p->production_mode;
 	c.unk2 = 1;
 	c.unk3 = 0x20;
 	c.ecid = p->ecid;
@@ -92,6 +95,7 @@ int vmapple_cfg_fill(const struct vmapple_cfg_params *p, uint8_t *region, char *
 		return -EINVAL;
 	memcpy(c.unk8, "D/A", 4);
 	c.unk10 = 1;
+	memcpy(c.seed, p->seed, sizeof(c.seed));
 	memset(region, 0, VMAPPLE_CFG_SIZE);
 	memcpy(region, &c, sizeof(c));
 	return 0;

@@ -239,7 +239,8 @@ static uint64_t common_read(struct virtio_pci *vp, unsigned int off)
 	case VIRTIO_CC_Q_AVAILLO: case VIRTIO_CC_Q_AVAILHI:
 		return vq ? (uint32_t)(vq->avail >> (off == VIRTIO_CC_Q_AVAILHI ? 32 : 0)) : 0;
 	case VIRTIO_CC_Q_USEDLO: case VIRTIO_CC_Q_USEDHI:
-		return vq ? (uint32_t)(vq->used >> (off == VIRTIO_CC_Q_USEDHI ? 32 : 0)) : 0;
+		return vq ? (uint32_t)(vq->used_programmed >> (off == VIRTIO_CC_Q_USEDHI ? 32 : 0))
+			  : 0;
 	}
 	return 0;
 }
@@ -250,6 +251,18 @@ static void queue_enable(struct virtio_pci *vp, struct virtqueue *vq)
 	if (!vq->size || vq->size > vp->p.queue_size || (vq->size & (vq->size - 1))) {
 		vp->bad_accesses++;
 		return;
+	}
+	vq->used = vq->used_programmed;
+	if (vp->host->fix_overlapping_used) {
+		bool moved;
+
+		vq->used = vq_used_address(vq->desc, vq->avail, vq->used_programmed, vq->size,
+					   &moved);
+		if (moved && !vp->used_relocated++)
+			fprintf(stderr, "vmapple: %s: queue %u's used ring at 0x%llx overlaps its "
+				"rings (AppleVirtIO's layout): the device uses 0x%llx\n", vp->p.name,
+				(unsigned int)(vq - vp->vq), (unsigned long long)vq->used_programmed,
+				(unsigned long long)vq->used);
 	}
 	vq->last_avail = vq->used_idx = 0;
 	vq->broken = false;
@@ -306,7 +319,7 @@ static void common_write(struct virtio_pci *vp, unsigned int off, uint32_t v)
 		return;
 	case VIRTIO_CC_Q_USEDLO: case VIRTIO_CC_Q_USEDHI:
 		if (q_open)
-			set_half(&vq->used, off == VIRTIO_CC_Q_USEDHI, v);
+			set_half(&vq->used_programmed, off == VIRTIO_CC_Q_USEDHI, v);
 		return;
 	}
 	vp->bad_accesses++;	/* read-only or unknown */

@@ -80,6 +80,8 @@ struct virtio_host {
 	int (*ioeventfd)(void *opaque, uint64_t gpa, int fd, bool assign);
 	/* A device's MSI write: @data to guest-physical @addr. */
 	void (*msi)(void *opaque, uint64_t addr, uint32_t data);
+	/* Move a used ring that overlaps the other rings (vq_used_address()). */
+	bool fix_overlapping_used;
 };
 
 struct virtio_pci;
@@ -127,6 +129,7 @@ struct virtio_pci {
 	unsigned int msix_cap, pcicfg_cap;
 	uint64_t bad_accesses;		/* guest errors ignored */
 	uint64_t kicks_exited;		/* kicks that came as MMIO exits, not ioeventfd */
+	uint64_t used_relocated;	/* queues enabled with their used ring moved */
 	unsigned int ioeventfd_refused;
 };
 

@@ -17,9 +17,39 @@ struct desc {
 	uint16_t next;
 };
 
+static bool ranges_overlap(uint64_t a, uint64_t a_len, uint64_t b, uint64_t b_len)
+{
+	return a < b + b_len && b < a + a_len;
+}
+
+uint64_t vq_used_address(uint64_t desc, uint64_t avail, uint64_t used, uint16_t size,
+			 bool *moved)
+{
+	enum { PAGE = 4096 };
+	/* flags, idx, ring[size], used_event: the avail ring's bytes. */
+	uint64_t avail_len = AVAIL_RING + 2ull * size + 2;
+	/* flags, idx, ring[size] of 8 bytes, avail_event. */
+	uint64_t used_len = USED_RING + 8ull * size + 2;
+	uint64_t desc_len = (uint64_t)DESC_SIZE * size;
+	uint64_t to;
+
+	*moved = false;
+	if (!ranges_overlap(used, used_len, avail, avail_len) &&
+	    !ranges_overlap(used, used_len, desc, desc_len))
+		return used;
+	if (avail > UINT64_MAX - avail_len - PAGE)
+		return used;
+	to = (avail + avail_len + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+	/* Only where it then overlaps neither; otherwise leave the driver's layout be. */
+	if (ranges_overlap(to, used_len, desc, desc_len))
+		return used;
+	*moved = true;
+	return to;
+}
+
 void vq_reset(struct virtqueue *vq)
 {
-	vq->desc = vq->avail = vq->used = 0;
+	vq->desc = vq->avail = vq->used = vq->used_programmed = 0;
 	vq->ready = false;
 	vq->last_avail = vq->used_idx = 0;
 	vq->broken = false;

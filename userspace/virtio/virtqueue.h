@@ -28,7 +28,8 @@
 struct virtqueue {
 	const struct guest_mem *mem;
 	uint16_t size;			/* entries; 0: not set up */
-	uint64_t desc, avail, used;	/* guest-physical */
+	uint64_t desc, avail, used;	/* guest-physical; @used where the device writes */
+	uint64_t used_programmed;	/* the used address the driver wrote (reads back) */
 	bool ready;
 	uint16_t last_avail;		/* next avail entry we take */
 	uint16_t used_idx;		/* next used entry we fill */
@@ -42,6 +43,20 @@ struct vq_elem {
 	struct iovec out[VQ_MAX_SEGS];
 	struct iovec in[VQ_MAX_SEGS];
 };
+
+/*
+ * Where the device must write the used ring of a split ring programmed
+ * as @desc/@avail/@used with @size entries.  AppleVirtIO (macOS 26)
+ * allocates the descriptors and avail ring byte-aligned in one block and
+ * programs a used address at a 4 KiB boundary inside the avail ring when
+ * the avail ring straddles one, while it reads the used ring at the first
+ * 4 KiB boundary past the avail ring (aquarat's notes and QEMU fork,
+ * x-fix-overlapping-used, 607c56b16d).  So a used ring that overlaps the
+ * avail ring (or, beyond aquarat's check, the descriptor table) goes
+ * there; any other ring keeps its address.  *@moved says which.
+ */
+uint64_t vq_used_address(uint64_t desc, uint64_t avail, uint64_t used, uint16_t size,
+			 bool *moved);
 
 /* Back to the reset state (size kept as the device's maximum by the caller). */
 void vq_reset(struct virtqueue *vq);
