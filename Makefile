@@ -47,8 +47,8 @@ HOST_LIBS = -lcrypto -lfdt $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null)
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
-	userspace/stat_view.c userspace/disk.c userspace/board_dt.c userspace/linux_image.c \
-	userspace/console.c userspace/alarm.c userspace/boot_session.c \
+	userspace/timebase.c userspace/stat_view.c userspace/disk.c userspace/board_dt.c userspace/linux_image.c \
+	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
 	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -139,7 +139,7 @@ $(BUILD)/arm64/kvm-selftests/.built: scripts/kvm-selftests.sh $(BUILD)/linux-sou
 
 # Layer 0 against real KVM: the launcher's VM code plus a bare-metal payload.
 LAYER0_SRCS := userspace/vm.c userspace/vcpu.c userspace/nisv.c userspace/apple_hvc.c \
-	userspace/vmk_client.c \
+	userspace/timebase.c userspace/vmk_client.c \
 	userspace/mmio_bus.c $(COMMON_SRCS)
 
 # Guest payloads, linked where they are loaded: fwtest is firmware at 0x10_0000.

@@ -22,6 +22,12 @@ int vmk_abi_check_head(u32 api_version, u64 flags, const void *reserved, size_t 
 	return 0;
 }
 
+int vmk_abi_check_apple_hvc(const struct vmapple_kvm_apple_hvc *req)
+{
+	return vmk_abi_check_head(req->api_version, req->flags & ~VMAPPLE_KVM_APPLE_HVC_FLAGS,
+				  req->reserved, sizeof(req->reserved));
+}
+
 int vmk_abi_check_gicv2m(const struct vmapple_kvm_gicv2m *req)
 {
 	int ret = vmk_abi_check_head(req->api_version, req->flags, req->reserved,

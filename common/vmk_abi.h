@@ -25,6 +25,9 @@
  */
 int vmk_abi_check_head(u32 api_version, u64 flags, const void *reserved, size_t reserved_size);
 
+/* The Apple hypercall answers: the head, with only the known flags; 0 or the errno. */
+int vmk_abi_check_apple_hvc(const struct vmapple_kvm_apple_hvc *req);
+
 /* A GICv2m frame: 64 KiB aligned, its INTIDs SPIs below 1020; 0 or the errno. */
 int vmk_abi_check_gicv2m(const struct vmapple_kvm_gicv2m *req);
 

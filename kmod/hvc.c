@@ -47,8 +47,7 @@ int vmk_session_set_apple_hvc(struct vmk_session *s,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	ret = vmk_abi_check_head(req.api_version, req.flags, req.reserved,
-				 sizeof(req.reserved));
+	ret = vmk_abi_check_apple_hvc(&req);
 	if (ret)
 		return ret;
 
@@ -60,6 +59,8 @@ int vmk_session_set_apple_hvc(struct vmk_session *s,
 		ret = -EEXIST;	/* vCPUs may be reading it: set once */
 	} else {
 		vm->hvc_cfg.mabs_offset = req.mabs_offset;
+		vm->hvc_notify_boot_state =
+			req.flags & VMAPPLE_KVM_APPLE_HVC_F_NOTIFY_BOOT_STATE;
 		memcpy(vm->hvc_cfg.boot_session_uuid, req.boot_session_uuid,
 		       sizeof(vm->hvc_cfg.boot_session_uuid));
 		/* Pairs with vmk_apple_hvc(): the answers before the flag. */
@@ -156,7 +157,24 @@ void vmk_hvc_wake_all(struct vmk_vm *vm)
 		vmk_kick(vm, i);
 }
 
-/* 1 (back to the guest) when answered here; -ENOENT when KVM should answer. */
+/*
+ * Tell the VMM of a call answered here (VMAPPLE_KVM_APPLE_HVC_F_NOTIFY_BOOT_STATE):
+ * a hypercall exit it must not answer again.  The PC is past the HVC already.
+ */
+static void vmk_notify_answered(struct kvm_vcpu *vcpu, u32 fid)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_HYPERCALL;
+	memset(&run->hypercall, 0, sizeof(run->hypercall));
+	run->hypercall.nr = fid;
+	run->hypercall.flags = VMAPPLE_KVM_HYPERCALL_ANSWERED;
+}
+
+/*
+ * 1 (back to the guest) when answered here, 0 (to the VMM) when it must
+ * hear of it; -ENOENT when KVM should answer.
+ */
 static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
 {
 	struct apple_pac_keys keys;
@@ -198,6 +216,11 @@ static int vmk_apple_hvc(struct kvm_vcpu *vcpu, struct vmk_vm *vm)
 		vmk_kick(vm, kick_target);
 	vmk_count(vs, VMAPPLE_KVM_STAT_HVC_KERNEL);
 	trace_vmapple_kvm_apple_hvc(vcpu->vcpu_id, fid, x[0]);
+	if (fid == APPLE_HVC_PAC_SET_INITIAL_STATE && !vcpu->vcpu_idx &&
+	    vm->hvc_notify_boot_state) {
+		vmk_notify_answered(vcpu, fid);
+		return 0;
+	}
 	return 1;
 }
 

@@ -102,6 +102,7 @@ struct vmk_vm {
 	struct vmk_gicv2m gicv2m;
 	struct apple_hvc_config hvc_cfg;	/* valid once @hvc_ready */
 	bool hvc_ready;			/* set once, with release semantics */
+	bool hvc_notify_boot_state;	/* VMAPPLE_KVM_APPLE_HVC_F_NOTIFY_BOOT_STATE */
 };
 
 /* One open of /dev/vmapple_kvm. */

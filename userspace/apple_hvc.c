@@ -7,7 +7,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include <linux/vmapple_kvm.h>
+
 #include "arm64_kvm.h"
+#include "timebase.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -70,6 +73,22 @@ static int write_keys(struct vcpu *vcpu, const struct apple_pac_keys *k)
 	return 0;
 }
 
+/* After the boot CPU's PAC_SET_INITIAL_STATE, in either layer: the timebase. */
+static void after_initial_state(struct vcpu *vcpu, struct apple_hvc_state *st)
+{
+	unsigned int n;
+
+	if (vcpu->index)
+		return;
+	n = timebase_fix_resident(vm_ram(vcpu->vm, st->dt_base, st->dt_size), st->dt_size,
+				  st->timebase_hz);
+	st->timebase_rewritten += n;
+	if (n)
+		fprintf(stderr, "vmapple: %u timebase-frequency record(s) of the guest's device "
+			"tree rewritten from 24 MHz to the host's %llu Hz\n", n,
+			(unsigned long long)st->timebase_hz);
+}
+
 int apple_hvc_handle(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -77,14 +96,22 @@ int apple_hvc_handle(struct vcpu *vcpu)
 	enum apple_hvc_result res;
 	u64 x[5], target = 0;
 	unsigned int i;
+	u32 fid;
 	int ret;
 
+	/* Layer 1 answered it already and only tells us (vmapple_kvm.h). */
+	if (kvm_run_hypercall_flags(vcpu->run) & VMAPPLE_KVM_HYPERCALL_ANSWERED) {
+		if (st && vcpu->run->hypercall.nr == APPLE_HVC_PAC_SET_INITIAL_STATE)
+			after_initial_state(vcpu, st);
+		return 0;
+	}
 	vm->stats.hvc_forwarded++;
 	for (i = 0; i < 5; i++) {
 		ret = vcpu_get(vcpu, vcpu_reg_x(i), &x[i]);
 		if (ret)
 			return ret;
 	}
+	fid = (u32)x[0];
 	if (!st || vcpu->index >= APPLE_HVC_MAX_VCPUS) {
 		x[0] = APPLE_HVC_RET_NOT_SUPPORTED;
 		res = APPLE_HVC_UNKNOWN;
@@ -121,5 +148,7 @@ int apple_hvc_handle(struct vcpu *vcpu)
 		if (ret)
 			return ret;
 	}
+	if (st && fid == APPLE_HVC_PAC_SET_INITIAL_STATE)
+		after_initial_state(vcpu, st);
 	return 0;
 }

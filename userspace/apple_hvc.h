@@ -18,6 +18,10 @@ struct apple_hvc_state {
 	struct apple_pac_keys keys[APPLE_HVC_MAX_VCPUS];
 	bool kick_pending[APPLE_HVC_MAX_VCPUS];
 	bool ptrauth;		/* the vCPUs have architected PAC keys */
+	/* Where iBoot's device tree may lie: its timebase records are fixed there. */
+	u64 dt_base, dt_size;
+	u64 timebase_hz;	/* the host counter's rate; 0 or 24 MHz: nothing to fix */
+	unsigned int timebase_rewritten;	/* records, over this boot */
 };
 
 struct vcpu;

@@ -13,4 +13,16 @@
 #define KVM_ARM_VM_SMCCC_FILTER		0
 #endif
 
+/*
+ * kvm_run.hypercall.flags (Linux 6.4) shares a union with the 6.1
+ * headers' longmode/pad: the u64 right after @ret.
+ */
+static inline __u64 kvm_run_hypercall_flags(const struct kvm_run *run)
+{
+	__u64 flags;
+
+	__builtin_memcpy(&flags, &run->hypercall.ret + 1, sizeof(flags));
+	return flags;
+}
+
 #endif

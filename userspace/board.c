@@ -21,6 +21,7 @@
 #include "boot_session.h"
 #include "linux_boot.h"
 #include "stat_view.h"
+#include "timebase.h"
 #include "vmk_client.h"
 
 #define BOARD_IPA_BITS 40
@@ -342,6 +343,24 @@ static int add_pci_devices(struct board *b, const struct board_config *cfg, char
 			return -1;
 		}
 	}
+	if (cfg->sound) {
+		b->sound = calloc(1, sizeof(*b->sound));
+		if (!b->sound || virtio_sound_init(b->sound, &b->virtio_host) ||
+		    gpex_add(&b->gpex, slot++, &b->sound->vp.pci)) {
+			snprintf(err, err_len, "vmapple: cannot add the virtio-sound");
+			return -1;
+		}
+	}
+	if (cfg->balloon) {
+		b->balloon = calloc(1, sizeof(*b->balloon));
+		/* AppleVirtIOBalloon's quirks for macOS (the firmware boots), none for Linux. */
+		if (!b->balloon ||
+		    virtio_balloon_init(b->balloon, &b->virtio_host, cfg->bios, cfg->mem) ||
+		    gpex_add(&b->gpex, slot++, &b->balloon->vp.pci)) {
+			snprintf(err, err_len, "vmapple: cannot add the virtio-balloon");
+			return -1;
+		}
+	}
 	return 0;
 slots:
 	snprintf(err, err_len, "vmapple: more PCI devices than the board's %d slots",
@@ -360,6 +379,10 @@ static int start_device_threads(struct board *b)
 		ret = virtio_worker_start(&b->nic[i]->worker);
 	if (b->rng && !ret)
 		ret = virtio_worker_start(&b->rng->worker);
+	if (b->sound && !ret)
+		ret = virtio_worker_start(&b->sound->worker);
+	if (b->balloon && !ret)
+		ret = virtio_worker_start(&b->balloon->worker);
 	if (ret)
 		fprintf(stderr, "vmapple: cannot start a device thread: %s\n", strerror(-ret));
 	return ret;
@@ -480,7 +503,10 @@ static void attach_module(struct board *b, const char *path)
 		return;
 	}
 	fprintf(stderr, "vmapple: VM attached to vmapple_kvm (ABI %u)\n", info.api_version);
-	ret = vmk_set_apple_hvc(b->module_fd, &b->hvc.cfg);
+	/* The timebase fix needs the boot CPU's PAC_SET_INITIAL_STATE in the launcher too. */
+	ret = vmk_set_apple_hvc_flags(b->module_fd, &b->hvc.cfg,
+				      b->hvc.timebase_hz && b->hvc.timebase_hz != TIMEBASE_APPLE_HZ ?
+				      VMAPPLE_KVM_APPLE_HVC_F_NOTIFY_BOOT_STATE : 0);
 	if (ret)
 		fprintf(stderr, "vmapple: Apple hypercalls stay in the launcher: %s\n",
 			strerror(-ret));
@@ -519,6 +545,9 @@ static int machine_build(struct board *b, char *err, size_t err_len)
 	b->module_fd = -1;
 	b->guest_panicked = 0;
 	memset(&b->hvc, 0, sizeof(b->hvc));	/* keys and kicks are per boot */
+	b->hvc.dt_base = BOARD_RAM_BASE;
+	b->hvc.dt_size = cfg->mem;
+	b->hvc.timebase_hz = timebase_host_hz();
 	/* Before the module is attached: it gets the same answers as Layer 0. */
 	if (boot_session_init(&b->hvc.cfg)) {
 		snprintf(err, err_len, "vmapple: cannot make this boot's session UUID (see above)");
@@ -600,6 +629,16 @@ static void machine_teardown(struct board *b)
 		virtio_rng_destroy(b->rng);
 		free(b->rng);
 		b->rng = NULL;
+	}
+	if (b->sound) {
+		virtio_sound_destroy(b->sound);
+		free(b->sound);
+		b->sound = NULL;
+	}
+	if (b->balloon) {
+		virtio_balloon_destroy(b->balloon);
+		free(b->balloon);
+		b->balloon = NULL;
 	}
 	/* Closing the session detaches the VM: the module forgets its state. */
 	if (b->module_fd >= 0)
@@ -860,6 +899,24 @@ void board_print_stats(struct board *b, FILE *out)
 			(unsigned long long)b->nic[s]->rx_dropped,
 			(unsigned long long)b->nic[s]->tx_frames,
 			(unsigned long long)b->nic[s]->tx_errors);
+	if (b->sound)
+		fprintf(out, "%s: %llu requests (%llu bad), %llu tx/rx messages (%llu failed), "
+			"%llu bytes discarded\n", b->sound->vp.p.name,
+			(unsigned long long)b->sound->requests,
+			(unsigned long long)b->sound->bad_requests,
+			(unsigned long long)b->sound->xfers,
+			(unsigned long long)b->sound->xfer_errors,
+			(unsigned long long)b->sound->bytes_discarded);
+	if (b->balloon) {
+		struct virtio_balloon_counters n;
+
+		virtio_balloon_get_counters(b->balloon, &n);
+		fprintf(out, "%s: inflated %llu, deflated %llu, reported %llu pages, %llu MiB "
+			"returned to the host, %llu refused\n", b->balloon->vp.p.name,
+			(unsigned long long)n.inflated, (unsigned long long)n.deflated,
+			(unsigned long long)n.reported, (unsigned long long)(n.returned_bytes >> 20),
+			(unsigned long long)n.bad);
+	}
 	if (b->module_fd < 0 || vmk_get_own_vm_stats(b->module_fd, getpid(), &st))
 		return;
 	fprintf(out, "vmapple_kvm:");

@@ -29,9 +29,11 @@
 #include "hw/pl061.h"
 #include "hw/pvpanic.h"
 #include "vcpu.h"
+#include "virtio/balloon.h"
 #include "virtio/blk.h"
 #include "virtio/net.h"
 #include "virtio/rng.h"
+#include "virtio/sound.h"
 #include "vm.h"
 
 #define BOARD_FW_BASE		0x100000ull
@@ -81,6 +83,8 @@ struct board_config {
 	const char *net[BOARD_MAX_NICS];	/* virtio-net backends: "user,...", "tap,..." */
 	unsigned int nr_nets;
 	bool rng;		/* a virtio-rng */
+	bool sound;		/* a virtio-sound (answers queries, discards output) */
+	bool balloon;		/* a virtio-balloon (macOS's quirks on --bios boots) */
 	const char *console;	/* the PL011's: "stdio" (NULL too) or "unix:PATH" */
 	uint64_t mem;		/* RAM bytes */
 	unsigned int cpus;
@@ -118,6 +122,8 @@ struct board {
 	struct virtio_net *nic[BOARD_MAX_NICS];
 	unsigned int nr_nics;
 	struct virtio_rng *rng;
+	struct virtio_sound *sound;
+	struct virtio_balloon *balloon;
 	pthread_mutex_t gpio_lock;	/* the power button comes from the main thread */
 	pthread_mutex_t uart_lock;	/* console input comes from its own thread */
 	pthread_mutex_t rtc_lock;	/* the match alarm fires on its own thread */

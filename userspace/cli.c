@@ -25,10 +25,16 @@ const char vmapple_usage[] =
 	"        --production-mode on|off  cfg's production-mode flag (default on)\n"
 	"        --fix-overlapping-used on|off  move a virtio used ring the driver laid\n"
 	"                            inside its avail ring, as macOS 26 does (default on)\n"
+	"        --max-macos-instances N  --bios (macOS) guests allowed at once on this\n"
+	"                            host (default 2, as Apple's licence allows per Mac)\n"
 	"        --drive FILE[,ro]   a standard virtio-blk disk (up to 4)\n"
 	"        --net SPEC          virtio-net: user[,hostfwd=tcp::2222-:22] (libslirp) or\n"
 	"                            tap,ifname=NAME[,bridge=BR] (up to 2)\n"
 	"        --rng on|off        a virtio-rng (default on)\n"
+	"        --sound on|off      a virtio-sound that answers macOS's queries and\n"
+	"                            discards output (default on with --bios)\n"
+	"        --balloon on|off    a virtio-balloon, with AppleVirtIOBalloon's quirks\n"
+	"                            handled on --bios boots (default on)\n"
 	"        --pidfile FILE      write the launcher's pid (for vmapple stop)\n"
 	"        --console stdio|unix:PATH\n"
 	"                            the PL011 console: the terminal (default), or a\n"
@@ -105,6 +111,9 @@ static const struct option_spec options[] = {
 	OPT_LIST_OF(VMAPPLE_CMD_RUN, "--drive", drive, nr_drives),
 	OPT_LIST_OF(VMAPPLE_CMD_RUN, "--net", net, nr_nets),
 	OPT(VMAPPLE_CMD_RUN, "--rng", OPT_ON_OFF, rng),
+	OPT(VMAPPLE_CMD_RUN, "--sound", OPT_ON_OFF, sound),
+	OPT(VMAPPLE_CMD_RUN, "--max-macos-instances", OPT_NUMBER, max_macos),
+	OPT(VMAPPLE_CMD_RUN, "--balloon", OPT_ON_OFF, balloon),
 	OPT(VMAPPLE_CMD_RUN, "--pidfile", OPT_PATH, pidfile),
 	OPT(VMAPPLE_CMD_RUN, "--console", OPT_PATH, console),
 	OPT(VMAPPLE_CMD_RUN, "--serial", OPT_PATH, serial),
@@ -232,6 +241,11 @@ static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 			 (unsigned long long)args->reset_limit, VMAPPLE_MAX_RESET_LIMIT);
 		return -1;
 	}
+	if (args->max_macos < 1 || args->max_macos > 64) {
+		snprintf(err, err_len, "vmapple run: --max-macos-instances %llu: 1 to 64",
+			 (unsigned long long)args->max_macos);
+		return -1;
+	}
 	if (args->reset_window < 1 || args->reset_window > 86400) {
 		snprintf(err, err_len, "vmapple run: --reset-window %llu: 1 to 86400 seconds",
 			 (unsigned long long)args->reset_window);
@@ -260,6 +274,9 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		.cpus = 1,
 		.interval = 1,
 		.rng = 1,
+		.sound = VMAPPLE_SOUND_DEFAULT,
+		.balloon = 1,
+		.max_macos = 2,
 		.on_reset = "restart",
 		.production_mode = 1,
 		.fix_used_ring = 1,

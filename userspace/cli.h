@@ -31,6 +31,9 @@ struct vmapple_args {
 	const char *net[VMAPPLE_MAX_NETS];	/* run: --net SPEC, repeatable */
 	uint64_t nr_nets;
 	uint64_t rng;			/* run: --rng on|off; default on */
+	uint64_t max_macos;		/* run: --max-macos-instances N; default 2 */
+	uint64_t sound;			/* run: --sound on|off; default on with --bios */
+	uint64_t balloon;		/* run: --balloon on|off; default on */
 	const char *pidfile;		/* run: write it; stop: read it */
 	const char *console;		/* run: --console stdio|unix:PATH */
 	uint64_t pid;			/* stop: --pid */
@@ -51,6 +54,7 @@ struct vmapple_args {
 };
 
 #define VMAPPLE_EXIT_USAGE 2
+#define VMAPPLE_SOUND_DEFAULT	2	/* --sound not given: on for --bios boots */
 #define VMAPPLE_DEFAULT_RESET_LIMIT	10
 #define VMAPPLE_DEFAULT_RESET_WINDOW	60
 #define VMAPPLE_MAX_RESET_LIMIT		1000	/* = BOARD_MAX_RESET_LIMIT */

@@ -11,6 +11,7 @@
 
 #include "board.h"
 #include "caps.h"
+#include "macos_slots.h"
 #include "cli.h"
 #include "kvm_probe.h"
 #include "stat_view.h"
@@ -70,6 +71,8 @@ static int cmd_run(const struct vmapple_args *args)
 		.append = args->append, .mem = args->mem,
 		.cpus = (unsigned int)args->cpus, .ecid = args->ecid, .kvm_path = args->kvm_path,
 		.module_path = args->module_path, .rng = args->rng, .console = args->console,
+		.sound = args->sound == VMAPPLE_SOUND_DEFAULT ? !!args->bios : !!args->sound,
+		.balloon = args->balloon,
 		.nr_drives = (unsigned int)args->nr_drives, .nr_nets = (unsigned int)args->nr_nets,
 		.serial = args->serial, .model = args->model,
 		.development_mode = !args->production_mode,
@@ -98,6 +101,12 @@ static int cmd_run(const struct vmapple_args *args)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* Held (by the kernel's flock) until the process ends, however it ends. */
+	if (args->bios && macos_slot_take(NULL, (unsigned int)args->max_macos, err,
+					  sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return BOARD_EXIT_ERROR;
+	}
 	if (args->pidfile && write_pidfile(args->pidfile))
 		return BOARD_EXIT_ERROR;
 	if (board_create(&board, &cfg, err, sizeof(err))) {

@@ -42,8 +42,13 @@ int vmk_attach_vm(int dev_fd, int vm_fd)
 
 int vmk_set_apple_hvc(int dev_fd, const struct apple_hvc_config *cfg)
 {
+	return vmk_set_apple_hvc_flags(dev_fd, cfg, 0);
+}
+
+int vmk_set_apple_hvc_flags(int dev_fd, const struct apple_hvc_config *cfg, uint32_t flags)
+{
 	struct vmapple_kvm_apple_hvc req = {
-		.api_version = VMAPPLE_KVM_API_VERSION,
+		.api_version = VMAPPLE_KVM_API_VERSION, .flags = flags,
 		.mabs_offset = cfg->mabs_offset,
 	};
 

@@ -22,6 +22,8 @@ int vmk_attach_vm(int dev_fd, int vm_fd);
 
 /* Have the module answer the attached VM's Apple hypercalls with @cfg. */
 int vmk_set_apple_hvc(int dev_fd, const struct apple_hvc_config *cfg);
+/* ... with VMAPPLE_KVM_APPLE_HVC_F_* @flags. */
+int vmk_set_apple_hvc_flags(int dev_fd, const struct apple_hvc_config *cfg, uint32_t flags);
 
 /* Have the module serve the attached VM's GICv2m frame: 0 or -errno. */
 int vmk_set_gicv2m(int dev_fd, uint64_t base, uint32_t first_intid, uint32_t nr_spis);

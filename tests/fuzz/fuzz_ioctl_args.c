@@ -3,7 +3,8 @@
  * fuzz_ioctl_args - libFuzzer: arbitrary bytes as each of the module's
  * request structs, through the module's own checks (common/vmk_abi.c).
  * Whatever they accept must be what the ABI allows: the right version,
- * flags and reserved bytes zero, a GICv2m frame aligned, inside the VM's
+ * flags (SET_APPLE_HVC: only its known ones) and reserved bytes zero, a
+ * GICv2m frame aligned, inside the VM's
  * IPA space without wrapping, and its SPIs inside 32..1019.
  */
 #include <stdint.h>
@@ -25,6 +26,22 @@ static void check_head(const uint8_t *data, size_t size)
 			if (((const uint8_t *)a.reserved)[i])
 				abort();
 	}
+}
+
+/* SET_APPLE_HVC: only the known flags get through. */
+static void check_apple_hvc(const uint8_t *data, size_t size)
+{
+	struct vmapple_kvm_apple_hvc h;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, data, size < sizeof(h) ? size : sizeof(h));
+	if (vmk_abi_check_apple_hvc(&h))
+		return;
+	if (h.api_version != VMAPPLE_KVM_API_VERSION || (h.flags & ~VMAPPLE_KVM_APPLE_HVC_FLAGS))
+		abort();
+	for (size_t i = 0; i < sizeof(h.reserved); i++)
+		if (((const uint8_t *)h.reserved)[i])
+			abort();
 }
 
 static void check_gicv2m(const uint8_t *data, size_t size)
@@ -52,6 +69,7 @@ static void check_gicv2m(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_head(data, size);
+	check_apple_hvc(data, size);
 	check_gicv2m(data, size);
 	return 0;
 }

@@ -490,12 +490,14 @@ TEST_F(session, apple_hvc_bad_version_flags_reserved_pointer_are_refused)
 {
 	ASSERT_EQ(0, attach(self->dev, self->vm));
 	EXPECT_EQ(EPROTONOSUPPORT, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION + 1, 0, 0));
-	EXPECT_EQ(EINVAL, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 1, 0));
+	EXPECT_EQ(EINVAL, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 2, 0));
+	EXPECT_EQ(EINVAL, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0x80000001u, 0));
 	EXPECT_EQ(EINVAL, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0, 1));
 	EXPECT_EQ(-1, ioctl(self->dev, VMAPPLE_KVM_SET_APPLE_HVC, (void *)8));
 	EXPECT_EQ(EFAULT, errno);
 	/* None of those set anything: the first good call still does. */
-	EXPECT_EQ(0, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION, 0, 0));
+	EXPECT_EQ(0, set_apple_hvc(self->dev, VMAPPLE_KVM_API_VERSION,
+				   VMAPPLE_KVM_APPLE_HVC_F_NOTIFY_BOOT_STATE, 0));
 }
 
 static int set_gicv2m(int dev, __u32 version, __u32 flags, __u64 base, __u32 first,

@@ -60,9 +60,9 @@ t "BDIF reports each disk's real size in sectors" \
 t "BDIF reads root sector 0" expect 0 "^fwtest: root sector 0 status 0000000000000000 data 'ROOTDISK'" run
 t "BDIF reads aux sector 0" expect 0 "^fwtest: aux sector 0 status 0000000000000000 data 'AUXDISK!'" run
 t "a guest panic ends the run with status 3" expect 3 "the guest panicked" run --ecid 0xdead
-t "a guest reset ends the run with status 5, saying so" \
-	expect 5 "^vmapple: the guest asked for a reset \(PSCI SYSTEM_RESET\); vmapple does not reboot it" \
-	run --ecid 0xb007
+t "--on-reset exit: a guest reset ends the run with status 5, saying so" \
+	expect 5 "^vmapple: the guest asked for a reset \(PSCI SYSTEM_RESET\); --on-reset exit" \
+	run --ecid 0xb007 --on-reset exit
 t "one image given twice is named, not taken for another VM's" \
 	expect 1 "^vmapple: --disk root.img and --drive root.img are the same image; give each disk once" \
 	run --drive root.img

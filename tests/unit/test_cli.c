@@ -117,6 +117,13 @@ int main(void)
 		"--reset-limit 1001: at most 1000", "a --reset-limit past its ceiling");
 	refuses(PARSE("run", "--bios", "fw", "--reset-window", "0"),
 		"--reset-window 0: 1 to 86400 seconds", "a zero --reset-window");
+	ok(PARSE("run", "--bios", "fw") == 0 && args.max_macos == 2 &&
+	   args.sound == VMAPPLE_SOUND_DEFAULT && args.balloon == 1,
+	   "run: two macOS instances; sound by boot kind; a balloon");
+	refuses(PARSE("run", "--bios", "fw", "--max-macos-instances", "0"),
+		"--max-macos-instances 0: 1 to 64", "no macOS instances at all");
+	refuses(PARSE("run", "--bios", "fw", "--sound", "loud"), "--sound 'loud': on or off",
+		"--sound takes on or off");
 	refuses(PARSE("run", "--bios", "fw", "--production-mode", "yes"),
 		"--production-mode 'yes': on or off", "--production-mode takes on or off");
 

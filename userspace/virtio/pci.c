@@ -106,6 +106,12 @@ void virtio_pci_needs_reset(struct virtio_pci *vp)
 	raise(vp, vp->msix_config, 2);
 }
 
+void virtio_pci_config_changed(struct virtio_pci *vp)
+{
+	vp->config_generation++;
+	raise(vp, vp->msix_config, 2);
+}
+
 void virtio_pci_drain_kick(int fd)
 {
 	eventfd_t v;

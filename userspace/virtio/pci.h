@@ -140,6 +140,8 @@ void virtio_pci_destroy(struct virtio_pci *vp);
 
 /* With @lock held: the device used buffers of queue @q; interrupt if wanted. */
 void virtio_pci_notify_queue(struct virtio_pci *vp, unsigned int q);
+/* With @lock held: the device changed its config space; tell the driver. */
+void virtio_pci_config_changed(struct virtio_pci *vp);
 /* With @lock held: the device found queue @q malformed; tell the driver. */
 void virtio_pci_needs_reset(struct virtio_pci *vp);
 static inline bool virtio_pci_driver_ok(const struct virtio_pci *vp)

@@ -106,11 +106,22 @@ struct vmapple_kvm_stats_request {
  */
 struct vmapple_kvm_apple_hvc {
 	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
-	__u32 flags;		/* in: must be 0 */
+	__u32 flags;		/* in: VMAPPLE_KVM_APPLE_HVC_F_*, others 0 */
 	__u64 mabs_offset;	/* GET_MABS_OFFSET's answer */
 	__u32 boot_session_uuid[4];	/* GET_BOOTSESSIONUUID's answer, x1..x4 */
 	__u64 reserved[4];	/* in: must be 0 */
 };
+
+/*
+ * After answering vCPU 0's PAC_SET_INITIAL_STATE (the boot CPU's, once a
+ * boot), return to the VMM with KVM_EXIT_HYPERCALL, hypercall.nr the call
+ * and VMAPPLE_KVM_HYPERCALL_ANSWERED in hypercall.flags: the registers
+ * hold the answer already, and the VMM fixes up the guest's device tree
+ * (its timebase) before it re-enters.
+ */
+#define VMAPPLE_KVM_APPLE_HVC_F_NOTIFY_BOOT_STATE	(1u << 0)
+#define VMAPPLE_KVM_APPLE_HVC_FLAGS	VMAPPLE_KVM_APPLE_HVC_F_NOTIFY_BOOT_STATE
+#define VMAPPLE_KVM_HYPERCALL_ANSWERED	(1ull << 63)
 
 /*
  * VMAPPLE_KVM_SET_GICV2M: serve the attached VM's GICv2m MSI frame in the
