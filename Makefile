@@ -39,8 +39,8 @@ LAUNCHER_SRCS := $(wildcard userspace/*.c) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS)
 	$(wildcard common/*.c)
 LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/hw/*.h userspace/virtio/*.h \
 	userspace/net/*.h common/*.h) include/uapi/linux/vmapple_kvm.h
-# libfdt, libslirp (on glib), libnl: the host's for the unit tests.
-HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0
+# libfdt, libslirp (on glib), libnl, json-c: the host's for the unit tests.
+HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0 json-c
 HOST_LIB_CFLAGS = $(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
 HOST_LIBS = -lcrypto -lfdt $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null)
 # common/: the decoder and walker, built unchanged into the module and the launcher.
@@ -49,6 +49,7 @@ COMMON_HDRS := $(wildcard common/*.h)
 PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
 	userspace/timebase.c userspace/stat_view.c userspace/disk.c userspace/board_dt.c userspace/linux_image.c \
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
+	userspace/qmp.c \
 	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -110,7 +111,7 @@ $(BUILD)/arm64-libs.mk: scripts/arm64-sysroot.sh | setup
 		"-I$$root/usr/include/slirp -I$$root/usr/include/libnl3" >$@ && \
 	echo "ARM64_LIBS := $$lib/libfdt.a $$lib/libslirp.a $$lib/libglib-2.0.a" \
 		"$$lib/libpcre2-8.a $$lib/libnl-route-3.a $$root/lib/aarch64-linux-gnu/libnl-3.a" \
-		"$$lib/libcrypto.a -lpthread" >>$@
+		"$$lib/libjson-c.a $$lib/libcrypto.a -lpthread" >>$@
 endif
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 -include $(BUILD)/arm64-libs.mk
@@ -150,11 +151,22 @@ PAYLOAD_BASE_exit_bench := 0x70000000
 PAYLOAD_BASE_wfk := 0x100000
 PAYLOAD_BASE_msi := 0x70000000
 PAYLOAD_BASE_hostile := 0x70000000
+PAYLOAD_BASE_vdrv := 0x100000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
 		-Wl,--build-id=none -o $(@:.bin=.elf) $<
 	$(patsubst %gcc,%objcopy,$(ARM64_CC)) -O binary $(@:.bin=.elf) $@
+# Payloads in C: freestanding, MMU off (no unaligned or SIMD accesses).
+PAYLOAD_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -static \
+	-fno-pic -no-pie -mstrict-align -mgeneral-regs-only -fno-stack-protector \
+	-fno-tree-loop-distribute-patterns -fno-builtin -fno-reorder-functions
+$(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.c | setup
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(PAYLOAD_CFLAGS) -Wl,-Ttext=$(PAYLOAD_BASE_$*) -Wl,--build-id=none \
+		-Wl,-e,_start -o $(@:.bin=.elf) $<
+	$(patsubst %gcc,%objcopy,$(ARM64_CC)) -O binary -j .text -j .rodata -j .data \
+		$(@:.bin=.elf) $@
 
 $(BUILD)/arm64/layer0_test: tests/kselftest/layer0_test.c $(LAYER0_SRCS) $(LAUNCHER_HDRS) \
 		$(BUILD)/arm64/payload/isv0.bin $(BUILD)/linux-source.path
@@ -212,6 +224,7 @@ $(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initram
 
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
+		$(BUILD)/arm64/payload/vdrv.bin \
 		$(BUILD)/rig/guest-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \
 		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \

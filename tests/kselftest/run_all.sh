@@ -14,6 +14,7 @@ run "$dir/vmapple_run.sh"
 run "$dir/boot_answers.sh" layer0
 run "$dir/guest_restart.sh" layer0
 run "$dir/macos_limit.sh"
+run "$dir/macos_virtio.sh" layer0
 run "$dir/linux_boot.sh" layer0
 run "$dir/linux_boot.sh" tap
 run "$dir/apple_pac.sh"
@@ -38,6 +39,7 @@ run "$dir/exit_bench_test.sh" loaded
 run "$dir/wfk.sh"
 run "$dir/boot_answers.sh" layer1
 run "$dir/guest_restart.sh" layer1
+run "$dir/macos_virtio.sh" layer1
 run "$dir/linux_boot.sh" layer1
 run "$dir/boot_soak.sh" "${SOAK_BOOTS:-3}"
 run "$dir/data_safety.sh" "${DATA_KILLS:-20}"
