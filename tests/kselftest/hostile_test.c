@@ -52,7 +52,7 @@
 
 enum scenario {
 	SC_IOEVENTFD, SC_STRADDLE, SC_HELD_LOAD, SC_PARK, SC_WFK, SC_MSI_SWEEP, SC_KICK_SWEEP,
-	SC_PTE_RACE,
+	SC_PTE_RACE, SC_INSN_RACE,
 };
 #define FIRST_INTID	(GICV2M_FIRST_SPI + 32)
 
@@ -568,6 +568,40 @@ TEST_F(hostile, isv0_exit_with_aarch32_pstate_touches_no_register)
 	EXPECT_EQ(DEV + DEV_HELD, x1);
 }
 
+/* The VMM resets the vCPU (KVM_ARM_VCPU_INIT again) while the module holds its exit. */
+TEST_F(hostile, isv0_exit_with_the_vcpu_reset_touches_no_register)
+{
+	struct kvm_vcpu_init init;
+	u64 x0 = 1, x5 = 1, x1 = 1, pc = 1;
+
+	if (!variant->attach)
+		SKIP(return, "a Layer 1 exit");
+	run_to_held_exit(_metadata, self);
+	ASSERT_EQ(0, ioctl(self->vm.fd, KVM_ARM_PREFERRED_TARGET, &init));
+	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (self->vm.pmu)
+		init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
+	if (ioctl(self->vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
+	    ioctl(self->vm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0)
+		init.features[0] |= 1u << KVM_ARM_VCPU_PTRAUTH_ADDRESS |
+				    1u << KVM_ARM_VCPU_PTRAUTH_GENERIC;
+	ASSERT_EQ(0, ioctl(self->vcpu.fd, KVM_ARM_VCPU_INIT, &init)) TH_LOG("re-init: %s",
+									      strerror(errno));
+	self->vcpu.run->immediate_exit = 1;
+	ioctl(self->vcpu.fd, KVM_RUN, 0);
+	ASSERT_EQ(0, vcpu_get(&self->vcpu, vcpu_reg_x(0), &x0));
+	ASSERT_EQ(0, vcpu_get(&self->vcpu, vcpu_reg_x(5), &x5));
+	ASSERT_EQ(0, vcpu_get(&self->vcpu, vcpu_reg_x(1), &x1));
+	ASSERT_EQ(0, vcpu_get(&self->vcpu, vcpu_reg_pc, &pc));
+	/* Reset values, untouched by the exit held from before the reset. */
+	EXPECT_EQ(0, x0);
+	EXPECT_EQ(0, x5);
+	EXPECT_EQ(0, x1);
+	EXPECT_EQ(0, pc);
+	read_kstats(_metadata, self);
+	EXPECT_EQ(1, self->kstats.counters[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+}
+
 TEST_F(hostile, isv0_exit_with_an_abort_injected_touches_no_register)
 {
 	struct kvm_vcpu_events ev;
@@ -716,6 +750,53 @@ TEST_F(hostile, a_pte_rewritten_under_isv0_stores_by_another_vcpu)
 		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK]);
 		/* One 4-byte store: one exit at most each time the module plans it. */
 		EXPECT_GE(k[VMAPPLE_KVM_STAT_ISV0_USER] + k[VMAPPLE_KVM_STAT_ISV0_ABORTED],
+			  k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
+	}
+}
+
+/*
+ * A second vCPU rewrites the very instruction the first one's ISV=0 store
+ * traps on (another size, a pair, a load, a NOP, an UDF): whatever the
+ * emulator then reads, the run ends, every exception is one the guest
+ * skipped (none unexpected), no exit names RAM, and exits stay bounded.
+ */
+TEST_F(hostile, an_instruction_rewritten_under_isv0_stores_by_another_vcpu)
+{
+	struct sigaction sa = { .sa_handler = racer_wake };
+	const __u64 *k = self->kstats.counters;
+	uint64_t skipped, esr;
+	pthread_t t;
+	int i;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	atomic_store(&racer_stop, false);
+	ASSERT_EQ(0, pthread_create(&t, NULL, run_racer, &self->racer));
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), SC_INSN_RACE));
+	EXPECT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	atomic_store(&racer_stop, true);
+	for (i = 0; i < 500 && pthread_tryjoin_np(t, NULL); i++) {
+		pthread_kill(t, SIGUSR1);
+		usleep(10000);
+	}
+	ASSERT_GT(500, i) TH_LOG("vCPU 1's thread did not stop");
+	read_kstats(_metadata, self);
+	memcpy(&skipped, self->ram + RESULTS, 8);
+	memcpy(&esr, self->ram + RESULTS_EXC, 8);
+	EXPECT_EQ(0, esr);
+	EXPECT_EQ(0, self->vm.stats.mmio_to_ram);
+	EXPECT_GE(4000, skipped);
+	TH_LOG("%llu exceptions skipped; nisv %llu, refused %llu", (unsigned long long)skipped,
+	       (unsigned long long)self->vm.stats.nisv_exits,
+	       (unsigned long long)self->vm.stats.nisv_refused);
+	if (variant->attach) {
+		TH_LOG("module: kernel %llu, user %llu (exits %llu), fallback %llu, aborted %llu",
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_KERNEL],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+		/* A pair is two pieces: at most two exits each time the module plans one. */
+		EXPECT_GE(2 * (k[VMAPPLE_KVM_STAT_ISV0_USER] + k[VMAPPLE_KVM_STAT_ISV0_ABORTED]),
 			  k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
 	}
 }

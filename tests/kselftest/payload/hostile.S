@@ -27,6 +27,11 @@
  *      entry vCPU 1 keeps rewriting (a device block, a table in MMIO, in
  *      RAM's last page, just past RAM, itself, nothing); aborts it takes
  *      are counted and skipped, their count lands at RESULTS.
+ *   8  two vCPUs, MMU off: vCPU 0 makes 4000 ISV=0 stores of one
+ *      instruction that vCPU 1 keeps rewriting between a post-indexed
+ *      store, a halfword store, a pair, a load, a NOP and an UDF: the
+ *      instruction the emulator reads is not always the one that trapped.
+ *      Exceptions are counted and skipped, their count lands at RESULTS.
  * Any other exception the guest takes lands its ESR at RESULTS_EXC, then off.
  *
  * Each ends with PSCI SYSTEM_OFF.  Straddle results land at RESULTS.
@@ -73,6 +78,8 @@ _start:
 	b.eq	kick_sweep
 	cmp	x0, #7
 	b.eq	pte_race
+	cmp	x0, #8
+	b.eq	insn_race
 	b	off
 
 ioeventfd:
@@ -353,6 +360,62 @@ racer:
 	str	x16, [x12]
 4:	wfi
 	b	4b
+
+insn_race:
+	adr	x9, vectors_skip
+	msr	vbar_el1, x9
+	isb
+	ldr	x0, =PSCI_CPU_ON
+	mov	x1, #1
+	adr	x2, insn_racer
+	mov	x3, #0
+	hvc	#0
+	ldr	x1, =DEV + 0x80
+	mov	x20, #0				/* exceptions taken and skipped */
+	ldr	x21, =RACE_STORES
+1:
+racy_insn:
+	str	w21, [x1], #0			/* ISV=0; vCPU 1 rewrites this word */
+	subs	x21, x21, #1
+	b.ne	1b
+	ldr	x12, =RACE_STOP
+	mov	x13, #1
+	str	x13, [x12]
+	ldr	x12, =RESULTS
+	str	x20, [x12]
+	b	off
+
+/* vCPU 1: rewrite racy_insn through insn_words until told to stop, then restore it. */
+insn_racer:
+	adr	x12, racy_insn
+	ldr	x14, =RACE_STOP
+	adr	x17, insn_words
+	mov	x15, #0
+2:	ldr	x13, [x14]
+	cbnz	x13, 3f
+	ldr	w16, [x17, x15, lsl #2]
+	str	w16, [x12]
+	dc	cvau, x12
+	dsb	ish
+	ic	ivau, x12
+	dsb	ish
+	add	x15, x15, #1
+	cmp	x15, #6
+	csel	x15, xzr, x15, eq
+	b	2b
+3:	ldr	w16, [x17]
+	str	w16, [x12]
+4:	wfi
+	b	4b
+
+	.balign 4
+insn_words:
+	str	w21, [x1], #0			/* what it was: an ISV=0 store */
+	strh	w21, [x1], #0			/* another size */
+	stp	w21, w21, [x1]			/* a pair */
+	ldr	w22, [x1], #0			/* a load, where a store trapped */
+	nop					/* no access at all */
+	udf	#0				/* undefined */
 
 	.balign 8
 race_descs:
