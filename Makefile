@@ -47,7 +47,8 @@ HOST_LIBS = -lcrypto -lfdt $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null)
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
-	userspace/timebase.c userspace/stat_view.c userspace/disk.c userspace/board_dt.c userspace/linux_image.c \
+	userspace/nvram.c userspace/timebase.c userspace/stat_view.c userspace/disk.c \
+	userspace/board_dt.c userspace/linux_image.c \
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
 	userspace/qmp.c \
 	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(COMMON_SRCS)

@@ -12,7 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/rig/common.sh"
 
 packages=(libssl-dev libfdt-dev libslirp-dev libglib2.0-dev libpcre2-dev
-	libnl-3-dev libnl-route-3-dev)
+	libnl-3-dev libnl-route-3-dev libjson-c-dev)
 dir=$RIG_CACHE/arm64-sysroot
 stamp=$dir/.packages
 triplet=aarch64-linux-gnu

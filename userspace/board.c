@@ -665,6 +665,7 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 		b->drive_disk[i].fd = -1;
 	b->bdif.root.fd = b->bdif.aux.fd = -1;
 	pthread_mutex_init(&b->uart_lock, NULL);
+	pthread_mutex_init(&b->machine_lock, NULL);
 	pthread_mutex_init(&b->rtc_lock, NULL);
 	pthread_mutex_init(&b->gpio_lock, NULL);
 	if (cfg->cpus < 1 || cfg->cpus > BOARD_MAX_CPUS) {
@@ -685,6 +686,8 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 		snprintf(err, err_len, "vmapple: cannot start the console (see above)");
 		goto fail;
 	}
+	if (cfg->qmp && board_qmp_open(b, cfg->qmp, err, err_len))
+		goto fail;
 	return 0;
 fail:
 	board_destroy(b);
@@ -701,7 +704,6 @@ struct run_state {
 struct vcpu_thread {
 	struct vcpu *vcpu;
 	struct run_state *st;
-	pthread_t tid;
 };
 
 static void *vcpu_main(void *arg)
@@ -735,6 +737,18 @@ static int wait_for_stop(struct board *b, struct run_state *st, volatile int *st
 		pthread_cond_timedwait(&st->done, &st->lock, &until);
 		if (release_in && !--release_in)
 			press_power_button(b, false);
+		/* QMP's: quit, system_reset (the vCPUs are being stopped), system_powerdown. */
+		if (b->quit_requested) {
+			pthread_mutex_unlock(&st->lock);
+			fprintf(stderr, "vmapple: quit (QMP): the VM is switched off\n");
+			return BOARD_EXIT_POWEROFF;
+		}
+		if (b->powerdowns_requested != b->powerdowns_handled && !release_in) {
+			b->powerdowns_handled = b->powerdowns_requested;
+			fprintf(stderr, "vmapple: system_powerdown (QMP): pressing the power button\n");
+			press_power_button(b, true);
+			release_in = 2;
+		}
 		if (!stop_requests || *stop_requests == b->stops_handled)
 			continue;
 		b->stops_handled = *stop_requests;
@@ -757,33 +771,53 @@ static void kick_signal(int sig)
 	(void)sig;	/* only to make KVM_RUN return EINTR */
 }
 
+void board_kick_vcpus(struct board *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr_threads; i++) {
+		__atomic_store_n(&b->vcpu[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		pthread_kill(b->vcpu_tid[i], VCPU_KICK_SIGNAL);
+	}
+}
+
 /*
  * Bring every vCPU thread home before the machine is rebuilt: each sees
  * stop_requested at its loop's top; immediate_exit covers one about to
  * enter KVM_RUN, the signal one already inside (in WFI, or paused by
- * KVM after the reset).
+ * KVM after the reset), the broadcast one paused by QMP's stop.
  */
-static void stop_vcpu_threads(struct board *b, struct vcpu_thread *threads, unsigned int n)
+static void stop_vcpu_threads(struct board *b)
 {
 	unsigned int i;
 
 	__atomic_store_n(&b->vm.stop_requested, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < n; i++) {
-		__atomic_store_n(&b->vcpu[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-		pthread_kill(threads[i].tid, VCPU_KICK_SIGNAL);
-	}
-	for (i = 0; i < n; i++)
-		pthread_join(threads[i].tid, NULL);
+	pthread_mutex_lock(&b->vm.pause_lock);
+	pthread_cond_broadcast(&b->vm.pause_cond);
+	pthread_mutex_unlock(&b->vm.pause_lock);
+	board_kick_vcpus(b);
+	for (i = 0; i < b->nr_threads; i++)
+		pthread_join(b->vcpu_tid[i], NULL);
+	b->nr_threads = 0;
 }
 
 /* One boot: the BOARD_EXIT_* it ended with, or -1 (a reset) with the threads joined. */
 static int run_boot(struct board *b, volatile int *stop_requests)
 {
 	static struct vcpu_thread threads[BOARD_MAX_CPUS];
-	struct run_state st = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+	/* Static: on a power-off the vCPU threads outlive this call, and report here. */
+	static struct run_state st = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
+				       VCPU_STOP_SHUTDOWN };
 	sigset_t stop_signals, old;
 	unsigned int i;
 	int forced;
+
+	pthread_mutex_lock(&st.lock);
+	st.stopped = 0;
+	st.why = VCPU_STOP_SHUTDOWN;
+	pthread_mutex_unlock(&st.lock);
+	b->reset_requested = 0;
+	b->nr_threads = 0;
 
 	/* SIGTERM and SIGINT are the main thread's: the vCPUs keep running. */
 	sigemptyset(&stop_signals);
@@ -792,11 +826,12 @@ static int run_boot(struct board *b, volatile int *stop_requests)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
 	for (i = 0; i < b->nr_cpus; i++) {
 		threads[i] = (struct vcpu_thread){ .vcpu = &b->vcpu[i], .st = &st };
-		if (pthread_create(&threads[i].tid, NULL, vcpu_main, &threads[i])) {
+		if (pthread_create(&b->vcpu_tid[i], NULL, vcpu_main, &threads[i])) {
 			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			fprintf(stderr, "vmapple: cannot start vCPU %u's thread\n", i);
 			return BOARD_EXIT_ERROR;
 		}
+		b->nr_threads++;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	/* The first vCPU to stop decides; on a power-off the process exit ends the others. */
@@ -805,10 +840,16 @@ static int run_boot(struct board *b, volatile int *stop_requests)
 		return forced;
 	if (b->guest_panicked) {
 		fprintf(stderr, "vmapple: the guest panicked (pvpanic)\n");
+		qmp_event(&b->qmp, "GUEST_PANICKED", "{\"action\": \"poweroff\"}");
 		return BOARD_EXIT_GUEST_PANIC;
+	}
+	if (st.why == VCPU_STOP_REQUESTED && b->reset_requested) {
+		stop_vcpu_threads(b);	/* QMP's system_reset: a restart, as the guest's */
+		return -1;
 	}
 	switch (st.why) {
 	case VCPU_STOP_SHUTDOWN:
+		qmp_event(&b->qmp, "SHUTDOWN", "{\"guest\": true, \"reason\": \"guest-shutdown\"}");
 		return BOARD_EXIT_POWEROFF;
 	case VCPU_STOP_RESET:
 		if (b->cfg.exit_on_reset) {
@@ -816,7 +857,7 @@ static int run_boot(struct board *b, volatile int *stop_requests)
 				"--on-reset exit: ending the run\n");
 			return BOARD_EXIT_RESET;
 		}
-		stop_vcpu_threads(b, threads, b->nr_cpus);
+		stop_vcpu_threads(b);
 		return -1;
 	default:
 		return BOARD_EXIT_ERROR;	/* the vCPU said why */
@@ -836,18 +877,24 @@ static int restart(struct board *b)
 {
 	char err[512];
 
-	/* The console thread feeds the UART: it waits while the UART is rebuilt. */
+	/* The console thread feeds the UART: it waits while the UART is rebuilt; QMP too. */
+	pthread_mutex_lock(&b->machine_lock);
 	pthread_mutex_lock(&b->uart_lock);
 	machine_teardown(b);
 	b->restarts++;
 	if (machine_build(b, err, sizeof(err))) {
 		pthread_mutex_unlock(&b->uart_lock);
+		pthread_mutex_unlock(&b->machine_lock);
 		fprintf(stderr, "vmapple: restart %u failed: %s\n", b->restarts, err);
 		return -1;
 	}
 	pthread_mutex_unlock(&b->uart_lock);
-	fprintf(stderr, "vmapple: the guest reset itself (PSCI SYSTEM_RESET): restart %u\n",
-		b->restarts);
+	pthread_mutex_unlock(&b->machine_lock);
+	fprintf(stderr, "vmapple: %s: restart %u\n", b->reset_requested ?
+		"system_reset (QMP)" : "the guest reset itself (PSCI SYSTEM_RESET)", b->restarts);
+	qmp_event(&b->qmp, "RESET", b->reset_requested ?
+		  "{\"guest\": false, \"reason\": \"host-qmp-system-reset\"}" :
+		  "{\"guest\": true, \"reason\": \"guest-reset\"}");
 	return 0;
 }
 
@@ -929,6 +976,7 @@ void board_destroy(struct board *b)
 {
 	unsigned int i;
 
+	qmp_close(&b->qmp);
 	machine_teardown(b);
 	console_close(&b->console);
 	disk_close(&b->root_disk);

@@ -28,6 +28,7 @@
 #include "hw/pl031.h"
 #include "hw/pl061.h"
 #include "hw/pvpanic.h"
+#include "qmp.h"
 #include "vcpu.h"
 #include "virtio/balloon.h"
 #include "virtio/blk.h"
@@ -86,6 +87,7 @@ struct board_config {
 	bool sound;		/* a virtio-sound (answers queries, discards output) */
 	bool balloon;		/* a virtio-balloon (macOS's quirks on --bios boots) */
 	const char *console;	/* the PL011's: "stdio" (NULL too) or "unix:PATH" */
+	const char *qmp;	/* the control socket: "unix:PATH", or NULL */
 	uint64_t mem;		/* RAM bytes */
 	unsigned int cpus;
 	uint64_t ecid;
@@ -133,6 +135,15 @@ struct board {
 	int module_fd;		/* /dev/vmapple_kvm session, or -1 */
 	unsigned int restarts;	/* guest resets done in this process */
 	int stops_handled;	/* stop requests already acted on */
+	pthread_t vcpu_tid[BOARD_MAX_CPUS];
+	unsigned int nr_threads;	/* vCPU threads of this boot */
+	/* The control socket, and what its commands ask of the main thread. */
+	struct qmp_server qmp;
+	pthread_mutex_t machine_lock;	/* a restart rebuilds it: QMP's commands wait */
+	volatile int quit_requested, reset_requested;
+	volatile int powerdowns_requested;
+	int powerdowns_handled;
+	volatile int paused;
 };
 
 /* The MAC of the board's virtio-net @i (and cfg's en0/en1). */
@@ -149,6 +160,12 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
  * the first presses the power button, the second forces the VM off.
  */
 int board_run(struct board *b, volatile int *stop_requests);
+
+/* Bring every vCPU out of KVM_RUN (to see a pause or a stop). */
+void board_kick_vcpus(struct board *b);
+
+/* The control socket's commands (board_qmp.c): 0, or -1 with the reason in @err. */
+int board_qmp_open(struct board *b, const char *spec, char *err, size_t err_len);
 
 /* The run's exit counters, and the module's for this VM when attached. */
 void board_print_stats(struct board *b, FILE *out);

@@ -36,6 +36,9 @@ const char vmapple_usage[] =
 	"        --balloon on|off    a virtio-balloon, with AppleVirtIOBalloon's quirks\n"
 	"                            handled on --bios boots (default on)\n"
 	"        --pidfile FILE      write the launcher's pid (for vmapple stop)\n"
+	"        --qmp unix:PATH     a QMP control socket (a QEMU subset: query-status,\n"
+	"                            system_powerdown, system_reset, stop, cont, quit,\n"
+	"                            balloon, query-balloon, query-vmapple-stats; events)\n"
 	"        --console stdio|unix:PATH\n"
 	"                            the PL011 console: the terminal (default), or a\n"
 	"                            socket the launcher listens on\n"
@@ -47,6 +50,7 @@ const char vmapple_usage[] =
 	"                            the run ends (status 6); default 10 in 60\n"
 	"        SIZE like 512M or 2G (plain numbers are MiB); --module PATH names\n"
 	"        vmapple_kvm's device, --module none runs without it\n"
+	"  qmp SOCKET JSON  send one QMP command to a run's --qmp socket, print the reply\n"
 	"  stop --pid N | --pidfile FILE\n"
 	"                 press the VM's power button (SIGTERM does the same); a second\n"
 	"                 stop forces it off\n"
@@ -71,6 +75,7 @@ static const struct command_name commands[] = {
 	{ "check", VMAPPLE_CMD_CHECK },
 	{ "stat", VMAPPLE_CMD_STAT },
 	{ "stop", VMAPPLE_CMD_STOP },
+	{ "qmp", VMAPPLE_CMD_QMP },
 	{ "version", VMAPPLE_CMD_VERSION },
 	{ "help", VMAPPLE_CMD_HELP },
 	{ "--help", VMAPPLE_CMD_HELP },
@@ -116,6 +121,7 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_RUN, "--balloon", OPT_ON_OFF, balloon),
 	OPT(VMAPPLE_CMD_RUN, "--pidfile", OPT_PATH, pidfile),
 	OPT(VMAPPLE_CMD_RUN, "--console", OPT_PATH, console),
+	OPT(VMAPPLE_CMD_RUN, "--qmp", OPT_PATH, qmp),
 	OPT(VMAPPLE_CMD_RUN, "--serial", OPT_PATH, serial),
 	OPT(VMAPPLE_CMD_RUN, "--model", OPT_PATH, model),
 	OPT(VMAPPLE_CMD_RUN, "--production-mode", OPT_ON_OFF, production_mode),
@@ -295,6 +301,16 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		return -1;
 	}
 	args->command = commands[i].command;
+	if (args->command == VMAPPLE_CMD_QMP) {
+		if (argc != 4 || !argv[2][0] || !argv[3][0]) {
+			snprintf(err, err_len, "vmapple qmp: give the socket and one command: "
+				 "vmapple qmp PATH '{\"execute\": \"query-status\"}'");
+			return -1;
+		}
+		args->qmp_socket = argv[2];
+		args->qmp_command = argv[3];
+		return 0;
+	}
 
 	for (a = 2; a < argc; a++) {
 		const struct option_spec *o = find_option(args->command, argv[a]);

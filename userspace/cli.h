@@ -13,6 +13,7 @@ enum vmapple_command {
 	VMAPPLE_CMD_RUN,
 	VMAPPLE_CMD_STAT,
 	VMAPPLE_CMD_STOP,
+	VMAPPLE_CMD_QMP,
 };
 
 #define VMAPPLE_MAX_DRIVES	4
@@ -36,6 +37,9 @@ struct vmapple_args {
 	uint64_t balloon;		/* run: --balloon on|off; default on */
 	const char *pidfile;		/* run: write it; stop: read it */
 	const char *console;		/* run: --console stdio|unix:PATH */
+	const char *qmp;		/* run: --qmp unix:PATH, the control socket */
+	const char *qmp_socket;		/* qmp: SOCKET (a path, or unix:PATH) */
+	const char *qmp_command;	/* qmp: the command, as JSON */
 	uint64_t pid;			/* stop: --pid */
 	const char *disk;		/* run: --disk */
 	const char *aux;		/* run: --aux */

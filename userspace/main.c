@@ -12,6 +12,7 @@
 #include "board.h"
 #include "caps.h"
 #include "macos_slots.h"
+#include "qmp.h"
 #include "cli.h"
 #include "kvm_probe.h"
 #include "stat_view.h"
@@ -71,6 +72,7 @@ static int cmd_run(const struct vmapple_args *args)
 		.append = args->append, .mem = args->mem,
 		.cpus = (unsigned int)args->cpus, .ecid = args->ecid, .kvm_path = args->kvm_path,
 		.module_path = args->module_path, .rng = args->rng, .console = args->console,
+		.qmp = args->qmp,
 		.sound = args->sound == VMAPPLE_SOUND_DEFAULT ? !!args->bios : !!args->sound,
 		.balloon = args->balloon,
 		.nr_drives = (unsigned int)args->nr_drives, .nr_nets = (unsigned int)args->nr_nets,
@@ -233,6 +235,24 @@ static int cmd_stat(const struct vmapple_args *args)
 	return ret ? 1 : 0;
 }
 
+/* One command to a run's control socket: its reply on stdout; 0 ok, 1 error reply. */
+static int cmd_qmp(const struct vmapple_args *args)
+{
+	const char *path = args->qmp_socket;
+	static char reply[QMP_MAX_MESSAGE];
+	int ret;
+
+	if (!strncmp(path, "unix:", 5))
+		path += 5;
+	ret = qmp_client_command(path, args->qmp_command, reply, sizeof(reply));
+	if (ret < 0) {
+		fprintf(stderr, "vmapple qmp: %s: %s\n", args->qmp_socket, strerror(-ret));
+		return BOARD_EXIT_ERROR;
+	}
+	printf("%s\n", reply);
+	return ret ? BOARD_EXIT_ERROR : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vmapple_args args;
@@ -253,6 +273,8 @@ int main(int argc, char **argv)
 		return cmd_stat(&args);
 	case VMAPPLE_CMD_STOP:
 		return cmd_stop(&args);
+	case VMAPPLE_CMD_QMP:
+		return cmd_qmp(&args);
 	case VMAPPLE_CMD_VERSION:
 		printf("vmapple %s, vmapple_kvm ABI %d\n", VMAPPLE_VERSION, VMAPPLE_KVM_API_VERSION);
 		return 0;

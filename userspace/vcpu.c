@@ -180,6 +180,24 @@ static void trace_exit(struct vcpu *vcpu, long *budget)
 		vcpu->run->exit_reason, (unsigned long long)pc);
 }
 
+/* QMP's stop: wait here, counted, until cont (or a stop of the run). */
+static void wait_while_paused(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->pause_lock);
+	vm->vcpus_paused++;
+	pthread_cond_broadcast(&vm->pause_cond);
+	while (__atomic_load_n(&vm->pause_requested, __ATOMIC_SEQ_CST) &&
+	       !__atomic_load_n(&vm->stop_requested, __ATOMIC_SEQ_CST))
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	vm->vcpus_paused--;
+	/* The kick that brought us out of KVM_RUN must not end the next entry. */
+	if (!__atomic_load_n(&vm->stop_requested, __ATOMIC_SEQ_CST))
+		__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
 enum vcpu_stop vcpu_run_loop(struct vcpu *vcpu)
 {
 	const char *trace = getenv("VMAPPLE_TRACE_EXITS");
@@ -190,6 +208,8 @@ enum vcpu_stop vcpu_run_loop(struct vcpu *vcpu)
 		int ret;
 
 		/* Checked before every entry: a restart stops the vCPUs with EINTR. */
+		if (__atomic_load_n(&vcpu->vm->pause_requested, __ATOMIC_SEQ_CST))
+			wait_while_paused(vcpu);
 		if (__atomic_load_n(&vcpu->vm->stop_requested, __ATOMIC_SEQ_CST))
 			return VCPU_STOP_REQUESTED;
 		if (ioctl(vcpu->fd, KVM_RUN, 0)) {

@@ -32,6 +32,8 @@ int vm_open(struct vm *vm, const char *kvm_path, unsigned int ipa_bits)
 	for (i = 0; i < 256; i++)
 		vm->spi_irqfd[i] = -1;
 	pthread_mutex_init(&vm->irqfd_lock, NULL);
+	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
 	vm->kvm_fd = open(kvm_path, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return fail(kvm_path, errno);

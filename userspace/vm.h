@@ -47,6 +47,11 @@ struct vm {
 	struct vm_stats stats;
 	struct apple_hvc_state *hvc;	/* NULL: Apple hypercalls not forwarded */
 	volatile int stop_requested;	/* a device asks every run loop to end */
+	/* QMP stop/cont: the vCPUs wait at their loops' top while @pause_requested. */
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	int pause_requested;
+	unsigned int vcpus_paused;
 	bool pmu;			/* vCPUs get a PMU (KVM_ARM_VCPU_PMU_V3) */
 	int spi_irqfd[256];		/* per SPI, made on first use; -1 none */
 	pthread_mutex_t irqfd_lock;

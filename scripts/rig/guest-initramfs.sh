@@ -10,7 +10,7 @@ env_file=$1 out=$2
 # shellcheck disable=SC1090
 . "$env_file"
 modules=(net/core/failover drivers/net/net_failover drivers/net/virtio_net
-	drivers/block/virtio_blk drivers/char/hw_random/virtio-rng
+	drivers/block/virtio_blk drivers/char/hw_random/virtio-rng drivers/virtio/virtio_balloon
 	drivers/input/evdev drivers/input/keyboard/gpio_keys)
 
 root=$(mktemp -d)

@@ -40,6 +40,7 @@ run "$dir/wfk.sh"
 run "$dir/boot_answers.sh" layer1
 run "$dir/guest_restart.sh" layer1
 run "$dir/macos_virtio.sh" layer1
+run "$dir/qmp_balloon.sh" layer1
 run "$dir/linux_boot.sh" layer1
 run "$dir/boot_soak.sh" "${SOAK_BOOTS:-3}"
 run "$dir/data_safety.sh" "${DATA_KILLS:-20}"

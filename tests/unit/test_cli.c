@@ -127,6 +127,14 @@ int main(void)
 	refuses(PARSE("run", "--bios", "fw", "--production-mode", "yes"),
 		"--production-mode 'yes': on or off", "--production-mode takes on or off");
 
+	ok(PARSE("qmp", "/run/vm.qmp", "{\"execute\":\"stop\"}") == 0 &&
+	   args.command == VMAPPLE_CMD_QMP && !strcmp(args.qmp_socket, "/run/vm.qmp") &&
+	   !strcmp(args.qmp_command, "{\"execute\":\"stop\"}"), "qmp: the socket and the command");
+	refuses(PARSE("qmp", "/run/vm.qmp"), "vmapple qmp: give the socket and one command",
+		"qmp without a command");
+	ok(PARSE("run", "--kernel", "k", "--qmp", "unix:/tmp/q") == 0 &&
+	   !strcmp(args.qmp, "unix:/tmp/q"), "run --qmp: the socket taken");
+
 	ok(PARSE("stat") == 0 && args.command == VMAPPLE_CMD_STAT && args.interval == 1 &&
 	   args.count == 0 && !strcmp(args.module_path, "/dev/vmapple_kvm"),
 	   "stat: every second until interrupted, on the default device");
