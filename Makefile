@@ -153,6 +153,7 @@ PAYLOAD_BASE_wfk := 0x100000
 PAYLOAD_BASE_msi := 0x70000000
 PAYLOAD_BASE_hostile := 0x70000000
 PAYLOAD_BASE_vdrv := 0x100000
+PAYLOAD_BASE_rawk := 0x70000000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
@@ -225,7 +226,7 @@ $(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initram
 
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
-		$(BUILD)/arm64/payload/vdrv.bin \
+		$(BUILD)/arm64/payload/vdrv.bin $(BUILD)/arm64/payload/rawk.bin \
 		$(BUILD)/rig/guest-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \
 		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \

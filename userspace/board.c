@@ -723,6 +723,7 @@ static void *vcpu_main(void *arg)
 static int wait_for_stop(struct board *b, struct run_state *st, volatile int *stop_requests)
 {
 	int release_in = 0;
+	long force_in = -1;	/* ticks of 100 ms left to --stop-timeout; -1: no stop asked */
 
 	pthread_mutex_lock(&st->lock);
 	while (!st->stopped) {
@@ -737,6 +738,12 @@ static int wait_for_stop(struct board *b, struct run_state *st, volatile int *st
 		pthread_cond_timedwait(&st->done, &st->lock, &until);
 		if (release_in && !--release_in)
 			press_power_button(b, false);
+		if (force_in > 0 && !--force_in) {
+			pthread_mutex_unlock(&st->lock);
+			fprintf(stderr, "vmapple: the guest did not power off within --stop-timeout "
+				"%u s: forcing the VM off\n", b->cfg.stop_timeout_s);
+			return BOARD_EXIT_FORCED_OFF;
+		}
 		/* QMP's: quit, system_reset (the vCPUs are being stopped), system_powerdown. */
 		if (b->quit_requested) {
 			pthread_mutex_unlock(&st->lock);
@@ -758,9 +765,10 @@ static int wait_for_stop(struct board *b, struct run_state *st, volatile int *st
 			return BOARD_EXIT_FORCED_OFF;
 		}
 		fprintf(stderr, "vmapple: stop requested: pressing the power button "
-			"(ask again to force the VM off)\n");
+			"(ask again, or wait %u s, to force the VM off)\n", b->cfg.stop_timeout_s);
 		press_power_button(b, true);
 		release_in = 2;		/* a 200 ms press, as a finger gives */
+		force_in = (long)b->cfg.stop_timeout_s * 10;
 	}
 	pthread_mutex_unlock(&st->lock);
 	return -1;

@@ -57,7 +57,7 @@
 #define BOARD_EXIT_POWEROFF	0
 #define BOARD_EXIT_ERROR	1
 #define BOARD_EXIT_GUEST_PANIC	3
-#define BOARD_EXIT_FORCED_OFF	4	/* a second stop request */
+#define BOARD_EXIT_FORCED_OFF	4	/* a second stop request, or --stop-timeout */
 #define BOARD_EXIT_RESET	5	/* the guest asked for a reset, with --on-reset exit */
 #define BOARD_EXIT_RESET_LOOP	6	/* more restarts than --reset-limit in --reset-window */
 
@@ -98,6 +98,7 @@ struct board_config {
 	const char *kvm_path;
 	const char *module_path;	/* vmapple_kvm's device, or "none" */
 	bool exit_on_reset;	/* --on-reset exit: a guest's reset ends the run */
+	unsigned int stop_timeout_s;	/* after a stop request, force off after this long */
 	unsigned int reset_limit;	/* more restarts than this ... */
 	unsigned int reset_window_s;	/* ... within this many seconds: a reset loop */
 };

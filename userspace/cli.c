@@ -42,6 +42,8 @@ const char vmapple_usage[] =
 	"        --console stdio|unix:PATH\n"
 	"                            the PL011 console: the terminal (default), or a\n"
 	"                            socket the launcher listens on\n"
+	"        --stop-timeout SECONDS  after SIGTERM or `vmapple stop` presses the power\n"
+	"                            button, force the VM off if it is still on (default 30)\n"
 	"        --on-reset restart|exit\n"
 	"                            a guest's reset restarts it in place, disks kept\n"
 	"                            (default), or ends the run (status 5)\n"
@@ -127,6 +129,7 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_RUN, "--production-mode", OPT_ON_OFF, production_mode),
 	OPT(VMAPPLE_CMD_RUN, "--fix-overlapping-used", OPT_ON_OFF, fix_used_ring),
 	OPT(VMAPPLE_CMD_RUN, "--on-reset", OPT_PATH, on_reset),
+	OPT(VMAPPLE_CMD_RUN, "--stop-timeout", OPT_NUMBER, stop_timeout),
 	OPT(VMAPPLE_CMD_RUN, "--reset-limit", OPT_NUMBER, reset_limit),
 	OPT(VMAPPLE_CMD_RUN, "--reset-window", OPT_NUMBER, reset_window),
 	OPT(VMAPPLE_CMD_STOP, "--pidfile", OPT_PATH, pidfile),
@@ -252,6 +255,11 @@ static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 			 (unsigned long long)args->max_macos);
 		return -1;
 	}
+	if (args->stop_timeout < 1 || args->stop_timeout > 86400) {
+		snprintf(err, err_len, "vmapple run: --stop-timeout %llu: 1 to 86400 seconds",
+			 (unsigned long long)args->stop_timeout);
+		return -1;
+	}
 	if (args->reset_window < 1 || args->reset_window > 86400) {
 		snprintf(err, err_len, "vmapple run: --reset-window %llu: 1 to 86400 seconds",
 			 (unsigned long long)args->reset_window);
@@ -284,6 +292,7 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		.balloon = 1,
 		.max_macos = 2,
 		.on_reset = "restart",
+		.stop_timeout = 30,
 		.production_mode = 1,
 		.fix_used_ring = 1,
 		.reset_limit = VMAPPLE_DEFAULT_RESET_LIMIT,

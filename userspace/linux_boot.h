@@ -8,6 +8,7 @@
 #ifndef VMAPPLE_LINUX_BOOT_H
 #define VMAPPLE_LINUX_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,9 +22,14 @@ struct linux_boot_image {
 	uint64_t text_offset;
 	uint64_t image_size;
 	unsigned int page_kb;	/* 4, 16, 64, or 0 when the header does not say */
+	bool raw;		/* no Image header: loaded at RAM's start, entered at byte 0 */
 };
 
-/* Parse an Image header.  0, or -1 with the reason (not an Image, big-endian, compressed). */
+/*
+ * Parse an Image header; a file without one is a raw binary (text offset
+ * 0, its own size).  0, or -1 with the reason (ELF, big-endian, compressed,
+ * empty).
+ */
 int linux_image_parse(const uint8_t *hdr, size_t len, struct linux_boot_image *img,
 		      const char *path, char *err, size_t err_len);
 

@@ -37,16 +37,21 @@ int linux_image_parse(const uint8_t *hdr, size_t len, struct linux_boot_image *i
 			 "arm64 Image inside it", path);
 		return -1;
 	}
-	if (len < LINUX_IMAGE_HDR_SIZE) {
-		snprintf(err, err_len, "vmapple: --kernel %s: %zu bytes is too short for an arm64 "
-			 "Image header", path, len);
+	if (len >= 4 && !memcmp(hdr, "\177ELF", 4)) {
+		snprintf(err, err_len, "vmapple: --kernel %s: an ELF file; give an arm64 Image or "
+			 "a raw binary (objcopy -O binary)", path);
 		return -1;
 	}
-	memcpy(&magic, hdr + 0x38, 4);
-	if (magic != IMAGE_MAGIC) {
-		snprintf(err, err_len, "vmapple: --kernel %s: not an arm64 Image (no ARM\\x64 magic "
-			 "at 0x38)", path);
+	if (!len) {
+		snprintf(err, err_len, "vmapple: --kernel %s: an empty file", path);
 		return -1;
+	}
+	if (len >= LINUX_IMAGE_HDR_SIZE)
+		memcpy(&magic, hdr + 0x38, 4);
+	if (len < LINUX_IMAGE_HDR_SIZE || magic != IMAGE_MAGIC) {
+		/* No Image header: a raw binary, as QEMU's -kernel and kvmtool take it. */
+		*img = (struct linux_boot_image){ .raw = true };
+		return 0;
 	}
 	flags = le64(hdr + 24);
 	if (flags & IMAGE_FLAG_BE) {
@@ -54,6 +59,7 @@ int linux_image_parse(const uint8_t *hdr, size_t len, struct linux_boot_image *i
 			 "little-endian", path);
 		return -1;
 	}
+	img->raw = false;
 	img->image_size = le64(hdr + 16);
 	img->text_offset = img->image_size ? le64(hdr + 8) : IMAGE_LEGACY_OFFSET;
 	img->page_kb = page_kb[(flags >> 1) & 3];

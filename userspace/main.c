@@ -80,6 +80,7 @@ static int cmd_run(const struct vmapple_args *args)
 		.development_mode = !args->production_mode,
 		.keep_overlapping_used = !args->fix_used_ring,
 		.exit_on_reset = !strcmp(args->on_reset, "exit"),
+		.stop_timeout_s = (unsigned int)args->stop_timeout,
 		.reset_limit = (unsigned int)args->reset_limit,
 		.reset_window_s = (unsigned int)args->reset_window,
 	};

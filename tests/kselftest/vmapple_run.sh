@@ -50,7 +50,23 @@ holder_stop_twice() {
 	[ ! -e holder.pid ] || { echo "pidfile left behind"; return 1; }
 }
 
-tap_plan 36
+# One stop, a guest that ignores the button: forced off after --stop-timeout.
+stop_timeout_forces_off() {
+	rm -f st.rc st.pid
+	(vmapple run --bios "$loop" --mem 64M --module none --pidfile st.pid --stop-timeout 2 \
+		>st.log 2>&1; echo $? >st.rc) &
+	n=0
+	while [ ! -s st.pid ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	sleep 0.5
+	vmapple stop --pidfile st.pid >/dev/null || return 1
+	n=0
+	while [ ! -s st.rc ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	[ "$(cat st.rc)" = 4 ] && [ $n -ge 15 ] &&
+		grep -q "did not power off within --stop-timeout 2 s: forcing the VM off" st.log ||
+		{ echo "exit $(cat st.rc) after $n ticks"; cat st.log; return 1; }
+}
+
+tap_plan 38
 t "firmware starts at 0x100000 and prints on the PL011" expect 0 "^fwtest: hello from 0x100000" run
 t "cfg: CPU count, model and ECID as configured" \
 	expect 0 "^fwtest: cfg cpus 0000000000000002 model VM0001 ecid 0000000000001234" \
@@ -100,6 +116,8 @@ t "... nor as a read-only --drive" \
 t "vmapple stop presses the power button; a second stop forces the VM off (exit 4)" \
 	holder_stop_twice
 t "once the VM is gone, its disk opens again" expect 0 "^fwtest: hello" run
+t "one stop and a guest that ignores the button: forced off after --stop-timeout" \
+	stop_timeout_forces_off
 t "vmapple stop: a pid that is not a vmapple is refused" \
 	expect 1 "^vmapple stop: pid 1 is not a running vmapple" vmapple stop --pid 1
 t "vmapple stop: a missing pidfile is named" \
@@ -111,9 +129,13 @@ t "--bios and --kernel together: usage error" expect 2 "two ways to boot; give o
 	vmapple run --bios "$fw" --kernel "$image"
 t "a missing --kernel is named" expect 1 "^vmapple: --kernel /nonexistent: No such file" \
 	vmapple run --kernel /nonexistent
-t "a --kernel that is not an arm64 Image is refused" \
-	expect 1 "^vmapple: --kernel $fw: not an arm64 Image \(no ARM.x64 magic at 0x38\)" \
-	vmapple run --kernel "$fw"
+t "a raw --kernel binary runs from RAM's start with x0 = the device tree" \
+	expect 0 "^rawk: entered at 0000000070000000, x0 0000000073e00000 holds a device tree" \
+	vmapple run --kernel "$(dirname "$0")/rawk.bin" --mem 64M --module none
+printf '\177ELF\002\001\001' >fake.elf
+t "an ELF --kernel is refused, saying how to make a raw binary" \
+	expect 1 "^vmapple: --kernel fake.elf: an ELF file; give an arm64 Image or a raw binary" \
+	vmapple run --kernel fake.elf --module none
 printf '\037\213\010\000fakegzip' >Image.gz
 t "a gzip-compressed kernel is named, with how to unpack it" \
 	expect 1 "^vmapple: --kernel Image.gz: a gzip-compressed Image; give the uncompressed one" \

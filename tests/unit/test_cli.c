@@ -115,6 +115,10 @@ int main(void)
 		"--on-reset 'reboot': restart or exit", "an unknown --on-reset");
 	refuses(PARSE("run", "--bios", "fw", "--reset-limit", "1001"),
 		"--reset-limit 1001: at most 1000", "a --reset-limit past its ceiling");
+	ok(PARSE("run", "--bios", "fw") == 0 && args.stop_timeout == 30,
+	   "run: a stop forces the VM off after 30 s, as tart stop does");
+	refuses(PARSE("run", "--bios", "fw", "--stop-timeout", "0"),
+		"--stop-timeout 0: 1 to 86400 seconds", "a zero --stop-timeout");
 	refuses(PARSE("run", "--bios", "fw", "--reset-window", "0"),
 		"--reset-window 0: 1 to 86400 seconds", "a zero --reset-window");
 	ok(PARSE("run", "--bios", "fw") == 0 && args.max_macos == 2 &&

@@ -87,21 +87,24 @@ static void test_parse(void)
 
 	image_hdr(h, 0, 0x1000000, 0);
 	memcpy(h + 0x38, "ARM\x65", 4);
-	ok(parse(h, sizeof(h), &img, err) == -1, "a wrong magic is refused");
-	ok(strstr(err, "not an arm64 Image") != NULL, "the message says not an arm64 Image: %s",
-	   err);
+	ok(parse(h, sizeof(h), &img, err) == 0 && img.raw && img.text_offset == 0 &&
+	   img.image_size == 0, "no ARM\\x64 magic: a raw binary, at text offset 0");
 	memset(h, 0, sizeof(h));
-	ok(parse(h, sizeof(h), &img, err) == -1 && strstr(err, "not an arm64 Image"),
-	   "an all-zero header is not an Image");
+	ok(parse(h, sizeof(h), &img, err) == 0 && img.raw, "an all-zero header: a raw binary");
+	memcpy(h, "\177ELF", 4);
+	ok(parse(h, sizeof(h), &img, err) == -1 && strstr(err, "an ELF file") &&
+	   strstr(err, "objcopy -O binary"), "an ELF is refused, saying how: %s", err);
 
 	image_hdr(h, 0, 0x1000000, 1u | 2u << 1);
 	ok(parse(h, sizeof(h), &img, err) == -1, "a big-endian kernel is refused");
 	ok(strstr(err, "big-endian") != NULL, "the message says big-endian: %s", err);
 
 	image_hdr(h, 0, 0x1000000, 0);
-	ok(parse(h, 63, &img, err) == -1, "63 bytes is too short");
-	ok(strstr(err, "too short") != NULL, "the message says too short: %s", err);
-	ok(parse(h, 0, &img, err) == -1 && strstr(err, "too short"), "an empty file is too short");
+	ok(parse(h, 63, &img, err) == 0 && img.raw, "63 bytes: no room for a header, a raw binary");
+	ok(parse(h, 0, &img, err) == -1 && strstr(err, "an empty file"), "an empty file is refused");
+	image_hdr(h, 0x80000, 0x1000000, 2u << 1);
+	ok(parse(h, sizeof(h), &img, err) == 0 && !img.raw && img.text_offset == 0x80000,
+	   "an Image after a raw binary is an Image again");
 }
 
 static struct linux_boot_image img_of(uint64_t text_offset, uint64_t image_size)
