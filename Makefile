@@ -159,6 +159,11 @@ $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
 		-Wl,--build-id=none -o $(@:.bin=.elf) $<
 	$(patsubst %gcc,%objcopy,$(ARM64_CC)) -O binary $(@:.bin=.elf) $@
+# Synthetic aux images for nvram.sh (staged with the payloads).
+$(BUILD)/arm64/payload/nvram-aux.bin: tests/fixtures/make-aux.py | setup
+	@mkdir -p $(@D)
+	python3 $< $@
+	python3 $< $(@:.bin=-vz.bin) --header
 # Payloads in C: freestanding, MMU off (no unaligned or SIMD accesses).
 PAYLOAD_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -static \
 	-fno-pic -no-pie -mstrict-align -mgeneral-regs-only -fno-stack-protector \
@@ -227,6 +232,7 @@ $(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initram
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
 		$(BUILD)/arm64/payload/vdrv.bin $(BUILD)/arm64/payload/rawk.bin \
+		$(BUILD)/arm64/payload/nvram-aux.bin \
 		$(BUILD)/rig/guest-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \
 		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \

@@ -53,6 +53,9 @@ const char vmapple_usage[] =
 	"        SIZE like 512M or 2G (plain numbers are MiB); --module PATH names\n"
 	"        vmapple_kvm's device, --module none runs without it\n"
 	"  qmp SOCKET JSON  send one QMP command to a run's --qmp socket, print the reply\n"
+	"  nvram AUX|BUNDLE print | set KEY=VALUE | unset KEY\n"
+	"                 the aux image's NVRAM (boot-args=-v and the like), edited\n"
+	"                 append-only into the other bank, so iBoot still accepts it\n"
 	"  stop --pid N | --pidfile FILE\n"
 	"                 press the VM's power button (SIGTERM does the same); a second\n"
 	"                 stop forces it off\n"
@@ -78,6 +81,7 @@ static const struct command_name commands[] = {
 	{ "stat", VMAPPLE_CMD_STAT },
 	{ "stop", VMAPPLE_CMD_STOP },
 	{ "qmp", VMAPPLE_CMD_QMP },
+	{ "nvram", VMAPPLE_CMD_NVRAM },
 	{ "version", VMAPPLE_CMD_VERSION },
 	{ "help", VMAPPLE_CMD_HELP },
 	{ "--help", VMAPPLE_CMD_HELP },
@@ -273,6 +277,35 @@ static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 	return 0;
 }
 
+/* nvram AUX|BUNDLE print | set KEY=VALUE | unset KEY */
+static int parse_nvram(int argc, char **argv, struct vmapple_args *args, char *err,
+		       size_t err_len)
+{
+	const char *action = argc > 3 ? argv[3] : "";
+	int want = !strcmp(action, "print") ? 4 : 5;
+
+	if (argc < 4 || (strcmp(action, "print") && strcmp(action, "set") &&
+			 strcmp(action, "unset"))) {
+		snprintf(err, err_len, "vmapple nvram: give an aux image or bundle and print, "
+			 "set KEY=VALUE or unset KEY");
+		return -1;
+	}
+	if (argc != want || !argv[2][0]) {
+		snprintf(err, err_len, "vmapple nvram %s: %s", action,
+			 want == 4 ? "takes nothing more" :
+			 !strcmp(action, "set") ? "give one KEY=VALUE" : "give one KEY");
+		return -1;
+	}
+	if (!strcmp(action, "set") && !strchr(argv[4], '=')) {
+		snprintf(err, err_len, "vmapple nvram set: '%s' is not KEY=VALUE", argv[4]);
+		return -1;
+	}
+	args->nvram_target = argv[2];
+	args->nvram_action = action;
+	args->nvram_arg = want == 5 ? argv[4] : NULL;
+	return 0;
+}
+
 int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		       char *err, size_t err_len)
 {
@@ -320,6 +353,9 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		args->qmp_command = argv[3];
 		return 0;
 	}
+
+	if (args->command == VMAPPLE_CMD_NVRAM)
+		return parse_nvram(argc, argv, args, err, err_len);
 
 	for (a = 2; a < argc; a++) {
 		const struct option_spec *o = find_option(args->command, argv[a]);

@@ -14,6 +14,7 @@ enum vmapple_command {
 	VMAPPLE_CMD_STAT,
 	VMAPPLE_CMD_STOP,
 	VMAPPLE_CMD_QMP,
+	VMAPPLE_CMD_NVRAM,
 };
 
 #define VMAPPLE_MAX_DRIVES	4
@@ -40,6 +41,9 @@ struct vmapple_args {
 	const char *qmp;		/* run: --qmp unix:PATH, the control socket */
 	const char *qmp_socket;		/* qmp: SOCKET (a path, or unix:PATH) */
 	const char *qmp_command;	/* qmp: the command, as JSON */
+	const char *nvram_target;	/* nvram: an aux image, or a bundle holding one */
+	const char *nvram_action;	/* nvram: print, set or unset */
+	const char *nvram_arg;		/* nvram: KEY=VALUE (set) or KEY (unset) */
 	uint64_t pid;			/* stop: --pid */
 	const char *disk;		/* run: --disk */
 	const char *aux;		/* run: --aux */

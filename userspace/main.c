@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "board.h"
 #include "caps.h"
 #include "macos_slots.h"
+#include "nvram.h"
 #include "qmp.h"
 #include "cli.h"
 #include "kvm_probe.h"
@@ -254,6 +256,59 @@ static int cmd_qmp(const struct vmapple_args *args)
 	return ret ? BOARD_EXIT_ERROR : 0;
 }
 
+/* The aux image of @target: itself, or the one in a bundle directory. */
+static const char *nvram_aux(const char *target, char *buf, size_t len)
+{
+	static const char *const names[] = { "aux.img", "nvram.bin", "AuxiliaryStorage" };
+	struct stat st;
+	size_t i;
+
+	if (stat(target, &st) || !S_ISDIR(st.st_mode))
+		return target;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(buf, len, "%s/%s", target, names[i]);
+		if (!access(buf, F_OK))
+			return buf;
+	}
+	snprintf(buf, len, "%s/aux.img", target);	/* nvram_open names it */
+	return buf;
+}
+
+static int cmd_nvram(const struct vmapple_args *args)
+{
+	bool print = !strcmp(args->nvram_action, "print");
+	char path[4096], err[512];
+	const char *aux = nvram_aux(args->nvram_target, path, sizeof(path));
+	struct nvram nv;
+	const char *why;
+	uint32_t off;
+	int ret;
+
+	if (nvram_open(&nv, aux, !print, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return BOARD_EXIT_ERROR;
+	}
+	why = nvram_bad_bank(&nv, &off);
+	if (why)
+		fprintf(stderr, "vmapple nvram: %s: the bank at 0x%x is not valid (%s); the other "
+			"is used\n", aux, off, why);
+	if (print) {
+		ret = nvram_print(&nv, stdout) < 0;
+	} else if (!strcmp(args->nvram_action, "set")) {
+		char *kv = strdup(args->nvram_arg), *eq = strchr(kv, '=');
+
+		*eq = 0;
+		ret = nvram_set(&nv, kv, eq + 1, err, sizeof(err));
+		free(kv);
+	} else {
+		ret = nvram_unset(&nv, args->nvram_arg, err, sizeof(err));
+	}
+	if (ret && !print)
+		fprintf(stderr, "%s\n", err);
+	nvram_close(&nv);
+	return ret ? BOARD_EXIT_ERROR : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vmapple_args args;
@@ -276,6 +331,8 @@ int main(int argc, char **argv)
 		return cmd_stop(&args);
 	case VMAPPLE_CMD_QMP:
 		return cmd_qmp(&args);
+	case VMAPPLE_CMD_NVRAM:
+		return cmd_nvram(&args);
 	case VMAPPLE_CMD_VERSION:
 		printf("vmapple %s, vmapple_kvm ABI %d\n", VMAPPLE_VERSION, VMAPPLE_KVM_API_VERSION);
 		return 0;

@@ -139,6 +139,19 @@ int main(void)
 	ok(PARSE("run", "--kernel", "k", "--qmp", "unix:/tmp/q") == 0 &&
 	   !strcmp(args.qmp, "unix:/tmp/q"), "run --qmp: the socket taken");
 
+	ok(PARSE("nvram", "vm.bundle", "set", "boot-args=-v serial=3") == 0 &&
+	   args.command == VMAPPLE_CMD_NVRAM && !strcmp(args.nvram_action, "set") &&
+	   !strcmp(args.nvram_arg, "boot-args=-v serial=3"), "nvram set KEY=VALUE");
+	ok(PARSE("nvram", "aux.img", "print") == 0 && !args.nvram_arg, "nvram print");
+	refuses(PARSE("nvram", "aux.img", "set", "boot-args"), "'boot-args' is not KEY=VALUE",
+		"nvram set without =");
+	refuses(PARSE("nvram", "aux.img", "zap"), "print, set KEY=VALUE or unset KEY",
+		"an unknown nvram action");
+	refuses(PARSE("nvram", "aux.img", "print", "x"), "vmapple nvram print: takes nothing more",
+		"nvram print with more");
+	refuses(PARSE("nvram", "aux.img", "unset"), "vmapple nvram unset: give one KEY",
+		"nvram unset without a key");
+
 	ok(PARSE("stat") == 0 && args.command == VMAPPLE_CMD_STAT && args.interval == 1 &&
 	   args.count == 0 && !strcmp(args.module_path, "/dev/vmapple_kvm"),
 	   "stat: every second until interrupted, on the default device");
