@@ -35,12 +35,14 @@ endif
 HW_SRCS := $(wildcard userspace/hw/*.c)
 VIRTIO_SRCS := $(wildcard userspace/virtio/*.c)
 NET_SRCS := $(wildcard userspace/net/*.c)
-LAUNCHER_SRCS := $(wildcard userspace/*.c) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) \
+# VM bundles, one file per layout (userspace/bundle.c holds their table).
+BUNDLE_SRCS := $(wildcard userspace/bundle/*.c)
+LAUNCHER_SRCS := $(wildcard userspace/*.c) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) \
 	$(wildcard common/*.c)
 LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/hw/*.h userspace/virtio/*.h \
-	userspace/net/*.h common/*.h) include/uapi/linux/vmapple_kvm.h
-# libfdt, libslirp (on glib), libnl, json-c: the host's for the unit tests.
-HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0 json-c
+	userspace/net/*.h userspace/bundle/*.h common/*.h) include/uapi/linux/vmapple_kvm.h
+# libfdt, libslirp (on glib), libnl, json-c, libplist: the host's for the unit tests.
+HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0 json-c libplist-2.0
 HOST_LIB_CFLAGS = $(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
 HOST_LIBS = -lcrypto -lfdt $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null)
 # common/: the decoder and walker, built unchanged into the module and the launcher.
@@ -50,8 +52,9 @@ PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/m
 	userspace/nvram.c userspace/timebase.c userspace/stat_view.c userspace/disk.c \
 	userspace/board_dt.c userspace/linux_image.c \
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
-	userspace/qmp.c \
-	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(COMMON_SRCS)
+	userspace/progress.c userspace/help.c userspace/clone.c userspace/bundle_run.c \
+	userspace/qmp.c userspace/bundle.c \
+	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
@@ -112,7 +115,7 @@ $(BUILD)/arm64-libs.mk: scripts/arm64-sysroot.sh | setup
 		"-I$$root/usr/include/slirp -I$$root/usr/include/libnl3" >$@ && \
 	echo "ARM64_LIBS := $$lib/libfdt.a $$lib/libslirp.a $$lib/libglib-2.0.a" \
 		"$$lib/libpcre2-8.a $$lib/libnl-route-3.a $$root/lib/aarch64-linux-gnu/libnl-3.a" \
-		"$$lib/libjson-c.a $$lib/libcrypto.a -lpthread" >>$@
+		"$$lib/libjson-c.a $$lib/libplist-2.0.a $$lib/libcrypto.a -lpthread" >>$@
 endif
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 -include $(BUILD)/arm64-libs.mk
@@ -164,6 +167,15 @@ $(BUILD)/arm64/payload/nvram-aux.bin: tests/fixtures/make-aux.py | setup
 	@mkdir -p $(@D)
 	python3 $< $@
 	python3 $< $(@:.bin=-vz.bin) --header
+# A fake bundle of each layout for bundles.sh (tests/fixtures/make-bundle.py):
+# a 1 MiB disk starting ROOTDISK, an aux of 1 MiB + VZ's 16 KiB header.
+$(BUILD)/bundles/.made: tests/fixtures/make-bundle.py | setup
+	rm -rf $(@D) && mkdir -p $(@D)
+	printf ROOTDISK >$(@D)/d.img && truncate -s 1M $(@D)/d.img
+	truncate -s 1064960 $(@D)/a.img
+	python3 $< all $(@D) $(@D)/d.img $(@D)/a.img 0x1122334455667788 --cpus 2 \
+		--mem 67108864 >/dev/null
+	rm $(@D)/d.img $(@D)/a.img && touch $@
 # Payloads in C: freestanding, MMU off (no unaligned or SIMD accesses).
 PAYLOAD_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -static \
 	-fno-pic -no-pie -mstrict-align -mgeneral-regs-only -fno-stack-protector \
@@ -232,7 +244,7 @@ $(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initram
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
 		$(BUILD)/arm64/payload/vdrv.bin $(BUILD)/arm64/payload/rawk.bin \
-		$(BUILD)/arm64/payload/nvram-aux.bin \
+		$(BUILD)/arm64/payload/nvram-aux.bin $(BUILD)/bundles/.made \
 		$(BUILD)/rig/guest-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \
 		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \

@@ -280,11 +280,12 @@ static int add_blk(struct board *b, const char *name, enum virtio_blk_apple_type
 	return 0;
 }
 
-void board_nic_mac(unsigned int i, uint8_t mac[6])
+void board_nic_mac(const struct board_config *cfg, unsigned int i, uint8_t mac[6])
 {
 	static const uint8_t mac_base[6] = { 0x52, 0x54, 0x00, 0x76, 0x61, 0x70 };
 
-	memcpy(mac, mac_base, 6);
+	/* The bundle's (the guest's licence and DHCP leases know it), then ours. */
+	memcpy(mac, cfg->has_mac ? cfg->mac : mac_base, 6);
 	mac[5] = (uint8_t)(mac[5] + i);
 }
 
@@ -322,7 +323,7 @@ static int add_pci_devices(struct board *b, const struct board_config *cfg, char
 		struct virtio_net *n = calloc(1, sizeof(*n));
 		uint8_t mac[6];
 
-		board_nic_mac(i, mac);
+		board_nic_mac(cfg, i, mac);
 		snprintf(name, sizeof(name), "virtio-net%u", i);
 		if (!n || virtio_net_init(n, strdup(name), cfg->net[i], mac, &b->virtio_host, err,
 					  err_len)) {
@@ -532,9 +533,9 @@ static int machine_build(struct board *b, char *err, size_t err_len)
 
 	/* The cfg's en0/en1 are the MACs the guest's virtio-net functions carry. */
 	if (cfg->nr_nets > 0)
-		board_nic_mac(0, params.mac_en0);
+		board_nic_mac(cfg, 0, params.mac_en0);
 	if (cfg->nr_nets > 1)
-		board_nic_mac(1, params.mac_en1);
+		board_nic_mac(cfg, 1, params.mac_en1);
 	/* A seed of its own every boot (yaelliethy's is fixed per process). */
 	if (getrandom(params.seed, sizeof(params.seed), 0) != sizeof(params.seed)) {
 		snprintf(err, err_len, "vmapple: no random seed for the cfg region: %s",
@@ -719,6 +720,44 @@ static void *vcpu_main(void *arg)
 	return NULL;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void say_progress(struct board *b, enum progress_stage s)
+{
+	char line[160], event[160];
+
+	if (!progress_mark(&b->progress, s, now_s(), line, sizeof(line), event, sizeof(event)))
+		return;
+	console_note(&b->console, line);
+	qmp_event(&b->qmp, "VMAPPLE_PROGRESS", event);
+}
+
+/* A macOS boot's milestones, read off the counters that show them (progress.h). */
+static void poll_progress(struct board *b)
+{
+	struct vmapple_kvm_vm_stats k;
+	unsigned int i;
+
+	if (!b->cfg.bios)
+		return;
+	if (!b->progress.said[PROGRESS_STAGE1] && b->bdif.requests)
+		say_progress(b, PROGRESS_STAGE1);
+	if (!b->progress.said[PROGRESS_KERNEL] &&
+	    (b->vm.stats.hvc_forwarded ||
+	     (b->module_fd >= 0 && !vmk_get_own_vm_stats(b->module_fd, getpid(), &k) &&
+	      k.counters[VMAPPLE_KVM_STAT_HVC_KERNEL])))
+		say_progress(b, PROGRESS_KERNEL);
+	for (i = 0; i < b->nr_nics && !b->progress.said[PROGRESS_USERSPACE]; i++)
+		if (b->nic[i]->tx_frames)
+			say_progress(b, PROGRESS_USERSPACE);
+}
+
 /* The main thread: wait for a vCPU to stop, pressing the power button on request. */
 static int wait_for_stop(struct board *b, struct run_state *st, volatile int *stop_requests)
 {
@@ -736,6 +775,8 @@ static int wait_for_stop(struct board *b, struct run_state *st, volatile int *st
 			until.tv_nsec -= 1000000000;
 		}
 		pthread_cond_timedwait(&st->done, &st->lock, &until);
+		poll_progress(b);
+		console_flush_notes(&b->console, 2.0);
 		if (release_in && !--release_in)
 			press_power_button(b, false);
 		if (force_in > 0 && !--force_in) {
@@ -842,6 +883,9 @@ static int run_boot(struct board *b, volatile int *stop_requests)
 		b->nr_threads++;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	progress_start(&b->progress, now_s());
+	if (b->cfg.bios)
+		say_progress(b, PROGRESS_FIRMWARE);
 	/* The first vCPU to stop decides; on a power-off the process exit ends the others. */
 	forced = wait_for_stop(b, &st, stop_requests);
 	if (forced >= 0)
@@ -870,14 +914,6 @@ static int run_boot(struct board *b, volatile int *stop_requests)
 	default:
 		return BOARD_EXIT_ERROR;	/* the vCPU said why */
 	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Rebuild the machine for the next boot; 0, or -1 with the reason printed. */

@@ -28,6 +28,7 @@
 #include "hw/pl031.h"
 #include "hw/pl061.h"
 #include "hw/pvpanic.h"
+#include "progress.h"
 #include "qmp.h"
 #include "vcpu.h"
 #include "virtio/balloon.h"
@@ -88,6 +89,8 @@ struct board_config {
 	bool balloon;		/* a virtio-balloon (macOS's quirks on --bios boots) */
 	const char *console;	/* the PL011's: "stdio" (NULL too) or "unix:PATH" */
 	const char *qmp;	/* the control socket: "unix:PATH", or NULL */
+	uint8_t mac[6];		/* virtio-net0's MAC (net N: + N), when @has_mac */
+	bool has_mac;
 	uint64_t mem;		/* RAM bytes */
 	unsigned int cpus;
 	uint64_t ecid;
@@ -145,10 +148,11 @@ struct board {
 	volatile int powerdowns_requested;
 	int powerdowns_handled;
 	volatile int paused;
+	struct progress progress;	/* a macOS boot's milestones (main thread) */
 };
 
 /* The MAC of the board's virtio-net @i (and cfg's en0/en1). */
-void board_nic_mac(unsigned int i, uint8_t mac[6]);
+void board_nic_mac(const struct board_config *cfg, unsigned int i, uint8_t mac[6]);
 
 /* 0, or -1 with one line naming the problem in @err. */
 int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len);

@@ -8,68 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char vmapple_usage[] =
-	"usage: vmapple COMMAND [OPTIONS]\n"
-	"\n"
-	"commands:\n"
-	"  run --bios FILE [--disk FILE[,ro]] [--aux FILE[,ro]] [--mem SIZE] [--cpus N]\n"
-	"      [--ecid N] [--serial S] [--model M]\n"
-	"                 boot the VMApple board from firmware (CPU 0 starts at 0x100000);\n"
-	"                 --disk/--aux reach it through BDIF and Apple's virtio-blk; an\n"
-	"                 aux image's 16 KiB Virtualization.framework header is skipped\n"
-	"  run --kernel IMAGE [--initrd FILE] [--append CMDLINE] ...\n"
-	"                 boot a Linux arm64 Image on the same board (generated device tree)\n"
-	"      more run options:\n"
-	"        --serial S --model M  the serial number and model name the firmware reads\n"
-	"                            from the cfg region (31 characters at most)\n"
-	"        --production-mode on|off  cfg's production-mode flag (default on)\n"
-	"        --fix-overlapping-used on|off  move a virtio used ring the driver laid\n"
-	"                            inside its avail ring, as macOS 26 does (default on)\n"
-	"        --max-macos-instances N  --bios (macOS) guests allowed at once on this\n"
-	"                            host (default 2, as Apple's licence allows per Mac)\n"
-	"        --drive FILE[,ro]   a standard virtio-blk disk (up to 4)\n"
-	"        --net SPEC          virtio-net: user[,hostfwd=tcp::2222-:22] (libslirp) or\n"
-	"                            tap,ifname=NAME[,bridge=BR] (up to 2)\n"
-	"        --rng on|off        a virtio-rng (default on)\n"
-	"        --sound on|off      a virtio-sound that answers macOS's queries and\n"
-	"                            discards output (default on with --bios)\n"
-	"        --balloon on|off    a virtio-balloon, with AppleVirtIOBalloon's quirks\n"
-	"                            handled on --bios boots (default on)\n"
-	"        --pidfile FILE      write the launcher's pid (for vmapple stop)\n"
-	"        --qmp unix:PATH     a QMP control socket (a QEMU subset: query-status,\n"
-	"                            system_powerdown, system_reset, stop, cont, quit,\n"
-	"                            balloon, query-balloon, query-vmapple-stats; events)\n"
-	"        --console stdio|unix:PATH\n"
-	"                            the PL011 console: the terminal (default), or a\n"
-	"                            socket the launcher listens on\n"
-	"        --stop-timeout SECONDS  after SIGTERM or `vmapple stop` presses the power\n"
-	"                            button, force the VM off if it is still on (default 30)\n"
-	"        --on-reset restart|exit\n"
-	"                            a guest's reset restarts it in place, disks kept\n"
-	"                            (default), or ends the run (status 5)\n"
-	"        --reset-limit N --reset-window SECONDS\n"
-	"                            more than N restarts within SECONDS is a reset loop:\n"
-	"                            the run ends (status 6); default 10 in 60\n"
-	"        SIZE like 512M or 2G (plain numbers are MiB); --module PATH names\n"
-	"        vmapple_kvm's device, --module none runs without it\n"
-	"  qmp SOCKET JSON  send one QMP command to a run's --qmp socket, print the reply\n"
-	"  nvram AUX|BUNDLE print | set KEY=VALUE | unset KEY\n"
-	"                 the aux image's NVRAM (boot-args=-v and the like), edited\n"
-	"                 append-only into the other bank, so iBoot still accepts it\n"
-	"  stop --pid N | --pidfile FILE\n"
-	"                 press the VM's power button (SIGTERM does the same); a second\n"
-	"                 stop forces it off\n"
-	"  check [--kvm PATH] [--module PATH]\n"
-	"                 report the host's KVM features and the vmapple_kvm module\n"
-	"  stat [--module PATH] [--interval SECONDS] [--count N]\n"
-	"                 live counters of every VM attached to vmapple_kvm, per\n"
-	"                 second (like kvm_stat); --count 1 prints one snapshot\n"
-	"  version        print the launcher and ABI versions\n"
-	"  help           print this text\n"
-	"\n"
-	"exit status of run: 0 guest powered off, 1 error, 2 bad usage, 3 guest panicked,\n"
-	"4 forced off by a second stop, 5 the guest reset with --on-reset exit, 6 a reset loop\n";
-
 struct command_name {
 	const char *name;
 	enum vmapple_command command;
@@ -82,13 +20,15 @@ static const struct command_name commands[] = {
 	{ "stop", VMAPPLE_CMD_STOP },
 	{ "qmp", VMAPPLE_CMD_QMP },
 	{ "nvram", VMAPPLE_CMD_NVRAM },
+	{ "inspect", VMAPPLE_CMD_INSPECT },
+	{ "clone", VMAPPLE_CMD_CLONE },
 	{ "version", VMAPPLE_CMD_VERSION },
 	{ "help", VMAPPLE_CMD_HELP },
 	{ "--help", VMAPPLE_CMD_HELP },
 	{ "-h", VMAPPLE_CMD_HELP },
 };
 
-enum option_kind { OPT_PATH, OPT_SIZE, OPT_NUMBER, OPT_ON_OFF, OPT_LIST };
+enum option_kind { OPT_PATH, OPT_SIZE, OPT_NUMBER, OPT_ON_OFF, OPT_LIST, OPT_FLAG };
 
 struct option_spec {
 	enum vmapple_command command;
@@ -128,6 +68,11 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_RUN, "--pidfile", OPT_PATH, pidfile),
 	OPT(VMAPPLE_CMD_RUN, "--console", OPT_PATH, console),
 	OPT(VMAPPLE_CMD_RUN, "--qmp", OPT_PATH, qmp),
+	OPT(VMAPPLE_CMD_RUN, "--bundle", OPT_PATH, bundle),
+	OPT(VMAPPLE_CMD_RUN, "--ephemeral", OPT_FLAG, ephemeral),
+	OPT(VMAPPLE_CMD_RUN, "--allow-copy", OPT_FLAG, allow_copy),
+	OPT(VMAPPLE_CMD_INSPECT, "--json", OPT_FLAG, json),
+	OPT(VMAPPLE_CMD_CLONE, "--allow-copy", OPT_FLAG, allow_copy),
 	OPT(VMAPPLE_CMD_RUN, "--serial", OPT_PATH, serial),
 	OPT(VMAPPLE_CMD_RUN, "--model", OPT_PATH, model),
 	OPT(VMAPPLE_CMD_RUN, "--production-mode", OPT_ON_OFF, production_mode),
@@ -142,6 +87,18 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_STAT, "--interval", OPT_NUMBER, interval),
 	OPT(VMAPPLE_CMD_STAT, "--count", OPT_NUMBER, count),
 };
+
+_Static_assert(sizeof(options) / sizeof(options[0]) <= 64, "vmapple_args.given has 64 bits");
+
+bool vmapple_given(const struct vmapple_args *args, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (options[i].command == args->command && !strcmp(options[i].name, name))
+			return args->given >> i & 1;
+	return false;
+}
 
 static const struct option_spec *find_option(enum vmapple_command cmd, const char *name)
 {
@@ -234,9 +191,18 @@ static int set_option(const struct option_spec *o, const char *value, struct vma
 /* What a run needs: firmware or a kernel, and options that fit the one chosen. */
 static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 {
-	if (!args->bios && !args->kernel) {
-		snprintf(err, err_len, "vmapple run: --bios FILE (AVPBooter.vmapple2.bin) or "
-			 "--kernel IMAGE is required");
+	if (!args->bios && !args->kernel && !args->bundle) {
+		snprintf(err, err_len, "vmapple run: a BUNDLE, --bios FILE (AVPBooter.vmapple2.bin) "
+			 "or --kernel IMAGE is required");
+		return -1;
+	}
+	if (args->ephemeral && !args->bundle) {
+		snprintf(err, err_len, "vmapple run: --ephemeral runs a copy of a bundle: give one");
+		return -1;
+	}
+	if (args->bundle && args->kernel) {
+		snprintf(err, err_len, "vmapple run: a bundle boots macOS from firmware; "
+			 "--kernel does not go with it");
 		return -1;
 	}
 	if (args->bios && args->kernel) {
@@ -274,6 +240,32 @@ static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 			 args->initrd ? "initrd" : "append");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The words that are not options: run's BUNDLE, inspect's BUNDLE, clone's
+ * SRC and DST.  1 taken; 0 with the message in @err when there is no room.
+ */
+static int take_positional(struct vmapple_args *args, const char *word, const char *name,
+			   char *err, size_t err_len)
+{
+	bool two = args->command == VMAPPLE_CMD_CLONE;
+
+	err[0] = 0;
+	if ((args->command == VMAPPLE_CMD_RUN || args->command == VMAPPLE_CMD_INSPECT || two) &&
+	    !args->bundle) {
+		args->bundle = word;
+		return 1;
+	}
+	if (two && !args->clone_dst) {
+		args->clone_dst = word;
+		return 1;
+	}
+	snprintf(err, err_len, "vmapple %s: '%s': one %s is enough", name, word,
+		 two ? "SRC and DST" : "bundle");
+	if (args->command != VMAPPLE_CMD_RUN && args->command != VMAPPLE_CMD_INSPECT && !two)
+		err[0] = 0;	/* no positional at all: an unknown option */
 	return 0;
 }
 
@@ -356,13 +348,36 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 
 	if (args->command == VMAPPLE_CMD_NVRAM)
 		return parse_nvram(argc, argv, args, err, err_len);
+	if (args->command == VMAPPLE_CMD_HELP) {
+		if (argc > 3 || (argc == 3 && !vmapple_help(argv[2]))) {
+			snprintf(err, err_len, "vmapple help: no command '%s' (try 'vmapple help')",
+				 argv[2]);
+			return -1;
+		}
+		args->help_topic = argc == 3 ? argv[2] : NULL;
+		return 0;
+	}
 
 	for (a = 2; a < argc; a++) {
 		const struct option_spec *o = find_option(args->command, argv[a]);
 
+		bool said = false;
+
+		if (!o && argv[a][0] != '-' && argv[a][0]) {
+			if (take_positional(args, argv[a], name, err, err_len) > 0)
+				continue;
+			said = err[0];
+		}
 		if (!o) {
-			snprintf(err, err_len, "vmapple %s: unknown option '%s'", name, argv[a]);
+			if (!said)
+				snprintf(err, err_len, "vmapple %s: unknown option '%s'", name,
+					 argv[a]);
 			return -1;
+		}
+		args->given |= 1ull << (o - options);
+		if (o->kind == OPT_FLAG) {
+			*(uint64_t *)(void *)((char *)args + o->offset) = 1;
+			continue;
 		}
 		if (a + 1 >= argc || !argv[a + 1][0]) {
 			snprintf(err, err_len, "vmapple %s: option '%s' needs a %s", name, argv[a],
@@ -379,6 +394,15 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 	}
 	if (args->command == VMAPPLE_CMD_RUN)
 		return check_run(args, err, err_len);
+	if (args->command == VMAPPLE_CMD_INSPECT && !args->bundle) {
+		snprintf(err, err_len, "vmapple inspect: give a bundle: vmapple inspect BUNDLE [--json]");
+		return -1;
+	}
+	if (args->command == VMAPPLE_CMD_CLONE && !args->clone_dst) {
+		snprintf(err, err_len, "vmapple clone: give the bundle and the new name: "
+			 "vmapple clone SRC DST [--allow-copy]");
+		return -1;
+	}
 	if (args->command == VMAPPLE_CMD_STOP && !args->pid == !args->pidfile) {
 		snprintf(err, err_len, "vmapple stop: give the VM as --pid N or --pidfile FILE "
 			 "(one of them)");

@@ -3,6 +3,7 @@
 #ifndef VMAPPLE_CLI_H
 #define VMAPPLE_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,8 @@ enum vmapple_command {
 	VMAPPLE_CMD_STOP,
 	VMAPPLE_CMD_QMP,
 	VMAPPLE_CMD_NVRAM,
+	VMAPPLE_CMD_INSPECT,
+	VMAPPLE_CMD_CLONE,
 };
 
 #define VMAPPLE_MAX_DRIVES	4
@@ -41,6 +44,13 @@ struct vmapple_args {
 	const char *qmp;		/* run: --qmp unix:PATH, the control socket */
 	const char *qmp_socket;		/* qmp: SOCKET (a path, or unix:PATH) */
 	const char *qmp_command;	/* qmp: the command, as JSON */
+	const char *help_topic;		/* help: COMMAND, or NULL for the overview */
+	const char *bundle;		/* run: BUNDLE or --bundle; inspect: BUNDLE; clone: SRC */
+	const char *clone_dst;		/* clone: DST */
+	uint64_t ephemeral;		/* run: --ephemeral */
+	uint64_t json;			/* inspect: --json */
+	uint64_t allow_copy;		/* clone: --allow-copy */
+	uint64_t given;			/* bit per options-table entry given (vmapple_given) */
 	const char *nvram_target;	/* nvram: an aux image, or a bundle holding one */
 	const char *nvram_action;	/* nvram: print, set or unset */
 	const char *nvram_arg;		/* nvram: KEY=VALUE (set) or KEY (unset) */
@@ -76,5 +86,11 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		       char *err, size_t err_len);
 
 extern const char vmapple_usage[];
+
+/* Was option @name of the parsed command given (not just defaulted)? */
+bool vmapple_given(const struct vmapple_args *args, const char *name);
+
+/* `vmapple help COMMAND`'s text (NULL: the overview); NULL for no such command. */
+const char *vmapple_help(const char *command);
 
 #endif

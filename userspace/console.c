@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FIFO_RETRY_MS	2	/* the guest drains 16 bytes long before this */
@@ -101,6 +103,67 @@ void console_tx(void *opaque, uint8_t byte)
 		}
 	} else if (c->out_fd >= 0 && write(c->out_fd, &byte, 1) < 0 && errno == EPIPE) {
 		c->out_fd = -1;		/* stdout's reader went away */
+	}
+	c->mid_line = byte != '\n';
+	/* Our lines held back while the guest was mid-line go out now, whole. */
+	if (!c->mid_line && c->notes_len) {
+		fwrite(c->notes, 1, c->notes_len, stderr);
+		fflush(stderr);
+		c->notes_len = 0;
+	}
+	pthread_mutex_unlock(&c->out_lock);
+}
+
+/* Do the guest's output and ours land in one place (a terminal, a log file)? */
+static bool shares_stderr(int fd)
+{
+	struct stat a, b;
+
+	if (isatty(fd) && isatty(STDERR_FILENO))
+		return true;
+	return !fstat(fd, &a) && !fstat(STDERR_FILENO, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void console_note(struct console *c, const char *line)
+{
+	size_t n = strlen(line);
+
+	pthread_mutex_lock(&c->out_lock);
+	/*
+	 * Where the guest's console shares our stream and the guest is
+	 * mid-line, hold the line until the guest ends its own (or a while
+	 * passes: console_flush_notes()).
+	 */
+	if (c->mid_line && c->out_fd == STDOUT_FILENO && shares_stderr(c->out_fd) &&
+	    c->notes_len + n <= sizeof(c->notes)) {
+		if (!c->notes_len)
+			c->notes_since = mono_s();
+		memcpy(c->notes + c->notes_len, line, n);
+		c->notes_len += n;
+	} else {
+		fputs(line, stderr);
+		fflush(stderr);
+	}
+	pthread_mutex_unlock(&c->out_lock);
+}
+
+void console_flush_notes(struct console *c, double after_s)
+{
+	pthread_mutex_lock(&c->out_lock);
+	if (c->notes_len && mono_s() - c->notes_since >= after_s) {
+		fputc('\n', stderr);	/* the guest's line never ended: start ours */
+		fwrite(c->notes, 1, c->notes_len, stderr);
+		fflush(stderr);
+		c->notes_len = 0;
 	}
 	pthread_mutex_unlock(&c->out_lock);
 }
@@ -256,6 +319,7 @@ void console_close(struct console *c)
 		pthread_join(c->tid, NULL);
 		c->started = false;
 	}
+	console_flush_notes(c, 0);
 	/* vCPUs may still print: they find no console, never a closed fd. */
 	pthread_mutex_lock(&c->out_lock);
 	if (c->tty_saved)

@@ -37,6 +37,10 @@ struct console {
 	uint8_t out[CONSOLE_OUT_QUEUE];
 	size_t out_head, out_len;
 	uint64_t out_dropped;
+	bool mid_line;			/* the guest's last byte was not a newline (out_lock) */
+	char notes[1024];		/* console_note() lines held for the guest's newline */
+	size_t notes_len;
+	double notes_since;
 };
 
 /* "stdio" or "unix:PATH".  0, or -1 with one line naming the problem in @err. */
@@ -47,6 +51,16 @@ int console_start(struct console *c, struct pl011 *uart, pthread_mutex_t *uart_l
 
 /* The PL011's tx callback: @opaque is the struct console. */
 void console_tx(void *opaque, uint8_t byte);
+
+/*
+ * One whole line of the launcher's on stderr, never inside a line of the
+ * guest's when both go to the same terminal or file: held until the
+ * guest's line ends.
+ */
+void console_note(struct console *c, const char *line);
+
+/* Notes held for longer than @after_s: out now, on a line of their own. */
+void console_flush_notes(struct console *c, double after_s);
 
 void console_close(struct console *c);
 

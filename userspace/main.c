@@ -12,6 +12,8 @@
 
 #include "board.h"
 #include "caps.h"
+#include "bundle_run.h"
+#include "clone.h"
 #include "macos_slots.h"
 #include "nvram.h"
 #include "qmp.h"
@@ -87,9 +89,11 @@ static int cmd_run(const struct vmapple_args *args)
 		.reset_window_s = (unsigned int)args->reset_window,
 	};
 	struct sigaction sa = { .sa_handler = on_stop_signal };
+	static char scratch[4096];
 	static struct board board;
+	static struct bundle bundle;
 	unsigned int i;
-	char err[512];
+	char err[1024];
 	int status;
 
 	if (args->cpus > UINT32_MAX)
@@ -102,12 +106,19 @@ static int cmd_run(const struct vmapple_args *args)
 		parse_drive(args->aux, &cfg.aux);
 	for (i = 0; i < cfg.nr_nets; i++)
 		cfg.net[i] = args->net[i];
+	if (args->bundle && bundle_configure(args, &bundle, &cfg, scratch, sizeof(scratch), err,
+					     sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		if (scratch[0])
+			clone_remove(scratch);
+		return BOARD_EXIT_ERROR;
+	}
 	/* SIGTERM (or `vmapple stop`) presses the power button; the second forces off. */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	/* Held (by the kernel's flock) until the process ends, however it ends. */
-	if (args->bios && macos_slot_take(NULL, (unsigned int)args->max_macos, err,
+	if (cfg.bios && macos_slot_take(NULL, (unsigned int)args->max_macos, err,
 					  sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return BOARD_EXIT_ERROR;
@@ -119,6 +130,13 @@ static int cmd_run(const struct vmapple_args *args)
 		status = BOARD_EXIT_ERROR;
 		goto out;
 	}
+	/*
+	 * --ephemeral: its files are open now and stay open across restarts;
+	 * unlinked, they go when the process does, however it ends.
+	 */
+	if (scratch[0] && clone_remove(scratch))
+		fprintf(stderr, "vmapple: cannot remove the scratch copy %s; the next run with "
+			"--ephemeral will\n", scratch);
 	status = board_run(&board, &stop_requests);
 	/*
 	 * The vCPU threads may still run until exit: give the terminal back
@@ -127,6 +145,8 @@ static int cmd_run(const struct vmapple_args *args)
 	console_close(&board.console);
 	board_print_stats(&board, stderr);
 out:
+	if (scratch[0])
+		clone_remove(scratch);
 	if (args->pidfile)
 		unlink(args->pidfile);
 	return status;
@@ -259,18 +279,20 @@ static int cmd_qmp(const struct vmapple_args *args)
 /* The aux image of @target: itself, or the one in a bundle directory. */
 static const char *nvram_aux(const char *target, char *buf, size_t len)
 {
-	static const char *const names[] = { "aux.img", "nvram.bin", "AuxiliaryStorage" };
+	static struct bundle b;
+	char err[1024];
 	struct stat st;
-	size_t i;
 
 	if (stat(target, &st) || !S_ISDIR(st.st_mode))
 		return target;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(buf, len, "%s/%s", target, names[i]);
-		if (!access(buf, F_OK))
-			return buf;
+	if (!bundle_open(&b, target, err, sizeof(err))) {
+		snprintf(buf, len, "%s", b.aux);
+		return buf;
 	}
-	snprintf(buf, len, "%s/aux.img", target);	/* nvram_open names it */
+	/* Not a layout we know: a directory with an aux.img will do. */
+	snprintf(buf, len, "%s/aux.img", target);
+	if (access(buf, F_OK))
+		fprintf(stderr, "%s\n", err);
 	return buf;
 }
 
@@ -333,11 +355,15 @@ int main(int argc, char **argv)
 		return cmd_qmp(&args);
 	case VMAPPLE_CMD_NVRAM:
 		return cmd_nvram(&args);
+	case VMAPPLE_CMD_INSPECT:
+		return bundle_inspect(&args);
+	case VMAPPLE_CMD_CLONE:
+		return bundle_clone(&args);
 	case VMAPPLE_CMD_VERSION:
 		printf("vmapple %s, vmapple_kvm ABI %d\n", VMAPPLE_VERSION, VMAPPLE_KVM_API_VERSION);
 		return 0;
 	case VMAPPLE_CMD_HELP:
-		fputs(vmapple_usage, stdout);
+		fputs(vmapple_help(args.help_topic), stdout);
 		return 0;
 	}
 	return VMAPPLE_EXIT_USAGE;

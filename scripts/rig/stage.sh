@@ -29,6 +29,8 @@ mkdir -p "$tests/guest"
 cp "$RIG_IMAGE" "$tests/guest/Image"
 cp "$build/rig/guest-initramfs.cpio.gz" "$tests/guest/initramfs.cpio.gz"
 cp "$RIG_TOP"/tests/kselftest/*.sh "$RIG_TOP"/tests/bench/*.sh "$build"/arm64/payload/*.bin "$tests/"
+# A fake bundle of each layout (tests/fixtures/make-bundle.py), for bundles.sh.
+cp -a "$build/bundles" "$tests/bundles"
 cp "$RIG_TOP/scripts/demo.sh" "$payload/usr/bin/vmapple-demo"
 chmod +x "$tests"/*.sh "$payload/usr/bin/vmapple-demo"
 "$(dirname "$0")/initramfs.sh" "$build/rig.env" "$payload" "$build/rig/initramfs.cpio.gz"

@@ -98,7 +98,16 @@ timebase_rewritten() {
 	fi
 }
 
-tap_plan 9
+progress_lines() {
+	for b in 1 2 3; do
+		grep -Eq "^vmapple: \+[0-9.]+ s: firmware started \(boot $b\)$" gr.log &&
+			grep -Eq "^vmapple: \+[0-9.]+ s: stage 1 read \(first BDIF request\) \(boot $b\)$" gr.log &&
+			grep -Eq "^vmapple: \+[0-9.]+ s: kernel reached \(first Apple hypercall\) \(boot $b\)$" gr.log ||
+			{ grep "^vmapple: +" gr.log; return 1; }
+	done
+}
+
+tap_plan 10
 t "$layer: a guest that resets twice is restarted in place, then powers off" \
 	resets_twice_then_powers_off
 t "$layer: its boot count went 0, 1, 2: NVRAM written through BDIF survives restarts" \
@@ -109,6 +118,7 @@ t "$layer: every boot a new cfg seed and session UUID" seed_and_uuid_new_each_bo
 t "$layer: a read-only aux refuses the BDIF write with status 1" readonly_aux_refused
 t "$layer: a reset loop ends the run with status 6" reset_loop_ends_run
 t "$layer: --on-reset exit ends it at the first reset with status 5" on_reset_exit
+t "$layer: each boot's milestones said once, timed: firmware, stage 1, kernel" progress_lines
 t "$layer: 24 MHz timebase records rewritten to the host's rate, the others left alone" \
 	timebase_rewritten
 tap_exit

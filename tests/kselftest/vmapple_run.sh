@@ -93,7 +93,7 @@ t "too little memory is refused" expect 1 "^vmapple: --mem 8 MiB: must be 16 MiB
 t "too many CPUs are refused" expect 1 "^vmapple: --cpus 33: the board has 1 to 32" \
 	vmapple run --bios "$fw" --cpus 33
 t "run without --bios or --kernel: usage error" \
-	expect 2 "^vmapple run: --bios FILE \(AVPBooter.vmapple2.bin\) or --kernel IMAGE is required" \
+	expect 2 "^vmapple run: a BUNDLE, --bios FILE \(AVPBooter.vmapple2.bin\) or --kernel IMAGE is required" \
 	vmapple run
 t "a VZ aux image: its 16 KiB header is detected and skipped" \
 	expect 0 "skipping its 16 KiB Virtualization.framework header" \

@@ -29,6 +29,13 @@ static void tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
+/* @n tests that cannot run here, said as TAP skips. */
+static inline void tap_skip(int n, const char *why)
+{
+	while (n--)
+		printf("ok %d - # SKIP %s\n", ++tap_count, why);
+}
+
 static inline int tap_done(void)
 {
 	printf("1..%d\n", tap_count);

@@ -42,8 +42,30 @@ int main(void)
 	ok(PARSE("--help") == 0 && args.command == VMAPPLE_CMD_HELP, "--help");
 	ok(PARSE("-h") == 0 && args.command == VMAPPLE_CMD_HELP, "-h");
 
-	refuses(PARSE("run"), "vmapple run: --bios FILE (AVPBooter.vmapple2.bin) or --kernel IMAGE "
-		"is required", "run without --bios or --kernel");
+	refuses(PARSE("run"), "vmapple run: a BUNDLE, --bios FILE (AVPBooter.vmapple2.bin) or "
+		"--kernel IMAGE is required", "run without a bundle, --bios or --kernel");
+	ok(PARSE("run", "vm.bundle", "--mem", "4G", "--ephemeral") == 0 &&
+	   !strcmp(args.bundle, "vm.bundle") && args.ephemeral && vmapple_given(&args, "--mem") &&
+	   !vmapple_given(&args, "--cpus"), "run BUNDLE: the bundle, a flag, what was given");
+	ok(PARSE("run", "--bundle", "vm.bundle") == 0 && !strcmp(args.bundle, "vm.bundle"),
+	   "run --bundle PATH");
+	refuses(PARSE("run", "a.bundle", "b.bundle"), "'b.bundle': one bundle is enough",
+		"two bundles");
+	refuses(PARSE("run", "--bios", "fw", "--ephemeral"),
+		"--ephemeral runs a copy of a bundle", "--ephemeral without a bundle");
+	refuses(PARSE("run", "vm.bundle", "--kernel", "k"), "--kernel does not go with it",
+		"a bundle and --kernel");
+	ok(PARSE("inspect", "vm.utm", "--json") == 0 && args.command == VMAPPLE_CMD_INSPECT &&
+	   !strcmp(args.bundle, "vm.utm") && args.json, "inspect BUNDLE --json");
+	refuses(PARSE("inspect"), "vmapple inspect: give a bundle", "inspect without a bundle");
+	ok(PARSE("clone", "a", "b", "--allow-copy") == 0 && args.command == VMAPPLE_CMD_CLONE &&
+	   !strcmp(args.bundle, "a") && !strcmp(args.clone_dst, "b") && args.allow_copy,
+	   "clone SRC DST --allow-copy");
+	refuses(PARSE("clone", "a"), "vmapple clone: give the bundle and the new name",
+		"clone without DST");
+	refuses(PARSE("clone", "a", "b", "c"), "'c': one SRC and DST is enough", "clone of three");
+	refuses(PARSE("stop", "x"), "vmapple stop: unknown option 'x'",
+		"a word where a command takes none");
 	refuses(PARSE("run", "--bios", "f", "--kernel", "k"), "two ways to boot; give one",
 		"run with both --bios and --kernel");
 	refuses(PARSE("run", "--bios", "f", "--initrd", "i"), "--initrd needs --kernel",
@@ -169,7 +191,21 @@ int main(void)
 			      sizeof(small)) == -1 && strlen(small) == sizeof(small) - 1,
 	   "a message longer than the buffer is truncated, not overflowed");
 	ok(strstr(vmapple_usage, "check") && strstr(vmapple_usage, "version") &&
-	   strstr(vmapple_usage, "run --bios") && strstr(vmapple_usage, "stat ["),
+	   strstr(vmapple_usage, "  run ") && strstr(vmapple_usage, "  stat ") &&
+	   strstr(vmapple_usage, "  nvram ") && strstr(vmapple_usage, "  qmp "),
 	   "usage names every command");
+	ok(PARSE("help", "run") == 0 && args.command == VMAPPLE_CMD_HELP &&
+	   !strcmp(args.help_topic, "run") && strstr(vmapple_help("run"), "--stop-timeout") &&
+	   strstr(vmapple_help("run"), "Exit status"), "help run: every run option and exit status");
+	refuses(PARSE("help", "frob"), "vmapple help: no command 'frob'", "help of no command");
+	{
+		static const char *const every[] = { "run", "inspect", "clone", "nvram", "qmp",
+						     "stop", "check", "stat", "version", "help" };
+		unsigned int i, n = 0;
+
+		for (i = 0; i < sizeof(every) / sizeof(every[0]); i++)
+			n += vmapple_help(every[i]) != NULL;
+		ok(n == sizeof(every) / sizeof(every[0]), "every command has its help (%u)", n);
+	}
 	return tap_done();
 }
