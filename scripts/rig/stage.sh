@@ -12,9 +12,19 @@ tests=$payload/usr/lib/vmapple-tests
 rm -rf "$payload"
 mkdir -p "$payload/lib/modules/$KREL/extra" "$payload/usr/bin" "$tests"
 cp "$build/module/vmapple_kvm.ko" "$payload/lib/modules/$KREL/extra/"
-# tun, for the tap backend's test (the rig's own module, decompressed).
-mkdir -p "$payload/lib/modules/$KREL/kernel/drivers/net"
-xz -dc "$RIG_MODDIR/kernel/drivers/net/tun.ko.xz" >"$payload/lib/modules/$KREL/kernel/drivers/net/tun.ko"
+# tun, for the tap backend's test (the rig's own module, decompressed), unless
+# the kernel has it built in (the debug kernel: modules.builtin says so).
+tun=$RIG_MODDIR/kernel/drivers/net/tun.ko
+if [ -f "$tun.xz" ] || [ -f "$tun" ]; then
+	mkdir -p "$payload/lib/modules/$KREL/kernel/drivers/net"
+	if [ -f "$tun.xz" ]; then
+		xz -dc "$tun.xz" >"$payload/lib/modules/$KREL/kernel/drivers/net/tun.ko"
+	else
+		cp "$tun" "$payload/lib/modules/$KREL/kernel/drivers/net/tun.ko"
+	fi
+elif ! grep -qx 'kernel/drivers/net/tun.ko' "$RIG_MODDIR/modules.builtin" 2>/dev/null; then
+	rig_die "the rig kernel has no tun, as a module ($tun.xz) or built in"
+fi
 cp "$build/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
 for t in "$build"/arm64/*_test "$build"/arm64/exit_bench "$build"/arm64/park_vcpu \
@@ -24,9 +34,10 @@ done
 # The upstream KVM selftests (scripts/kvm-selftests.sh), for upstream_kvm.sh.
 mkdir -p "$tests/kvm"
 cp "$build"/arm64/kvm-selftests/* "$tests/kvm/"
-# The Linux guest linux_boot.sh boots: the rig's own kernel, its initramfs.
+# The Linux guest linux_boot.sh boots: the rig's own kernel (Debian's, when
+# the rig runs the debug kernel: RIG_GUEST_IMAGE), its initramfs.
 mkdir -p "$tests/guest"
-cp "$RIG_IMAGE" "$tests/guest/Image"
+cp "${RIG_GUEST_IMAGE:-$RIG_IMAGE}" "$tests/guest/Image"
 cp "$build/rig/guest-initramfs.cpio.gz" "$tests/guest/initramfs.cpio.gz"
 cp "$RIG_TOP"/tests/kselftest/*.sh "$RIG_TOP"/tests/bench/*.sh "$build"/arm64/payload/*.bin "$tests/"
 # A fake bundle of each layout (tests/fixtures/make-bundle.py), for bundles.sh.
