@@ -61,7 +61,7 @@ KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/k
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/vmapple_kvm.h
 
 .PHONY: all setup module launcher kselftests kvm-selftests unit fuzzers check demo bench soak \
-	dkms-install clean
+	dkms-install packages package-check clean
 .DELETE_ON_ERROR:
 
 all: setup unit fuzzers launcher module kselftests kvm-selftests
@@ -276,6 +276,15 @@ soak: all $(BUILD)/rig/initramfs.cpio.gz
 # On an arm64 host: register, build and install the module with DKMS.
 dkms-install:
 	scripts/dkms.sh install
+
+# Debian packages (debian/, packaging/) in BUILD/packages, built from a copy of
+# the tree (on x86: cross, the launcher static), then lintian and rpmlint; the
+# check installs them in a clean Debian 12 root (debootstrap, cached) and has
+# DKMS build the module there for the rig's kernel (root, x86 hosts).
+packages:
+	scripts/packages.sh $(BUILD)
+package-check: packages $(BUILD)/rig.env
+	scripts/package-check.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
