@@ -41,7 +41,7 @@ stage dkms scripts/dkms.sh check "$build"
 stage rig-errors tests/host/rig_errors.sh "$build"
 stage bench-report tests/host/bench_report.sh
 stage man-page tests/host/man_page.sh
-stage rig scripts/rig/run.sh -t 1500 -l "$build/rig/check-console.log" "$build/rig.env" \
+stage rig scripts/rig/run.sh -t 2700 -l "$build/rig/check-console.log" "$build/rig.env" \
 	"$build/rig/initramfs.cpio.gz" /usr/lib/vmapple-tests/run_all.sh
 echo "=== summary (TAP in $out, rig console in $build/rig/check-console.log)"
 scripts/tap-summary.sh "$out"/*.tap
