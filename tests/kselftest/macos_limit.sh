@@ -9,33 +9,50 @@ export VMAPPLE_MACOS_LOCK_DIR=/tmp/ml-locks
 cd /tmp || exit 1
 rm -rf "$VMAPPLE_MACOS_LOCK_DIR"
 
-# A --bios VM that never powers off by itself, in the background: its pid in $!.
-start() {
-	vmapple run --bios "$loop" --mem 32M --module none "$@" >"ml-$#-$$.log" 2>&1 &
+# A --bios VM that never powers off by itself, in the background, its pid
+# in ml-NAME.pid (tests run in subshells: a variable would not come back).
+start() {	# $1 NAME, then options
+	name=$1
+	shift
+	rm -f "ml-$name.pid"
+	vmapple run --bios "$loop" --mem 32M --module none --pidfile "ml-$name.pid" "$@" \
+		>"ml-$name.log" 2>&1 &
+	n=0
+	while [ ! -s "ml-$name.pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 }
-running() { sleep 1; kill -0 "$1" 2>/dev/null; }
+pid() { cat "ml-$1.pid" 2>/dev/null; }
+running() { sleep 1; [ -n "$(pid "$1")" ] && kill -0 "$(pid "$1")" 2>/dev/null; }
+# Gone: no process, or a zombie (its flock is dropped at exit, before the reaping).
+gone() {
+	n=0
+	while [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null &&
+		[ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ $n -lt 100 ]
+}
 
-start
-vm1=$!
-start
-vm2=$!
+start vm1
+start vm2
 third_refused() {
-	running "$vm1" && running "$vm2" || { echo "the first two did not stay up"; return 1; }
+	running vm1 && running vm2 || { echo "the first two did not stay up"; return 1; }
 	expect 1 "^vmapple: 2 macOS guests already run on this host \(pid [0-9]+, [0-9]+\): Apple's licence allows two per Mac" \
 		vmapple run --bios "$loop" --mem 32M --module none
 }
 limit_raised() {
-	start --max-macos-instances 3
-	vm3=$!
-	running "$vm3" || return 1
-	stop_vm "$vm3"
+	start vm3 --max-macos-instances 3
+	running vm3 || return 1
+	p3=$(pid vm3)	# the launcher removes its pidfile as it exits
+	stop_vm "$p3"
+	gone "$p3"
 }
 slot_back_after_kill() {
-	kill -9 "$vm2"
-	wait "$vm2" 2>/dev/null
-	start
-	vm2=$!
-	running "$vm2"
+	old=$(pid vm2)
+	kill -9 "$old"
+	gone "$old" || { echo "pid $old did not go"; return 1; }
+	start vm2
+	running vm2 || { cat ml-vm2.log; return 1; }
 }
 linux_not_counted() {
 	# With both slots taken, a --kernel run gets as far as its kernel file.
@@ -47,6 +64,8 @@ t "a third --bios VM is refused, naming the two and why" third_refused
 t "--max-macos-instances 3 lets it run" limit_raised
 t "a VM killed with SIGKILL gives its slot back" slot_back_after_kill
 t "--kernel (Linux) VMs are not counted" linux_not_counted
-stop_vm "$vm1"
-stop_vm "$vm2"
+for v in vm1 vm2 vm3; do
+	[ -n "$(pid $v)" ] && kill -9 "$(pid $v)" 2>/dev/null
+done
+wait
 tap_exit
