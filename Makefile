@@ -273,6 +273,13 @@ soak: all $(BUILD)/rig/initramfs.cpio.gz
 		$(BUILD)/rig.env $(BUILD)/rig/initramfs.cpio.gz \
 		"modprobe vmapple_kvm && /usr/lib/vmapple-tests/boot_soak.sh $(N)"
 
+# The module on a KASAN + lockdep + DEBUG_ATOMIC_SLEEP rig kernel built from
+# linux-source-6.12 (once, cached: scripts/rig/debug-kernel.sh): the hostile
+# suites and the upstream KVM selftests, then the kernel log judged.
+.PHONY: check-debug
+check-debug: $(BUILD)/rig/initramfs.cpio.gz
+	scripts/check-debug.sh $(BUILD)
+
 # On an arm64 host: register, build and install the module with DKMS.
 dkms-install:
 	scripts/dkms.sh install

@@ -43,7 +43,7 @@ timeout "$timeout_s" qemu-system-aarch64 \
 	-device virtio-serial-pci -chardev stdio,id=out,signal=off \
 	-device virtconsole,chardev=out \
 	-kernel "$RIG_IMAGE" -initrd "$work/initrd" \
-	-append "console=ttyAMA0 panic=-1 loglevel=4" </dev/null 2>"$work/qemu.err" |
+	-append "console=ttyAMA0 panic=-1 loglevel=4 ${RIG_CMDLINE:-}" </dev/null 2>"$work/qemu.err" |
 	stdbuf -oL tr -d '\r' | tee "$work/out" | grep --line-buffered -v '^RIG-EXIT '
 qemu_rc=${PIPESTATUS[0]}
 set -e

@@ -1,17 +1,21 @@
 #!/bin/bash
-# stage.sh BUILD - lay out the rig's payload (module, launcher, kselftests,
-# upstream KVM selftests) and build BUILD/rig/initramfs.cpio.gz from it.
+# stage.sh BUILD [KBUILD] - lay out the rig's payload (module, launcher,
+# kselftests, upstream KVM selftests) and build BUILD/rig/initramfs.cpio.gz
+# from it.  KBUILD (default BUILD) holds what belongs to one rig kernel -
+# rig.env, module/, module-noexports/ - and gets rig/payload and
+# rig/initramfs.cpio.gz (check-debug: BUILD/debug, for the debug kernel).
 set -euo pipefail
 # shellcheck disable=SC1091
 . "$(dirname "$0")/common.sh"
 build=$1
+kbuild=${2:-$1}
 # shellcheck disable=SC1091
-. "$build/rig.env"
-payload=$build/rig/payload
+. "$kbuild/rig.env"
+payload=$kbuild/rig/payload
 tests=$payload/usr/lib/vmapple-tests
 rm -rf "$payload"
 mkdir -p "$payload/lib/modules/$KREL/extra" "$payload/usr/bin" "$tests"
-cp "$build/module/vmapple_kvm.ko" "$payload/lib/modules/$KREL/extra/"
+cp "$kbuild/module/vmapple_kvm.ko" "$payload/lib/modules/$KREL/extra/"
 # tun, for the tap backend's test (the rig's own module, decompressed), unless
 # the kernel has it built in (the debug kernel: modules.builtin says so).
 tun=$RIG_MODDIR/kernel/drivers/net/tun.ko
@@ -25,7 +29,7 @@ if [ -f "$tun.xz" ] || [ -f "$tun" ]; then
 elif ! grep -qx 'kernel/drivers/net/tun.ko' "$RIG_MODDIR/modules.builtin" 2>/dev/null; then
 	rig_die "the rig kernel has no tun, as a module ($tun.xz) or built in"
 fi
-cp "$build/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
+cp "$kbuild/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
 for t in "$build"/arm64/*_test "$build"/arm64/exit_bench "$build"/arm64/park_vcpu \
 	"$build"/arm64/ioctl_storm; do
@@ -44,4 +48,4 @@ cp "$RIG_TOP"/tests/kselftest/*.sh "$RIG_TOP"/tests/bench/*.sh "$build"/arm64/pa
 cp -a "$build/bundles" "$tests/bundles"
 cp "$RIG_TOP/scripts/demo.sh" "$payload/usr/bin/vmapple-demo"
 chmod +x "$tests"/*.sh "$payload/usr/bin/vmapple-demo"
-"$(dirname "$0")/initramfs.sh" "$build/rig.env" "$payload" "$build/rig/initramfs.cpio.gz"
+"$(dirname "$0")/initramfs.sh" "$kbuild/rig.env" "$payload" "$kbuild/rig/initramfs.cpio.gz"
