@@ -57,43 +57,31 @@ static uint64_t read_reg(struct bdif *b, uint32_t devid, uint32_t reg)
 	}
 }
 
-/* Read [sector, sector + len) of @d into guest memory at @gpa, in chunks. */
-static int disk_to_guest(struct bdif *b, struct bdif_disk *d, uint64_t sector, uint32_t len,
-			 uint64_t gpa)
+/* One chunk between the image at @off and guest memory at @gpa, either way. */
+static int move_chunk(struct bdif *b, struct bdif_disk *d, bool to_disk, uint8_t *buf,
+		      uint32_t n, uint64_t off, uint64_t gpa)
 {
-	enum { CHUNK = 1 << 20 };
-	uint8_t *buf;
-	uint64_t pos = sector * SECTOR;
-	uint32_t done = 0;
-	int ret = 0;
+	if (to_disk) {
+		int ret = b->mem.read(b->mem.opaque, gpa, buf, n);
 
-	if (d->fd < 0 || sector > d->size / SECTOR || len > d->size - pos)
-		return -ERANGE;
-	buf = malloc(len < CHUNK ? len : CHUNK);
-	if (!buf)
-		return -ENOMEM;
-	while (!ret && done < len) {
-		uint32_t n = len - done < CHUNK ? len - done : CHUNK;
-		ssize_t got = pread(d->fd, buf, n, (off_t)(d->offset + pos + done));
-
-		if (got != (ssize_t)n)
-			ret = -EIO;
-		else
-			ret = b->mem.write(b->mem.opaque, gpa + done, buf, n);
-		done += n;
+		if (ret)
+			return ret;
+		return pwrite(d->fd, buf, n, (off_t)off) == (ssize_t)n ? 0 : -EIO;
 	}
-	free(buf);
-	return ret;
+	if (pread(d->fd, buf, n, (off_t)off) != (ssize_t)n)
+		return -EIO;
+	return b->mem.write(b->mem.opaque, gpa, buf, n);
 }
 
 /*
- * Write guest memory at @gpa to [sector, sector + len) of @d, in chunks,
- * then sync: BDIF has no flush command (QEMU's and yaelliethy's bdif.c),
- * so a write's OK status is the promise that it is on the image (NVRAM
- * writes are rare and small).  A read-only image refuses it.
+ * Move [sector, sector + len) of @d from or to guest memory at @gpa, in
+ * chunks.  A write is synced before it returns: BDIF has no flush command
+ * (QEMU's and yaelliethy's bdif.c), so a write's OK status is the promise
+ * that it is on the image (NVRAM writes are rare and small).  A read-only
+ * image refuses it.
  */
-static int guest_to_disk(struct bdif *b, struct bdif_disk *d, uint64_t sector, uint32_t len,
-			 uint64_t gpa)
+static int disk_xfer(struct bdif *b, struct bdif_disk *d, bool to_disk, uint64_t sector,
+		     uint32_t len, uint64_t gpa)
 {
 	enum { CHUNK = 1 << 20 };
 	uint8_t *buf;
@@ -103,7 +91,7 @@ static int guest_to_disk(struct bdif *b, struct bdif_disk *d, uint64_t sector, u
 
 	if (d->fd < 0 || sector > d->size / SECTOR || len > d->size - pos)
 		return -ERANGE;
-	if (d->read_only) {
+	if (to_disk && d->read_only) {
 		b->writes_refused++;
 		return -EROFS;
 	}
@@ -113,15 +101,13 @@ static int guest_to_disk(struct bdif *b, struct bdif_disk *d, uint64_t sector, u
 	while (!ret && done < len) {
 		uint32_t n = len - done < CHUNK ? len - done : CHUNK;
 
-		ret = b->mem.read(b->mem.opaque, gpa + done, buf, n);
-		if (!ret && pwrite(d->fd, buf, n, (off_t)(d->offset + pos + done)) != (ssize_t)n)
-			ret = -EIO;
+		ret = move_chunk(b, d, to_disk, buf, n, d->offset + pos + done, gpa + done);
 		done += n;
 	}
 	free(buf);
-	if (!ret && fdatasync(d->fd))
+	if (!ret && to_disk && fdatasync(d->fd))
 		ret = -EIO;
-	if (!ret)
+	if (!ret && to_disk)
 		b->bytes_written += len;
 	return ret;
 }
@@ -138,9 +124,9 @@ static int run_request(struct bdif *b, struct bdif_disk *d, const struct bdif_re
 	if (req->data.len > BDIF_MAX_DATA)
 		return -E2BIG;
 	if (req->data.flags == BDIF_FLAG_READ)
-		return disk_to_guest(b, d, sector, req->data.len, req->data.addr);
+		return disk_xfer(b, d, false, sector, req->data.len, req->data.addr);
 	if (req->data.flags == BDIF_FLAG_WRITE)
-		return guest_to_disk(b, d, sector, req->data.len, req->data.addr);
+		return disk_xfer(b, d, true, sector, req->data.len, req->data.addr);
 	return -EOPNOTSUPP;	/* unknown commands */
 }
 
