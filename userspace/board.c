@@ -744,6 +744,15 @@ static void poll_progress(struct board *b)
 	struct vmapple_kvm_vm_stats k;
 	unsigned int i;
 
+	/* The boot's clock starts once the guest may run: after --paused, at cont. */
+	if (!b->boot_clock_started) {
+		if (b->prelaunch)
+			return;
+		b->boot_clock_started = true;
+		progress_start(&b->progress, now_s());
+		if (b->cfg.bios)
+			say_progress(b, PROGRESS_FIRMWARE);
+	}
 	if (!b->cfg.bios)
 		return;
 	if (!b->progress.said[PROGRESS_STAGE1] && b->bdif.requests)
@@ -883,9 +892,8 @@ static int run_boot(struct board *b, volatile int *stop_requests)
 		b->nr_threads++;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	progress_start(&b->progress, now_s());
-	if (b->cfg.bios)
-		say_progress(b, PROGRESS_FIRMWARE);
+	b->boot_clock_started = false;
+	poll_progress(b);
 	/* The first vCPU to stop decides; on a power-off the process exit ends the others. */
 	forced = wait_for_stop(b, &st, stop_requests);
 	if (forced >= 0)
@@ -950,6 +958,12 @@ int board_run(struct board *b, volatile int *stop_requests)
 
 	sigemptyset(&kick.sa_mask);
 	sigaction(VCPU_KICK_SIGNAL, &kick, NULL);
+	if (b->cfg.start_paused) {
+		/* QEMU's -S: the vCPUs wait at their loops' top for QMP's cont. */
+		__atomic_store_n(&b->vm.pause_requested, 1, __ATOMIC_SEQ_CST);
+		b->prelaunch = 1;
+		b->paused = 1;
+	}
 	for (;;) {
 		int status = run_boot(b, stop_requests);
 		double t = now_s();

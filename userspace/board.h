@@ -101,6 +101,7 @@ struct board_config {
 	const char *kvm_path;
 	const char *module_path;	/* vmapple_kvm's device, or "none" */
 	bool exit_on_reset;	/* --on-reset exit: a guest's reset ends the run */
+	bool start_paused;	/* --paused: the vCPUs wait for QMP's cont */
 	unsigned int stop_timeout_s;	/* after a stop request, force off after this long */
 	unsigned int reset_limit;	/* more restarts than this ... */
 	unsigned int reset_window_s;	/* ... within this many seconds: a reset loop */
@@ -148,6 +149,8 @@ struct board {
 	volatile int powerdowns_requested;
 	int powerdowns_handled;
 	volatile int paused;
+	volatile int prelaunch;	/* --paused, before the first cont */
+	bool boot_clock_started;	/* the main thread's: progress counts from it */
 	struct progress progress;	/* a macOS boot's milestones (main thread) */
 };
 

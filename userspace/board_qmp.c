@@ -23,6 +23,8 @@ static enum qmp_run_state status(void *opaque)
 
 	if (b->guest_panicked)
 		return QMP_RUN_GUEST_PANICKED;
+	if (b->prelaunch)
+		return QMP_RUN_PRELAUNCH;
 	return b->paused ? QMP_RUN_PAUSED : QMP_RUN_RUNNING;
 }
 
@@ -47,6 +49,7 @@ static int do_system_reset(struct board *b)
 	pthread_mutex_unlock(&b->vm.pause_lock);
 	board_kick_vcpus(b);
 	b->paused = 0;
+	b->prelaunch = 0;
 	return 0;
 }
 
@@ -109,6 +112,7 @@ static int do_cont(struct board *b)
 	if (b->paused)
 		qmp_event(&b->qmp, "RESUME", NULL);
 	b->paused = 0;
+	b->prelaunch = 0;	/* the main thread starts the boot's clock */
 	return 0;
 }
 

@@ -68,6 +68,7 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_RUN, "--pidfile", OPT_PATH, pidfile),
 	OPT(VMAPPLE_CMD_RUN, "--console", OPT_PATH, console),
 	OPT(VMAPPLE_CMD_RUN, "--qmp", OPT_PATH, qmp),
+	OPT(VMAPPLE_CMD_RUN, "--paused", OPT_FLAG, paused),
 	OPT(VMAPPLE_CMD_RUN, "--bundle", OPT_PATH, bundle),
 	OPT(VMAPPLE_CMD_RUN, "--ephemeral", OPT_FLAG, ephemeral),
 	OPT(VMAPPLE_CMD_RUN, "--allow-copy", OPT_FLAG, allow_copy),
@@ -235,6 +236,10 @@ static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 			 (unsigned long long)args->reset_window);
 		return -1;
 	}
+	if (args->paused && !args->qmp) {
+		snprintf(err, err_len, "vmapple run: --paused waits for QMP's cont: give --qmp too");
+		return -1;
+	}
 	if (!args->kernel && (args->initrd || args->append)) {
 		snprintf(err, err_len, "vmapple run: --%s needs --kernel",
 			 args->initrd ? "initrd" : "append");
@@ -337,12 +342,18 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 	args->command = commands[i].command;
 	if (args->command == VMAPPLE_CMD_QMP) {
 		if (argc != 4 || !argv[2][0] || !argv[3][0]) {
-			snprintf(err, err_len, "vmapple qmp: give the socket and one command: "
-				 "vmapple qmp PATH '{\"execute\": \"query-status\"}'");
+			snprintf(err, err_len, "vmapple qmp: give the socket and one command, or "
+				 "--events: vmapple qmp PATH '{\"execute\": \"query-status\"}'");
 			return -1;
 		}
 		args->qmp_socket = argv[2];
 		args->qmp_command = argv[3];
+		args->qmp_events = !strcmp(argv[3], "--events");
+		if (argv[3][0] == '-' && !args->qmp_events) {
+			snprintf(err, err_len, "vmapple qmp: unknown option '%s' (a command is JSON; "
+				 "--events listens)", argv[3]);
+			return -1;
+		}
 		return 0;
 	}
 

@@ -44,10 +44,12 @@ struct vmapple_args {
 	const char *qmp;		/* run: --qmp unix:PATH, the control socket */
 	const char *qmp_socket;		/* qmp: SOCKET (a path, or unix:PATH) */
 	const char *qmp_command;	/* qmp: the command, as JSON */
+	bool qmp_events;		/* qmp: --events, print events until the VM ends */
 	const char *help_topic;		/* help: COMMAND, or NULL for the overview */
 	const char *bundle;		/* run: BUNDLE or --bundle; inspect: BUNDLE; clone: SRC */
 	const char *clone_dst;		/* clone: DST */
 	uint64_t ephemeral;		/* run: --ephemeral */
+	uint64_t paused;		/* run: --paused, the vCPUs wait for QMP's cont */
 	uint64_t json;			/* inspect: --json */
 	uint64_t allow_copy;		/* clone: --allow-copy */
 	uint64_t given;			/* bit per options-table entry given (vmapple_given) */

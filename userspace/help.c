@@ -16,7 +16,8 @@ const char vmapple_usage[] =
 	"  inspect        print what a VM bundle holds (disk, aux, ECID, model, ...)\n"
 	"  clone          copy a bundle instantly (copy-on-write) with a fresh MAC\n"
 	"  nvram          print or edit the NVRAM in a VM's aux image\n"
-	"  qmp            send one QMP command to a running VM's control socket\n"
+	"  qmp            send one QMP command to a running VM's control socket,\n"
+	"                 or print its events\n"
 	"  stop           press a running VM's power button (again: force it off)\n"
 	"  check          report the host's KVM features and the vmapple_kvm module\n"
 	"  stat           live counters of the VMs attached to vmapple_kvm\n"
@@ -59,6 +60,8 @@ static const char run_help[] =
 	"                        balloon, query-balloon, query-vmapple-stats,\n"
 	"                        query-commands; events SHUTDOWN, RESET, POWERDOWN,\n"
 	"                        GUEST_PANICKED, STOP, RESUME, VMAPPLE_PROGRESS\n"
+	"  --paused              start with the vCPUs held (QEMU's -S): query-status\n"
+	"                        says prelaunch until QMP's cont (needs --qmp)\n"
 	"  --pidfile FILE        write the launcher's pid (for vmapple stop)\n"
 	"  --bundle PATH         the bundle, as an option\n"
 	"  --ephemeral           run on a copy-on-write scratch copy of the bundle,\n"
@@ -118,10 +121,13 @@ static const char nvram_help[] =
 
 static const char qmp_help[] =
 	"usage: vmapple qmp SOCKET JSON\n"
+	"       vmapple qmp SOCKET --events\n"
 	"\n"
 	"Send one QMP command to a running VM's --qmp socket (a path, or unix:PATH),\n"
 	"after qmp_capabilities, and print its reply.  Exit status 0 for a return,\n"
 	"1 for an error reply or no connection.\n"
+	"  --events    print \"listening\" once connected, then every event the VM\n"
+	"              sends, one JSON line each, until the VM ends (exit status 0)\n"
 	"Example: vmapple qmp /run/vmapple/vm.qmp '{\"execute\": \"query-status\"}'\n";
 
 static const char stop_help[] =

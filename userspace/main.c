@@ -84,6 +84,7 @@ static int cmd_run(const struct vmapple_args *args)
 		.development_mode = !args->production_mode,
 		.keep_overlapping_used = !args->fix_used_ring,
 		.exit_on_reset = !strcmp(args->on_reset, "exit"),
+		.start_paused = args->paused,
 		.stop_timeout_s = (unsigned int)args->stop_timeout,
 		.reset_limit = (unsigned int)args->reset_limit,
 		.reset_window_s = (unsigned int)args->reset_window,
@@ -267,6 +268,12 @@ static int cmd_qmp(const struct vmapple_args *args)
 
 	if (!strncmp(path, "unix:", 5))
 		path += 5;
+	if (args->qmp_events) {
+		ret = qmp_client_events(path, stdout);
+		if (ret)
+			fprintf(stderr, "vmapple qmp: %s: %s\n", args->qmp_socket, strerror(-ret));
+		return ret ? BOARD_EXIT_ERROR : 0;
+	}
 	ret = qmp_client_command(path, args->qmp_command, reply, sizeof(reply));
 	if (ret < 0) {
 		fprintf(stderr, "vmapple qmp: %s: %s\n", args->qmp_socket, strerror(-ret));

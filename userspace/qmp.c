@@ -1002,7 +1002,7 @@ static int ms_left(const struct timespec *deadline)
 	return ms < 0 ? 0 : (int)ms;
 }
 
-/* The next line (NUL-terminated, in k->buf), by @deadline.  0 or -errno. */
+/* The next line (NUL-terminated, in k->buf), by @deadline (NULL: none).  0 or -errno. */
 static int next_line(struct qmp_conn *k, const struct timespec *deadline, char **line)
 {
 	memmove(k->buf, k->buf + k->consumed, k->len - k->consumed);
@@ -1024,7 +1024,7 @@ static int next_line(struct qmp_conn *k, const struct timespec *deadline, char *
 		}
 		if (k->len == QMP_OUT_QUEUE)
 			return -EMSGSIZE;
-		r = poll(&p, 1, ms_left(deadline));
+		r = poll(&p, 1, deadline ? ms_left(deadline) : -1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -1153,4 +1153,35 @@ int qmp_client_command(const char *path, const char *command_json, char *reply, 
 	free(k.buf);
 	close(k.fd);
 	return ret;
+}
+
+int qmp_client_events(const char *path, FILE *out)
+{
+	struct qmp_conn k = { .fd = client_connect(path) };
+	char *line;
+	int ret;
+
+	if (k.fd < 0)
+		return k.fd;
+	k.buf = malloc(QMP_OUT_QUEUE);
+	ret = k.buf ? client_negotiate(&k) : -ENOMEM;
+	if (!ret && (fputs("listening\n", out) < 0 || fflush(out)))
+		ret = -EIO;
+	while (!ret) {
+		json_object *msg;
+
+		ret = next_line(&k, NULL, &line);
+		if (ret)
+			break;
+		msg = json_tokener_parse(line);
+		if (!json_object_is_type(msg, json_type_object))
+			ret = -EPROTO;
+		else if (json_object_object_get_ex(msg, "event", NULL) &&
+			 (fprintf(out, "%s\n", line) < 0 || fflush(out)))
+			ret = -EIO;
+		json_object_put(msg);
+	}
+	free(k.buf);
+	close(k.fd);
+	return ret == -ECONNRESET ? 0 : ret;	/* the run ended: its socket closed */
 }

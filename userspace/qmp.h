@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define QMP_MAX_CLIENTS		8
@@ -128,5 +129,10 @@ void qmp_close(struct qmp_server *q);
  * -ETIMEDOUT: QMP_CLIENT_TIMEOUT_MS without one, -EMSGSIZE: over @reply_len).
  */
 int qmp_client_command(const char *path, const char *command_json, char *reply, size_t reply_len);
+/*
+ * Negotiate, print "listening", then every event the server sends, a line
+ * each, until it closes the connection (the run ended): 0, or -errno.
+ */
+int qmp_client_events(const char *path, FILE *out);
 
 #endif

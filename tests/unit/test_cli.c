@@ -159,7 +159,18 @@ int main(void)
 	refuses(PARSE("qmp", "/run/vm.qmp"), "vmapple qmp: give the socket and one command",
 		"qmp without a command");
 	ok(PARSE("run", "--kernel", "k", "--qmp", "unix:/tmp/q") == 0 &&
-	   !strcmp(args.qmp, "unix:/tmp/q"), "run --qmp: the socket taken");
+	   !strcmp(args.qmp, "unix:/tmp/q") && !args.paused, "run --qmp: the socket taken");
+	ok(PARSE("qmp", "/run/vm.qmp", "--events") == 0 && args.qmp_events,
+	   "qmp SOCKET --events: listen for events");
+	ok(PARSE("qmp", "/run/vm.qmp", "{}") == 0 && !args.qmp_events,
+	   "qmp SOCKET JSON: no --events");
+	refuses(PARSE("qmp", "/run/vm.qmp", "--event"),
+		"vmapple qmp: unknown option '--event' (a command is JSON; --events listens)",
+		"qmp with an unknown option");
+	ok(PARSE("run", "--kernel", "k", "--qmp", "unix:/tmp/q", "--paused") == 0 && args.paused,
+	   "run --paused with --qmp");
+	refuses(PARSE("run", "--kernel", "k", "--paused"),
+		"vmapple run: --paused waits for QMP's cont: give --qmp too", "--paused without --qmp");
 
 	ok(PARSE("nvram", "vm.bundle", "set", "boot-args=-v serial=3") == 0 &&
 	   args.command == VMAPPLE_CMD_NVRAM && !strcmp(args.nvram_action, "set") &&

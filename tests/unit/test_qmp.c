@@ -961,6 +961,77 @@ static void test_client_command(void)
 	atomic_store(&board.state, QMP_RUN_RUNNING);
 }
 
+/* --- vmapple qmp --events: started before the server closes, ended by it. */
+
+struct listener {
+	FILE *out;
+	int ret;
+};
+
+static void *listen_events(void *arg)
+{
+	struct listener *l = arg;
+
+	l->ret = qmp_client_events(path, l->out);
+	return NULL;
+}
+
+/* The listener's output so far, read back from its file. */
+static const char *listened(struct listener *l)
+{
+	static char text[4096];
+	size_t n;
+
+	fflush(l->out);
+	n = (size_t)pread(fileno(l->out), text, sizeof(text) - 1, 0);
+	text[n < sizeof(text) ? n : 0] = 0;
+	return text;
+}
+
+static bool wait_listened(struct listener *l, const char *what)
+{
+	int i;
+
+	for (i = 0; i < TIMEOUT_MS / 10; i++) {
+		if (strstr(listened(l), what))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+static pthread_t listener_thread;
+static struct listener listener;
+
+static void test_client_events_start(void)
+{
+	listener.out = tmpfile();
+	ok(listener.out && !pthread_create(&listener_thread, NULL, listen_events, &listener) &&
+	   wait_listened(&listener, "listening\n"),
+	   "qmp_client_events: negotiates, then says it is listening");
+	qmp_event(board.srv, "RESET", "{\"guest\": true, \"reason\": \"guest-reset\"}");
+	qmp_event(board.srv, "SHUTDOWN", "{\"guest\": true, \"reason\": \"guest-shutdown\"}");
+	ok(wait_listened(&listener, "\"event\":\"SHUTDOWN\""),
+	   "it prints the events as they come");
+}
+
+/* After qmp_close(): the connection's end is the listener's. */
+static void test_client_events_end(void)
+{
+	const char *text;
+
+	pthread_join(listener_thread, NULL);
+	text = listened(&listener);
+	ok(listener.ret == 0, "the server closing ends the listener with 0 (the run ended)");
+	ok(!strncmp(text, "listening\n{", 11) && strstr(text, "\"event\":\"RESET\"") &&
+	   strstr(text, "\"event\":\"RESET\"") < strstr(text, "\"event\":\"SHUTDOWN\"") &&
+	   !strstr(text, "\"return\""),
+	   "one JSON line per event, in order, and nothing else (%s)", text);
+	fclose(listener.out);
+	ok(qmp_client_events("/tmp/vmapple-qmp-nothing-here", stdout) == -ENOENT,
+	   "qmp_client_events with no socket at the path: -ENOENT");
+}
+
 int main(void)
 {
 	struct qmp_server q;
@@ -1009,8 +1080,10 @@ int main(void)
 	test_stale_socket();
 	test_live_socket();
 	test_client_command();
+	test_client_events_start();
 
 	qmp_close(&q);
+	test_client_events_end();
 	ok(stat(path, &st) && errno == ENOENT, "closing the server removes its socket");
 	ok(connect_to(path) == -1, "closed: nothing listens any more");
 	return tap_done();
