@@ -15,28 +15,44 @@
 #define TCR_IPS			GENMASK_ULL(34, 32)
 #define TCR_TBI0		BIT_ULL(37)
 #define TCR_TBI1		BIT_ULL(38)
+#define TCR_HA			BIT_ULL(39)
+#define TCR_DS			BIT_ULL(59)
 
 #define DESC_VALID		BIT_ULL(0)
 #define DESC_TABLE_OR_PAGE	BIT_ULL(1)
+#define DESC_AF			BIT_ULL(10)
 #define OA_BITS_MAX		48
 #define MIN_TXSZ		16	/* 48-bit inputs; 52-bit (LPA2/LVA) not modelled */
 #define MAX_TXSZ		48
 
 static const unsigned int ips_bits[8] = { 32, 36, 40, 42, 44, 48, 48, 48 };
 
-/* Granule shift from TG0 (00 4K, 01 64K, 10 16K) or TG1 (01 16K, 10 4K, 11 64K). */
+/*
+ * Granule shift from TG0 (00 4K, 01 64K, 10 16K) or TG1 (01 16K, 10 4K,
+ * 11 64K).  A reserved encoding selects an IMPLEMENTATION DEFINED granule
+ * the CPU has, and does not fault (Arm ARM, TCR_EL1.TGn): 4K here, as QEMU
+ * and Arm's cores choose.  Apple's choice is not published.
+ */
 static unsigned int granule_shift(bool upper, unsigned int tg)
 {
-	static const unsigned int tg0[4] = { 12, 16, 14, 0 };
-	static const unsigned int tg1[4] = { 0, 14, 12, 16 };
+	static const unsigned int tg0[4] = { 12, 16, 14, 12 };
+	static const unsigned int tg1[4] = { 12, 14, 12, 16 };
 
 	return upper ? tg1[tg] : tg0[tg];
 }
 
-/* May a block descriptor appear at @level for this granule (no LPA2)? */
-static bool block_allowed(unsigned int gshift, int level)
+/*
+ * A block descriptor at @level: 0 when the architecture allows it without
+ * LPA2 (4K: levels 1-2; 16K and 64K: level 2), -EOPNOTSUPP for a 64K
+ * level-1 block (4 TiB, only with FEAT_LPA, not modelled), else -EFAULT.
+ */
+static int block_allowed(unsigned int gshift, int level)
 {
-	return gshift == 12 ? level == 1 || level == 2 : level == 2;
+	if (gshift == 16 && level == 1)
+		return -EOPNOTSUPP;
+	if (gshift == 12 ? level == 1 || level == 2 : level == 2)
+		return 0;
+	return -EFAULT;
 }
 
 int s1_translate(const struct s1_regs *regs, u64 va, s1_read_desc_fn read_desc, void *ctx,
@@ -50,7 +66,7 @@ int s1_translate(const struct s1_regs *regs, u64 va, s1_read_desc_fn read_desc, 
 	unsigned int gshift = granule_shift(upper, tg);
 	unsigned int pa_bits = ips_bits[FIELD_GET(TCR_IPS, tcr)];
 	u64 pa_limit = 1ull << pa_bits;
-	u64 oa_mask, table, top, want_top;
+	u64 oa_mask, table, table_bytes, top, want_top;
 	unsigned int inputsize, stride;
 	int level;
 
@@ -64,8 +80,11 @@ int s1_translate(const struct s1_regs *regs, u64 va, s1_read_desc_fn read_desc, 
 	}
 	if (tcr & (upper ? TCR_EPD1 : TCR_EPD0))
 		return -EFAULT;
-	if (!gshift)
-		return -EFAULT;		/* reserved TGx encoding */
+	if (gshift != 16 && (tcr & TCR_DS))
+		return -EOPNOTSUPP;	/* LPA2's descriptor format */
+	/* 52-bit PAs: FEAT_LPA moves PA[51:48] into the TTBR and descriptors. */
+	if (gshift == 16 && FIELD_GET(TCR_IPS, tcr) >= 6)
+		return -EOPNOTSUPP;
 	if (txsz < MIN_TXSZ)
 		return -EOPNOTSUPP;
 	if (txsz > MAX_TXSZ)
@@ -83,9 +102,15 @@ int s1_translate(const struct s1_regs *regs, u64 va, s1_read_desc_fn read_desc, 
 	stride = gshift - 3;
 	level = 4 - (int)((inputsize - gshift + stride - 1) / stride);
 	oa_mask = ((1ull << OA_BITS_MAX) - 1) & ~((1ull << gshift) - 1);
-	table = (upper ? regs->ttbr1 : regs->ttbr0) & ((1ull << OA_BITS_MAX) - 1) & ~7ull;
 	if (level < 0)
 		return -EOPNOTSUPP;
+	/*
+	 * The first table is aligned to its size: BADDR's bits below that are
+	 * RES0, and (as QEMU does) ignored, which also drops CnP (bit 0).
+	 */
+	table_bytes = 8ull << (inputsize - (gshift + (3 - level) * stride));
+	table = (upper ? regs->ttbr1 : regs->ttbr0) & ((1ull << OA_BITS_MAX) - 1) &
+		~(table_bytes - 1);
 
 	for (; level <= 3; level++) {
 		unsigned int shift = gshift + (3 - level) * stride;
@@ -103,7 +128,16 @@ int s1_translate(const struct s1_regs *regs, u64 va, s1_read_desc_fn read_desc, 
 			table = desc & oa_mask;
 			continue;
 		}
-		if (level == 3 ? !(desc & DESC_TABLE_OR_PAGE) : !block_allowed(gshift, level))
+		if (level == 3 && !(desc & DESC_TABLE_OR_PAGE))
+			return -EFAULT;
+		if (level < 3) {
+			int ret = block_allowed(gshift, level);
+
+			if (ret)
+				return ret;
+		}
+		/* No access flag: the MMU faults, unless it sets the flag itself (HA). */
+		if (!(desc & DESC_AF) && !(tcr & TCR_HA))
 			return -EFAULT;
 		block = 1ull << shift;
 		res->ipa = (desc & oa_mask & ~(block - 1)) | (va & (block - 1));

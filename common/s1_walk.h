@@ -2,8 +2,11 @@
 /*
  * s1_walk.h - translate a guest virtual address to an IPA the way the
  * guest's EL1&0 stage-1 MMU does: 4K, 16K and 64K granules, TTBR0/TTBR1,
- * top-byte-ignore, blocks at every level the architecture allows, with
- * 48-bit output addresses.
+ * top-byte-ignore, blocks at every level the architecture allows, the
+ * access flag, with 48-bit output addresses.  Where the architecture leaves
+ * a choice (a reserved TGn, a TTBR's RES0 low bits) it follows what QEMU's
+ * CPU does, which tests/kselftest/hostile_test holds it against shape by
+ * shape: a reserved TGn is 4K, the first table is aligned to its size.
  *
  * Guest page tables are hostile input.  The walk reads at most one
  * descriptor per level (four at most), checks every address it reads or
@@ -34,7 +37,10 @@ struct s1_result {
 /*
  * 0 with @res filled; -EFAULT for a translation or address-size fault the
  * guest's MMU would raise too; -EIO when a descriptor is not in RAM;
- * -EOPNOTSUPP for configurations not modelled (52-bit LPA2 input sizes).
+ * -EOPNOTSUPP for configurations not modelled: 52-bit inputs (LVA), LPA2's
+ * descriptors (TCR.DS), 64K level-1 blocks and 64K with a 52-bit IPS
+ * (FEAT_LPA).  An access flag of 0
+ * faults unless TCR.HA lets the MMU set it (the walk does not write it).
  */
 int s1_translate(const struct s1_regs *regs, u64 va, s1_read_desc_fn read_desc, void *ctx,
 		 struct s1_result *res);

@@ -12,7 +12,10 @@
  *     belongs and no MMIO exit names RAM;
  *   - a VMM that holds an ISV=0 exit and then detaches, re-attaches or
  *     moves the PC: the guest's registers stay what the architecture says
- *     (X0 survives, the load's own register gets the data, or nothing).
+ *     (X0 survives, the load's own register gets the data, or nothing);
+ *   - every TCR/TTBR shape a guest can give the walker (TnSZ 0-63, every
+ *     TGn, IPS 0-7, TTBRs at MMIO, RAM's end, past RAM and the IPA space,
+ *     self-referencing, unaligned), with an ISV=0 store through each.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "../../common/s1_walk.h"
 #include "../../userspace/apple_hvc.h"
 #include "../../userspace/hw/gicv2m.h"
 #include "../../userspace/vcpu.h"
@@ -52,7 +56,7 @@
 
 enum scenario {
 	SC_IOEVENTFD, SC_STRADDLE, SC_HELD_LOAD, SC_PARK, SC_WFK, SC_MSI_SWEEP, SC_KICK_SWEEP,
-	SC_PTE_RACE, SC_INSN_RACE,
+	SC_PTE_RACE, SC_INSN_RACE, SC_TCR_SWEEP,
 };
 #define FIRST_INTID	(GICV2M_FIRST_SPI + 32)
 
@@ -70,10 +74,23 @@ struct edge_dev {
 	const unsigned int *store;	/* the marker's count */
 };
 
+#define SWEEP_TTBRS	7		/* payload/hostile.S's sweep_ttbrs */
+#define SWEEP_SELF	3		/* the self-referencing one: its walks end in RAM */
+#define SWEEP_SHAPES	(8 * 4 * 64)	/* IPS x TGn x TnSZ, per TTBR */
+#define PAR_LOG		0x100000	/* RAM offset: each shape's PAR_EL1 after AT S1E1W */
+#define PAR_AT_RAISED	0x7f
+#define SWEEP_BLOCKS	(RAM_BASE + 0x40000)
+#define SWEEP_SELF_TABLE (RAM_BASE + 0x60000)
+#define TABLES		(RAM_BASE + 0x20000)
+#define HIGH_DEV	0xffffffffe0000080ull
+#define TCR_T0_FIXED	(25ull | (1 << 8) | (1 << 10) | (3 << 12))
+#define TCR_T1_FIXED	((25ull << 16) | (1 << 24) | (1 << 26) | (3 << 28) | (2ull << 30))
+
 struct mark_dev {
 	unsigned int store;		/* 0: before the first marker */
 	unsigned int held_reads;
 	unsigned int writes[0x40];	/* by 8-byte slot */
+	unsigned int sweep_writes[1 + 2 * SWEEP_TTBRS];	/* DEV+0x80, by marker */
 };
 
 static int edge_access(void *opaque, uint64_t off, uint8_t *data, unsigned int len,
@@ -108,6 +125,8 @@ static int mark_access(void *opaque, uint64_t off, uint8_t *data, unsigned int l
 		d->store = v;
 	} else if (is_write && off / 8 < 0x40) {
 		d->writes[off / 8]++;
+		if (off == 0x80 && d->store <= 2 * SWEEP_TTBRS)
+			d->sweep_writes[d->store]++;
 	} else if (!is_write) {
 		uint64_t value = off == DEV_HELD ? DEV_HELD_VALUE : 0;
 
@@ -798,6 +817,161 @@ TEST_F(hostile, an_instruction_rewritten_under_isv0_stores_by_another_vcpu)
 		/* A pair is two pieces: at most two exits each time the module plans one. */
 		EXPECT_GE(2 * (k[VMAPPLE_KVM_STAT_ISV0_USER] + k[VMAPPLE_KVM_STAT_ISV0_ABORTED]),
 			  k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
+	}
+}
+
+static const char *const sweep_ttbr_names[SWEEP_TTBRS] = {
+	"device blocks", "the GIC's MMIO", "RAM's last 8 bytes", "itself", "just past RAM",
+	"past the IPA space", "unaligned, CnP",
+};
+
+static const uint64_t sweep_ttbrs[SWEEP_TTBRS] = {
+	SWEEP_BLOCKS, 0x10000000, RAM_END - 8, SWEEP_SELF_TABLE, RAM_END,
+	(1ull << 47) | SWEEP_BLOCKS, SWEEP_BLOCKS + 0x41,
+};
+
+static int sweep_read_desc(void *ctx, u64 ipa, u64 *desc)
+{
+	const uint8_t *ram = ctx;
+
+	if (ipa < RAM_BASE || ipa + 8 > RAM_END)
+		return -EFAULT;
+	memcpy(desc, ram + (ipa - RAM_BASE), 8);
+	return 0;
+}
+
+/*
+ * Blocks the architecture forbids without LPA2 (4K level 0, 16K levels 0
+ * and 1), which the rig's CPU (QEMU 7.2's TCG) translates all the same:
+ * the walker faults there, as the Arm ARM says an MMU does.
+ */
+static bool rig_accepts_forbidden_block(bool upper, unsigned int tg, unsigned int tsz)
+{
+	static const unsigned int tg0[4] = { 12, 16, 14, 12 }, tg1[4] = { 12, 14, 12, 16 };
+	unsigned int gshift = upper ? tg1[tg] : tg0[tg], stride = gshift - 3;
+	unsigned int inputsize = 64 - (tsz < 16 ? 16 : tsz);
+	int level = 4 - (int)((inputsize - gshift + stride - 1) / stride);
+
+	return (gshift == 12 && level == 0) || (gshift == 14 && level <= 1);
+}
+
+/*
+ * The walker against the guest's MMU, shape by shape: the PAR_EL1 of the
+ * guest's AT S1E1W against s1_translate() on the same registers and RAM.
+ * They must agree on every shape (fault, or the same address), but for two
+ * kinds, counted: what the walker does not model (-EOPNOTSUPP: 52-bit VAs,
+ * FEAT_LPA's 64K level-1 blocks) and the rig's forbidden blocks above.
+ */
+static unsigned int walker_disagreements(struct __test_metadata *_metadata, const uint8_t *ram)
+{
+	unsigned int half, t, ips, tg, sz, n = 0, unmodelled = 0, forbidden = 0, agreed = 0;
+	const uint64_t *par = (const uint64_t *)(ram + PAR_LOG);
+
+	for (half = 0; half < 2; half++)
+	for (t = 0; t < SWEEP_TTBRS; t++)
+	for (ips = 0; ips < 8; ips++)
+	for (tg = 0; tg < 4; tg++)
+	for (sz = 0; sz < 64; sz++) {
+		uint64_t p = *par++, va = half ? HIGH_DEV : DEV + 0x80;
+		struct s1_regs regs = { .sctlr = 1, .ttbr0 = TABLES, .ttbr1 = TABLES };
+		struct s1_result res;
+		bool mmu_ok = !(p & 1);
+		int ret;
+
+		if (half) {
+			regs.tcr = TCR_T0_FIXED | (uint64_t)ips << 32 | (uint64_t)tg << 30 |
+				   (uint64_t)sz << 16;
+			regs.ttbr1 = sweep_ttbrs[t];
+		} else {
+			regs.tcr = TCR_T1_FIXED | (uint64_t)ips << 32 | (uint64_t)tg << 14 |
+				   sz | (1ull << 8) | (1ull << 10) | (3ull << 12);
+			regs.ttbr0 = sweep_ttbrs[t];
+		}
+		ret = s1_translate(&regs, va, sweep_read_desc, (void *)ram, &res);
+		if (mmu_ok == !ret && (!mmu_ok || res.ipa == ((p & GENMASK_ULL(47, 12)) |
+							      (va & 0xfff)))) {
+			agreed++;
+			continue;
+		}
+		if (mmu_ok && ret == -EOPNOTSUPP) {
+			unmodelled++;
+			continue;
+		}
+		if (mmu_ok && ret == -EFAULT && rig_accepts_forbidden_block(half, tg, sz)) {
+			forbidden++;
+			continue;
+		}
+		if (n++ < 20)
+			TH_LOG("TTBR%u at %s, IPS %u, TG%u %u, T%uSZ %u: MMU %s 0x%llx, walker %d 0x%llx",
+			       half, sweep_ttbr_names[t], ips, half, tg, half, sz,
+			       mmu_ok ? "PA" : p == PAR_AT_RAISED ? "fault (AT trapped), PAR" :
+			       "fault, PAR", (unsigned long long)p, ret,
+			       ret ? 0ull : (unsigned long long)res.ipa);
+	}
+	TH_LOG("walker vs MMU: %u shapes agree, %u not modelled (52-bit VA, 64K level-1 blocks), "
+	       "%u blocks the rig's CPU allows against the Arm ARM, %u disagree", agreed,
+	       unmodelled, forbidden, n);
+	return n;
+}
+
+/*
+ * Every TCR/TTBR shape: for each half (code running through the other),
+ * TnSZ 0-63 x the four TGn encodings x IPS 0-7, at each of seven TTBRs,
+ * one ISV=0 store through it.  The guest's MMU decides which translate;
+ * each store that does not abort reaches the device once (a walk that
+ * ends in RAM, through the self-referencing table, makes no exit), no
+ * exit names RAM, nothing unexpected is raised, and the exits stay bounded.
+ */
+TEST_F(hostile, every_tcr_and_ttbr_shape_under_isv0_stores)
+{
+	const __u64 *k = self->kstats.counters;
+	uint64_t landed[2 * SWEEP_TTBRS], tail[2], esr;
+	unsigned int half, t, total = 0;
+
+	ASSERT_EQ(0, vcpu_set(&self->vcpu, vcpu_reg_x(0), SC_TCR_SWEEP));
+	EXPECT_EQ(VCPU_STOP_SHUTDOWN, vcpu_run_loop(&self->vcpu));
+	read_kstats(_metadata, self);
+	memcpy(landed, self->ram + RESULTS, sizeof(landed));
+	memcpy(tail, self->ram + RESULTS + sizeof(landed), sizeof(tail));
+	memcpy(&esr, self->ram + RESULTS_EXC, 8);
+	EXPECT_EQ(0, esr);
+	EXPECT_EQ(2 * SWEEP_TTBRS * SWEEP_SHAPES, tail[1]) TH_LOG("shapes tried");
+	EXPECT_EQ(0, self->vm.stats.mmio_to_ram);
+	for (half = 0; half < 2; half++) {
+		for (t = 0; t < SWEEP_TTBRS; t++) {
+			unsigned int i = half * SWEEP_TTBRS + t;
+			unsigned int dev = self->mark.sweep_writes[1 + i];
+
+			TH_LOG("TTBR%u at %s: %llu of %d stores translated, %u reached the device",
+			       half, sweep_ttbr_names[t], (unsigned long long)landed[i],
+			       SWEEP_SHAPES, dev);
+			if (t == SWEEP_SELF) {
+				EXPECT_EQ(0, dev);
+			} else {
+				EXPECT_EQ(landed[i], dev);
+			}
+			total += dev;
+		}
+	}
+	EXPECT_EQ(0, walker_disagreements(_metadata, self->ram));
+	/* The table of device blocks translates for the architected shapes. */
+	EXPECT_LT(0, self->mark.sweep_writes[1]);
+	EXPECT_LT(0, self->mark.sweep_writes[1 + SWEEP_TTBRS]);
+	TH_LOG("%llu aborts skipped; nisv %llu, refused %llu", (unsigned long long)tail[0],
+	       (unsigned long long)self->vm.stats.nisv_exits,
+	       (unsigned long long)self->vm.stats.nisv_refused);
+	/* One ISV=0 exit per store at most. */
+	EXPECT_GE(2 * SWEEP_TTBRS * SWEEP_SHAPES, self->vm.stats.nisv_exits);
+	if (variant->attach) {
+		TH_LOG("module: kernel %llu, user %llu (exits %llu), fallback %llu, aborted %llu",
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_KERNEL],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK],
+		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+		EXPECT_GE(k[VMAPPLE_KVM_STAT_ISV0_USER] + k[VMAPPLE_KVM_STAT_ISV0_ABORTED],
+			  k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
+		EXPECT_GE(total + self->vm.stats.nisv_exits, k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
 	}
 }
 

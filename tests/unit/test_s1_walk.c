@@ -74,6 +74,25 @@ static u64 map(const struct granule *g, unsigned int inputsize, u64 root, u64 va
 	}
 }
 
+/* Clear the access flag of the page that maps @va. */
+static void clear_af(const struct granule *g, unsigned int inputsize, u64 table, u64 va)
+{
+	unsigned int stride = g->shift - 3;
+	int level = 4 - (int)((inputsize - g->shift + stride - 1) / stride);
+
+	for (;; level++) {
+		unsigned int shift = g->shift + (3 - level) * stride;
+		unsigned int bits = shift + stride > inputsize ? inputsize - shift : stride;
+		u64 *e = slot(table + ((va >> shift) & ((1ull << bits) - 1)) * 8);
+
+		if (level == 3) {
+			*e &= ~(1ull << 10);
+			return;
+		}
+		table = *e & 0xfffffffff000ull & ~((1ull << g->shift) - 1);
+	}
+}
+
 static int walk(const struct s1_regs *r, u64 va, struct s1_result *res)
 {
 	reads = 0;
@@ -93,6 +112,7 @@ static void check_granule(const struct granule *g)
 		u64 block = 1ull << (g->shift + (3 - leaf) * stride);
 		u64 oa = 0x0000008000000000ull;
 		bool allowed = leaf == 3 || (g->shift == 12 ? leaf >= 1 : leaf == 2);
+		bool lpa = g->shift == 16 && leaf == 1;	/* FEAT_LPA's 4 TiB block */
 		int ret;
 
 		next_table = RAM_BASE;
@@ -104,9 +124,23 @@ static void check_granule(const struct granule *g)
 			   res.span == block - (va & (block - 1)) && reads == (unsigned int)(leaf - start + 1),
 			   "%s: leaf at level %d translates (ret %d, ipa 0x%llx, %u reads)", g->name,
 			   leaf, ret, (unsigned long long)res.ipa, reads);
+		else if (lpa)
+			ok(ret == -EOPNOTSUPP, "%s: a level-1 block (FEAT_LPA) is refused as "
+			   "unsupported (ret %d)", g->name, ret);
 		else
 			ok(ret == -EFAULT, "%s: a block at level %d faults (ret %d)", g->name, leaf, ret);
 	}
+	/* The same walk with the leaf's access flag clear: the MMU faults, unless HA. */
+	next_table = RAM_BASE;
+	r.tcr = (64 - inputsize) | g->tg0 | ips48;
+	r.ttbr0 = map(g, inputsize, 0, 0x5000ull << g->shift, 0x80000000ull, 3);
+	ok(walk(&r, 0x5000ull << g->shift, &res) == 0, "%s: a page with AF set translates",
+	   g->name);
+	clear_af(g, inputsize, r.ttbr0, 0x5000ull << g->shift);
+	ok(walk(&r, 0x5000ull << g->shift, &res) == -EFAULT, "%s: AF clear faults", g->name);
+	r.tcr |= 1ull << 39;
+	ok(walk(&r, 0x5000ull << g->shift, &res) == 0 && res.ipa == 0x80000000ull,
+	   "%s: AF clear with TCR.HA translates (the MMU would set it)", g->name);
 
 	/* TTBR1: a kernel-half address with TBI1 and a tag in the top byte. */
 	next_table = RAM_BASE;
@@ -143,10 +177,13 @@ static void check_malformed(void)
 	r.tcr |= 5ull << 32;
 
 	/* Every level's entry points back at the root: bounded, no loop. */
-	*slot(root) = root | 3;
+	*slot(root) = root | 3 | (1ull << 10);
 	l1 = root;
 	ok(walk(&r, 0x0, &res) == 0 && res.ipa == l1 && reads == 4,
 	   "16K: a self-referencing table ends after 4 reads");
+	*slot(root) = root | 3;
+	ok(walk(&r, 0x0, &res) == -EFAULT && reads == 4,
+	   "16K: ... and faults there when its access flag is clear");
 
 	*slot(root) = alloc_table(g->shift) | 3;
 	l1 = *slot(root) & ~3ull;
@@ -160,8 +197,8 @@ static void check_malformed(void)
 	ok(walk(&r, 0x0, &res) == -EOPNOTSUPP, "52-bit input sizes are refused as unsupported");
 	r.tcr = 50 | (2ull << 14);
 	ok(walk(&r, 0x0, &res) == -EFAULT, "T0SZ beyond 48 faults");
-	r.tcr = 16 | (3ull << 14);
-	ok(walk(&r, 0x0, &res) == -EFAULT, "a reserved TG0 encoding faults");
+	r.tcr = 16 | (2ull << 14) | (1ull << 59);
+	ok(walk(&r, 0x0, &res) == -EOPNOTSUPP, "TCR.DS (LPA2's descriptors) is refused as unsupported");
 	r.tcr = 25 | (2ull << 14);
 	ok(walk(&r, 1ull << 40, &res) == -EFAULT, "a VA above a 39-bit TTBR0 range faults");
 
@@ -169,6 +206,52 @@ static void check_malformed(void)
 	ok(walk(&r, 0x70001234, &res) == 0 && res.ipa == 0x70001234 && reads == 0,
 	   "MMU off: flat, no descriptor read");
 	ok(walk(&r, 1ull << 50, &res) == -EFAULT, "MMU off: beyond 48 bits faults");
+}
+
+/*
+ * Where the architecture leaves a choice, the walker makes QEMU's (which
+ * hostile_test checks shape by shape against the CPU): a reserved TGn is
+ * 4K, and the root table's address drops the bits below its size.
+ */
+static void check_choices(void)
+{
+	const struct granule *g4k = &granules[0];
+	struct s1_regs r = { .sctlr = 1 };
+	struct s1_result res;
+	u64 root, va = 0x12345678ull;
+
+	next_table = RAM_BASE;
+	root = map(g4k, 39, 0, va, 0x80000000ull, 3);
+	r.tcr = 25 | (3ull << 14) | (2ull << 32);	/* TG0 0b11: reserved */
+	r.ttbr0 = root;
+	ok(walk(&r, va, &res) == 0 && res.ipa == (0x80000000ull | (va & 0xfff)),
+	   "a reserved TG0 walks as 4K");
+	r.tcr = (25ull << 16) | (0ull << 30) | (2ull << 32) | (1ull << 7);	/* TG1 0b00 */
+	r.ttbr1 = root;
+	ok(walk(&r, 0xffffff8000000000ull | va, &res) == 0 &&
+	   res.ipa == (0x80000000ull | (va & 0xfff)), "a reserved TG1 walks as 4K");
+	r.tcr = 25 | (2ull << 32);
+	r.ttbr0 = root | 0x41;			/* in the table, and CnP */
+	ok(walk(&r, va, &res) == 0 && res.ipa == (0x80000000ull | (va & 0xfff)),
+	   "the root's address drops its low bits (and CnP)");
+	r.ttbr0 = root + 0x1000 - 8;		/* 512 entries: 4 KiB-aligned, so root */
+	ok(walk(&r, va, &res) == 0 && res.ipa == (0x80000000ull | (va & 0xfff)),
+	   "a root of 512 entries is 4 KiB-aligned: its last 8 bytes name its start");
+	r.tcr = 34 | (1ull << 14) | (2ull << 32);	/* 64K, 30-bit: a root of 2 entries */
+	next_table = RAM_BASE;
+	root = map(&granules[2], 30, 0, 0x20000000ull, 0x80000000ull, 2);
+	r.ttbr0 = root + 8;			/* 16 bytes: aligned to 16, so root */
+	ok(walk(&r, 0x20000080ull, &res) == 0 && res.ipa == 0x80000080ull,
+	   "a root of 2 entries is 16-byte aligned");
+	r.tcr = (r.tcr & ~(7ull << 32)) | (6ull << 32);	/* 64K, IPS 52 bits: FEAT_LPA's TTBR */
+	ok(walk(&r, 0x20000080ull, &res) == -EOPNOTSUPP,
+	   "64K with a 52-bit IPS is refused as unsupported");
+	r.tcr = 16 | (0ull << 14) | (5ull << 32);	/* 4K, 48-bit: level 0 */
+	next_table = RAM_BASE;
+	root = alloc_table(12);
+	*slot(root) = (1ull << 10) | 1;	/* a level-0 block: not without LPA2 */
+	r.ttbr0 = root;
+	ok(walk(&r, 0x1000, &res) == -EFAULT, "4K: a block at level 0 faults");
 }
 
 int main(void)
@@ -181,6 +264,7 @@ int main(void)
 	for (i = 0; i < sizeof(granules) / sizeof(granules[0]); i++)
 		check_granule(&granules[i]);
 	check_malformed();
+	check_choices();
 	free(ram);
 	return tap_done();
 }

@@ -32,6 +32,18 @@
  *      store, a halfword store, a pair, a load, a NOP and an UDF: the
  *      instruction the emulator reads is not always the one that trapped.
  *      Exceptions are counted and skipped, their count lands at RESULTS.
+ *   9  every TCR/TTBR shape the guest can give a walk, with one ISV=0
+ *      store through each: first the code runs through TTBR1 (a high
+ *      alias of RAM) while TTBR0's half sweeps, then through TTBR0 while
+ *      TTBR1's half sweeps.  Each half: TnSZ 0-63, all four TGn encodings
+ *      (one reserved), IPS 0-7, and TTBRn at a table of device blocks, the
+ *      GIC's MMIO, the last 8 bytes of RAM, a self-referencing table, just
+ *      past RAM, past the IPA space, and unaligned with CnP.  Aborts are
+ *      skipped; per TTBR the stores that did not abort land at RESULTS,
+ *      and a marker write (ISV=1, DEV+0x100) before each TTBR tells the
+ *      test device which one runs.  Before each store, AT S1E1W asks the
+ *      MMU itself; its PAR_EL1 lands at PAR_LOG, for the test to hold the
+ *      walker against.
  * Any other exception the guest takes lands its ESR at RESULTS_EXC, then off.
  *
  * Each ends with PSCI SYSTEM_OFF.  Straddle results land at RESULTS.
@@ -52,6 +64,18 @@
 	.equ APPLE_VCPU_WFK,	0xc3000005
 	.equ APPLE_VCPU_KICK,	0xc3000006
 	.equ GICV2M_SETSPI,	0x1fff0040
+	/* 128 KiB: an unaligned base plus a 64K table's last index stays inside. */
+	.equ SWEEP_BLOCKS,	RAM_BASE + 0x40000	/* device blocks */
+	.equ SWEEP_SELF,	RAM_BASE + 0x60000	/* 64 KiB of tables naming themselves */
+	.equ SWEEP_BLOCK_DESC,	0x20000000 | (1 << 10) | (1 << 2) | 1	/* DEV's block, Device */
+	.equ HIGH,		0xffffff8000000000	/* TTBR1's alias of the first 512 GiB */
+	.equ HIGH_DEV,		0xffffffffe0000080	/* phase 2's store: a device block's +0x80 */
+	/* The fixed halves: 4K granule, 39-bit VA, write-back, inner shareable. */
+	.equ TCR_T0_FIXED,	25 | (1 << 8) | (1 << 10) | (3 << 12)
+	.equ TCR_T1_FIXED,	(25 << 16) | (1 << 24) | (1 << 26) | (3 << 28) | (2 << 30)
+	.equ SWEEP_TTBRS,	7
+	.equ PAR_LOG,		RAM_BASE + 0x100000	/* PAR_EL1 of each shape's AT */
+	.equ PAR_AT_RAISED,	0x7f		/* F set, FST 0x3f: the AT itself trapped */
 
 	.text
 	.global _start
@@ -80,6 +104,8 @@ _start:
 	b.eq	pte_race
 	cmp	x0, #8
 	b.eq	insn_race
+	cmp	x0, #9
+	b.eq	tcr_sweep
 	b	off
 
 ioeventfd:
@@ -425,6 +451,147 @@ race_descs:
 	.quad	RAM_END | 3			/* a table just past RAM (a device) */
 	.quad	TABLES | 3			/* itself */
 	.quad	0				/* nothing */
+
+/* The tables the sweep points TTBRn at, written with the MMU off. */
+sweep_tables:
+	ldr	x12, =SWEEP_BLOCKS
+	ldr	x13, =SWEEP_BLOCK_DESC
+	ldr	x14, =SWEEP_SELF
+	orr	x15, x14, #3
+	mov	x16, #8192
+1:	stp	x13, x13, [x12], #16
+	str	x15, [x14], #8
+	subs	x16, x16, #1
+	b.ne	1b
+	ldr	x12, =RAM_END - 8
+	str	x13, [x12]
+	ret
+
+	.balign 8
+sweep_ttbrs:
+	.quad	SWEEP_BLOCKS			/* device blocks at every level */
+	.quad	0x10000000			/* the GIC distributor's MMIO */
+	.quad	RAM_END - 8			/* the last 8 bytes of RAM */
+	.quad	SWEEP_SELF			/* a table naming itself */
+	.quad	RAM_END				/* just past RAM (a device) */
+	.quad	(1 << 47) | SWEEP_BLOCKS	/* past the IPA space */
+	.quad	SWEEP_BLOCKS + 0x41		/* unaligned, CnP set */
+
+/*
+ * One half's sweep: x28 the other half's TCR bits, x1 the store's VA, x11
+ * the shift of TnSZ, x8 of TGn, x10 where the per-TTBR counts go, w9 the
+ * first marker, x7 the marker's VA; the TTBR written by SWEEP_MSR.  Kept
+ * in registers only: the half being swept may map nothing.
+ */
+	.macro SWEEP ttbr
+	mov	x24, #0				/* which TTBR */
+1:	adr	x17, sweep_ttbrs
+	ldr	x23, [x17, x24, lsl #3]
+	add	w13, w9, w24
+	str	w13, [x7]			/* marker: ISV=1 */
+	mov	x22, #0				/* stores that did not abort */
+	mov	x25, #0				/* IPS */
+2:	mov	x26, #0				/* TGn */
+3:	mov	x27, #0				/* TnSZ */
+4:	lsl	x12, x25, #32
+	orr	x12, x12, x28
+	lsl	x13, x26, x8
+	orr	x12, x12, x13
+	lsl	x13, x27, x11
+	orr	x12, x12, x13
+	msr	tcr_el1, x12
+	msr	\ttbr, x23
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	mov	x13, #PAR_AT_RAISED
+	msr	par_el1, x13
+	at	s1e1w, x1
+	isb
+	mrs	x13, par_el1
+	str	x13, [x4], #8
+	mov	x19, x20
+	str	w21, [x1], #0			/* ISV=0, through the half swept */
+	cmp	x19, x20
+	cinc	x22, x22, eq
+	add	x18, x18, #1
+	add	x27, x27, #1
+	cmp	x27, #64
+	b.lo	4b
+	add	x26, x26, #1
+	cmp	x26, #4
+	b.lo	3b
+	add	x25, x25, #1
+	cmp	x25, #8
+	b.lo	2b
+	str	x22, [x10, x24, lsl #3]
+	add	x24, x24, #1
+	cmp	x24, #SWEEP_TTBRS
+	b.lo	1b
+	.endm
+
+	.macro GOOD_TCR
+	ldr	x12, =(TCR_T0_FIXED | TCR_T1_FIXED | (2 << 32))
+	msr	tcr_el1, x12
+	ldr	x12, =TABLES
+	msr	ttbr0_el1, x12
+	msr	ttbr1_el1, x12
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	.endm
+
+tcr_sweep:
+	bl	sweep_tables
+	bl	mmu_on
+	GOOD_TCR
+	mov	x20, #0				/* aborts skipped */
+	mov	x18, #0				/* shapes tried */
+	/* The data: SWEEP_SELF's own entry, so a store the walk lands in it changes nothing. */
+	ldr	x21, =SWEEP_SELF | 3
+	/* Phase 1: to TTBR1's alias of this code, then sweep TTBR0's half. */
+	ldr	x6, =HIGH
+	adr	x12, 5f
+	add	x12, x12, x6
+	br	x12
+5:	adr	x12, vectors_skip		/* PC-relative: the high alias */
+	msr	vbar_el1, x12
+	isb
+	ldr	x28, =TCR_T1_FIXED
+	ldr	x1, =DEV + 0x80
+	mov	x11, #0				/* T0SZ */
+	mov	x8, #14				/* TG0 */
+	ldr	x10, =RESULTS
+	add	x10, x10, x6
+	mov	w9, #1
+	ldr	x7, =DEV + 0x100
+	add	x7, x7, x6
+	ldr	x4, =PAR_LOG
+	add	x4, x4, x6
+	SWEEP	ttbr0_el1
+	GOOD_TCR
+	adr	x12, 6f
+	sub	x12, x12, x6
+	br	x12
+	/* Phase 2: back at the identity map, sweep TTBR1's half. */
+6:	adr	x12, vectors_skip
+	msr	vbar_el1, x12
+	isb
+	ldr	x28, =TCR_T0_FIXED
+	ldr	x1, =HIGH_DEV
+	mov	x11, #16			/* T1SZ */
+	mov	x8, #30				/* TG1 */
+	ldr	x10, =RESULTS + SWEEP_TTBRS * 8
+	mov	w9, #SWEEP_TTBRS + 1
+	ldr	x7, =DEV + 0x100
+	ldr	x4, =PAR_LOG + SWEEP_TTBRS * 2048 * 8
+	SWEEP	ttbr1_el1
+	GOOD_TCR
+	ldr	x12, =RESULTS + 2 * SWEEP_TTBRS * 8
+	stp	x20, x18, [x12]
+	b	off
 
 off:
 	ldr	x0, =PSCI_SYSTEM_OFF
