@@ -1,8 +1,9 @@
 #!/bin/bash
 # check.sh BUILD - `make check`: host unit tests (ASan/UBSan), the decoder
 # table against the assembler, brief fuzzing, lint, the DKMS
-# build, the rig's own failure paths, then every kselftest in one boot of
-# the rig.  Each stage's TAP goes to BUILD/check/; the last line counts
+# build, the rig's own failure paths, the man page, the Debian packages
+# (built, linted, installed in a clean root), then every kselftest in one
+# boot of the rig.  Each stage's TAP goes to BUILD/check/; the last line counts
 # them all.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +42,13 @@ stage dkms scripts/dkms.sh check "$build"
 stage rig-errors tests/host/rig_errors.sh "$build"
 stage bench-report tests/host/bench_report.sh
 stage man-page tests/host/man_page.sh
+# The Debian packages, lintian and rpmlint, then installed in a clean root.
+stage packages scripts/packages.sh "$build"
+if [ "$(id -u)" = 0 ]; then
+	stage package-check scripts/package-check.sh "$build"
+else
+	stage package-check printf 'TAP version 13\n1..1\nok 1 # SKIP packages installed in a clean root: needs root (debootstrap, chroot)\n'
+fi
 stage rig scripts/rig/run.sh -t 2700 -l "$build/rig/check-console.log" "$build/rig.env" \
 	"$build/rig/initramfs.cpio.gz" /usr/lib/vmapple-tests/run_all.sh
 echo "=== summary (TAP in $out, rig console in $build/rig/check-console.log)"
