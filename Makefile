@@ -53,7 +53,7 @@ PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/m
 	userspace/board_dt.c userspace/linux_image.c \
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
 	userspace/progress.c userspace/help.c userspace/clone.c userspace/bundle_run.c \
-	userspace/qmp.c userspace/bundle.c \
+	userspace/qmp.c userspace/bundle.c userspace/guest_ram.c \
 	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -143,7 +143,7 @@ $(BUILD)/arm64/kvm-selftests/.built: scripts/kvm-selftests.sh $(BUILD)/linux-sou
 	touch $@
 
 # Layer 0 against real KVM: the launcher's VM code plus a bare-metal payload.
-LAYER0_SRCS := userspace/vm.c userspace/vcpu.c userspace/nisv.c userspace/apple_hvc.c \
+LAYER0_SRCS := userspace/vm.c userspace/guest_ram.c userspace/vcpu.c userspace/nisv.c userspace/apple_hvc.c \
 	userspace/timebase.c userspace/vmk_client.c \
 	userspace/mmio_bus.c $(COMMON_SRCS)
 
@@ -236,10 +236,26 @@ module: $(BUILD)/rig.env $(KMOD_SRCS)
 		$(BUILD)/module-noexports $(MODULE_MAKE_FLAGS) VMK_NO_EXPORTS=1
 endif
 
-# The Linux guest's initramfs (busybox, virtio modules, tests/kselftest/guest/init).
+# The peer race's timing tools: gbench in the guest (and on the rig, for the
+# ceiling), tstamp on the rig.  Static: neither root has a C library.
+$(BUILD)/arm64/gbench: tests/bench/guest/gbench.c | setup
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(USER_CFLAGS) -static -pthread -o $@ $<
+$(BUILD)/arm64/tstamp: tests/bench/tstamp.c | setup
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(USER_CFLAGS) -static -o $@ $<
+
+# The Linux guest's initramfs (busybox, virtio modules, tests/kselftest/guest/init, gbench).
 $(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initramfs.sh \
-		tests/kselftest/guest/init
-	scripts/rig/guest-initramfs.sh $(BUILD)/rig.env $@
+		tests/kselftest/guest/init $(BUILD)/arm64/gbench
+	scripts/rig/guest-initramfs.sh $(BUILD)/rig.env $@ $(BUILD)/arm64/gbench
+
+# make bench's rig initramfs: the usual one with Debian's arm64 QEMU appended
+# (scripts/rig/peer-qemu.sh; the kernel unpacks both archives).
+$(BUILD)/rig/peer-qemu.cpio.gz: scripts/rig/peer-qemu.sh | setup
+	scripts/rig/peer-qemu.sh $@
+$(BUILD)/rig/bench-initramfs.cpio.gz: $(BUILD)/rig/initramfs.cpio.gz $(BUILD)/rig/peer-qemu.cpio.gz
+	cat $^ >$@.tmp && mv $@.tmp $@
 
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
@@ -247,7 +263,8 @@ $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payloa
 		$(BUILD)/arm64/payload/nvram-aux.bin $(BUILD)/bundles/.made \
 		$(BUILD)/rig/guest-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \
-		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench tests/bench/bench.sh \
+		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench \
+		$(BUILD)/arm64/tstamp $(BUILD)/arm64/gbench $(wildcard tests/bench/*.sh) \
 		$(wildcard tests/kselftest/*.sh) \
 		scripts/rig/init scripts/rig/initramfs.sh scripts/demo.sh
 	scripts/rig/stage.sh $(BUILD)
@@ -262,8 +279,9 @@ demo: all $(BUILD)/rig/initramfs.cpio.gz
 # Exit costs, measured by the guest, all cases in one rig run (see README).
 BENCH_ROUNDS ?= 10
 BENCH_OPS ?= 2000
-bench: all $(BUILD)/rig/initramfs.cpio.gz
-	scripts/bench.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_OPS)
+PEER_ROUNDS ?= 2
+bench: all $(BUILD)/rig/bench-initramfs.cpio.gz
+	scripts/bench.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_OPS) $(PEER_ROUNDS)
 
 # Boot reliability: the Linux guest booted N times under Layer 1, in one rig
 # boot (failures out of boots, seconds per boot).  `make check` runs N=3.

@@ -41,6 +41,7 @@ stage lint scripts/lint.sh "$build"
 stage dkms scripts/dkms.sh check "$build"
 stage rig-errors tests/host/rig_errors.sh "$build"
 stage bench-report tests/host/bench_report.sh
+stage peer-report tests/host/peer_report.sh
 stage man-page tests/host/man_page.sh
 # The Debian packages, lintian and rpmlint, then installed in a clean root.
 stage packages scripts/packages.sh "$build"

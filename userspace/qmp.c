@@ -1126,19 +1126,40 @@ static int client_negotiate(struct qmp_conn *k)
 	return ret;
 }
 
+/* Connect and negotiate: 0, or -errno with nothing left to close. */
+static int client_open(struct qmp_conn *k, const char *path)
+{
+	int ret;
+
+	*k = (struct qmp_conn){ .fd = client_connect(path) };
+	if (k->fd < 0)
+		return k->fd;
+	k->buf = malloc(QMP_OUT_QUEUE);
+	ret = k->buf ? client_negotiate(k) : -ENOMEM;
+	if (ret) {
+		free(k->buf);
+		close(k->fd);
+	}
+	return ret;
+}
+
+static void client_close(struct qmp_conn *k)
+{
+	free(k->buf);
+	close(k->fd);
+}
+
 int qmp_client_command(const char *path, const char *command_json, char *reply, size_t reply_len)
 {
-	struct qmp_conn k = { .fd = client_connect(path) };
 	json_object *msg = NULL;
+	struct qmp_conn k;
 	char *line;
 	int ret;
 
-	if (k.fd < 0)
-		return k.fd;
-	k.buf = malloc(QMP_OUT_QUEUE);
-	ret = k.buf ? client_negotiate(&k) : -ENOMEM;
-	if (!ret)
-		ret = send_all(k.fd, command_json, strlen(command_json));
+	ret = client_open(&k, path);
+	if (ret)
+		return ret;
+	ret = send_all(k.fd, command_json, strlen(command_json));
 	if (!ret)
 		ret = send_all(k.fd, "\n", 1);
 	if (!ret)
@@ -1150,22 +1171,20 @@ int qmp_client_command(const char *path, const char *command_json, char *reply, 
 		ret = json_object_object_get_ex(msg, "error", NULL) ? 1 : 0;
 	}
 	json_object_put(msg);
-	free(k.buf);
-	close(k.fd);
+	client_close(&k);
 	return ret;
 }
 
 int qmp_client_events(const char *path, FILE *out)
 {
-	struct qmp_conn k = { .fd = client_connect(path) };
+	struct qmp_conn k;
 	char *line;
 	int ret;
 
-	if (k.fd < 0)
-		return k.fd;
-	k.buf = malloc(QMP_OUT_QUEUE);
-	ret = k.buf ? client_negotiate(&k) : -ENOMEM;
-	if (!ret && (fputs("listening\n", out) < 0 || fflush(out)))
+	ret = client_open(&k, path);
+	if (ret)
+		return ret;
+	if (fputs("listening\n", out) < 0 || fflush(out))
 		ret = -EIO;
 	while (!ret) {
 		json_object *msg;
@@ -1181,7 +1200,6 @@ int qmp_client_events(const char *path, FILE *out)
 			ret = -EIO;
 		json_object_put(msg);
 	}
-	free(k.buf);
-	close(k.fd);
+	client_close(&k);
 	return ret == -ECONNRESET ? 0 : ret;	/* the run ended: its socket closed */
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "arm64_kvm.h"
+#include "guest_ram.h"
 
 #define GICD_SIZE	0x10000ull
 #define GICR_FRAME	0x20000ull	/* RD_base + SGI_base, per vCPU */
@@ -63,9 +64,8 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size)
 
 	if (vm->nr_ram == VM_MAX_RAM)
 		return fail("guest RAM", ENOSPC);
-	hva = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE,
-		   -1, 0);
-	if (hva == MAP_FAILED)
+	hva = guest_ram_map(gpa, size);
+	if (!hva)
 		return fail("mmap guest RAM", errno);
 	slot = (struct kvm_userspace_memory_region){
 		.slot = (uint32_t)vm->nr_ram, .guest_phys_addr = gpa, .memory_size = size,
@@ -74,7 +74,7 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size)
 	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &slot)) {
 		int e = errno;
 
-		munmap(hva, size);
+		guest_ram_unmap(hva, size);
 		return fail("KVM_SET_USER_MEMORY_REGION", e);
 	}
 	r = &vm->ram[vm->nr_ram++];
@@ -239,7 +239,7 @@ void vm_close(struct vm *vm)
 	int i;
 
 	for (i = 0; i < vm->nr_ram; i++)
-		munmap(vm->ram[i].hva, vm->ram[i].size);
+		guest_ram_unmap(vm->ram[i].hva, vm->ram[i].size);
 	for (i = 0; i < 256; i++) {
 		if (vm->spi_irqfd[i] >= 0)
 			close(vm->spi_irqfd[i]);

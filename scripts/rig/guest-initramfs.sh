@@ -1,12 +1,13 @@
 #!/bin/bash
-# guest-initramfs.sh ENV OUT - the initramfs of the Linux guest that the rig
-# boots under `vmapple run --kernel` (tests/kselftest/linux_boot.sh): the
-# rig's own busybox, the modules the board's devices need (decompressed:
-# the guest insmods them), and tests/kselftest/guest/init.
+# guest-initramfs.sh ENV OUT [GBENCH] - the initramfs of the Linux guest that
+# the rig boots under `vmapple run --kernel` (tests/kselftest/linux_boot.sh):
+# the rig's own busybox, the modules the board's devices need (decompressed:
+# the guest insmods them), tests/kselftest/guest/init, and the peer race's
+# guest tool as bin/gbench (tests/bench/guest/gbench.c).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-[ $# -eq 2 ] || rig_die "usage: guest-initramfs.sh RIG_ENV OUT.cpio.gz"
-env_file=$1 out=$2
+[ $# -ge 2 ] && [ $# -le 3 ] || rig_die "usage: guest-initramfs.sh RIG_ENV OUT.cpio.gz [GBENCH]"
+env_file=$1 out=$2 gbench=${3:-}
 # shellcheck disable=SC1090
 . "$env_file"
 modules=(net/core/failover drivers/net/net_failover drivers/net/virtio_net
@@ -18,6 +19,7 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
 cp "$RIG_BUSYBOX" "$root/bin/busybox"
 install -m 0755 "$RIG_TOP/tests/kselftest/guest/init" "$root/init"
+[ -z "$gbench" ] || install -m 0755 "$gbench" "$root/bin/gbench"
 for m in "${modules[@]}"; do
 	ko=$RIG_MODDIR/kernel/$m.ko
 	if [ -f "$ko.xz" ]; then

@@ -32,7 +32,7 @@ fi
 cp "$kbuild/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
 for t in "$build"/arm64/*_test "$build"/arm64/exit_bench "$build"/arm64/park_vcpu \
-	"$build"/arm64/ioctl_storm; do
+	"$build"/arm64/ioctl_storm "$build"/arm64/tstamp; do
 	cp "$t" "$tests/"
 done
 # The upstream KVM selftests (scripts/kvm-selftests.sh), for upstream_kvm.sh.
@@ -43,6 +43,7 @@ cp "$build"/arm64/kvm-selftests/* "$tests/kvm/"
 mkdir -p "$tests/guest"
 cp "${RIG_GUEST_IMAGE:-$RIG_IMAGE}" "$tests/guest/Image"
 cp "$build/rig/guest-initramfs.cpio.gz" "$tests/guest/initramfs.cpio.gz"
+cp "$build/arm64/gbench" "$tests/guest/gbench"
 cp "$RIG_TOP"/tests/kselftest/*.sh "$RIG_TOP"/tests/bench/*.sh "$build"/arm64/payload/*.bin "$tests/"
 # A fake bundle of each layout (tests/fixtures/make-bundle.py), for bundles.sh.
 cp -a "$build/bundles" "$tests/bundles"

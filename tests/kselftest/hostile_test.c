@@ -242,6 +242,17 @@ static void read_kstats(struct __test_metadata *_metadata, FIXTURE_DATA(hostile)
 		ASSERT_EQ(0, vmk_get_own_vm_stats(self->module_fd, getpid(), &self->kstats));
 }
 
+/* The module's ISV=0 counters of this VM, in the test's log. */
+static void log_isv0_counters(struct __test_metadata *_metadata, const __u64 *k)
+{
+	TH_LOG("module: kernel %llu, user %llu (exits %llu), fallback %llu, aborted %llu",
+	       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_KERNEL],
+	       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER],
+	       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
+	       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK],
+	       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+}
+
 /* An eventfd KVM signals on an 8-byte write of @value at @gpa. */
 static int datamatch_ioeventfd(struct vm *vm, uint64_t gpa, uint64_t value)
 {
@@ -762,11 +773,7 @@ TEST_F(hostile, a_pte_rewritten_under_isv0_stores_by_another_vcpu)
 	       (unsigned long long)self->vm.stats.nisv_refused);
 	EXPECT_GE(4000, aborts);
 	if (variant->attach) {
-		TH_LOG("module: kernel %llu, user %llu (exits %llu), fallback %llu",
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_KERNEL],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK]);
+		log_isv0_counters(_metadata, k);
 		/* One 4-byte store: one exit at most each time the module plans it. */
 		EXPECT_GE(k[VMAPPLE_KVM_STAT_ISV0_USER] + k[VMAPPLE_KVM_STAT_ISV0_ABORTED],
 			  k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
@@ -808,12 +815,7 @@ TEST_F(hostile, an_instruction_rewritten_under_isv0_stores_by_another_vcpu)
 	       (unsigned long long)self->vm.stats.nisv_exits,
 	       (unsigned long long)self->vm.stats.nisv_refused);
 	if (variant->attach) {
-		TH_LOG("module: kernel %llu, user %llu (exits %llu), fallback %llu, aborted %llu",
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_KERNEL],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+		log_isv0_counters(_metadata, k);
 		/* A pair is two pieces: at most two exits each time the module plans one. */
 		EXPECT_GE(2 * (k[VMAPPLE_KVM_STAT_ISV0_USER] + k[VMAPPLE_KVM_STAT_ISV0_ABORTED]),
 			  k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
@@ -963,12 +965,7 @@ TEST_F(hostile, every_tcr_and_ttbr_shape_under_isv0_stores)
 	/* One ISV=0 exit per store at most. */
 	EXPECT_GE(2 * SWEEP_TTBRS * SWEEP_SHAPES, self->vm.stats.nisv_exits);
 	if (variant->attach) {
-		TH_LOG("module: kernel %llu, user %llu (exits %llu), fallback %llu, aborted %llu",
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_KERNEL],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_FALLBACK],
-		       (unsigned long long)k[VMAPPLE_KVM_STAT_ISV0_ABORTED]);
+		log_isv0_counters(_metadata, k);
 		EXPECT_GE(k[VMAPPLE_KVM_STAT_ISV0_USER] + k[VMAPPLE_KVM_STAT_ISV0_ABORTED],
 			  k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);
 		EXPECT_GE(total + self->vm.stats.nisv_exits, k[VMAPPLE_KVM_STAT_ISV0_USER_EXITS]);

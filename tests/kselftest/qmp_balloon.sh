@@ -4,7 +4,7 @@
 # make no more exits) and cont, query-vmapple-stats, system_reset (a
 # restart in place), balloon/query-balloon: the guest touches 200 MiB and
 # frees it, the balloon inflates to a 128 MiB guest and the launcher's
-# memory falls (pages returned with MADV_REMOVE), then deflates back;
+# memory falls (pages returned with MADV_DONTNEED), then deflates back;
 # quit ends the run with status 0.  Bad input gets QMP's error classes.
 . "$(dirname "$0")/tap.sh"
 guest=$(cd "$(dirname "$0")" && pwd)/guest
@@ -26,8 +26,8 @@ wait_for() {	# $1 line of the guest's, $2 seconds
 		n=$((n + 1))
 	done
 }
-# The launcher's guest RAM in memory: shared anonymous, so RssShmem, in KiB.
-shmem_kib() { sed -n 's/^RssShmem:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(cat vm.pid)/status"; }
+# The launcher's guest RAM in memory: private anonymous (THP-backed), so RssAnon, in KiB.
+ram_kib() { sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(cat vm.pid)/status"; }
 actual() { q '{"execute":"query-balloon"}' | sed -n 's/.*"actual": *\([0-9]*\).*/\1/p'; }
 
 # Its exit status lands in rc (each test runs in a subshell, which cannot wait for it).
@@ -45,8 +45,8 @@ status_running() {
 }
 stop_and_cont() {
 	wait_for "balloon: filled" 240 || { tail -5 out.log; return 1; }
-	shmem_kib >peak	# the next test's baseline
-	echo "peak RssShmem $(cat peak) kB"
+	ram_kib >peak	# the next test's baseline
+	echo "peak RssAnon $(cat peak) kB"
 	q '{"execute":"stop"}' | grep -q '"return"' || return 1
 	q '{"execute":"query-status"}' | grep -Eq '"status": *"paused"' || return 1
 	a=$(q '{"execute":"query-vmapple-stats"}' | tr -d ' ')
@@ -69,8 +69,8 @@ balloon_inflates_and_memory_falls() {
 	q '{"execute":"balloon","arguments":{"value":134217728}}' | grep -q '"return"' || return 1
 	n=0
 	while [ "$(actual)" -gt $((160 << 20)) ] && [ $n -lt 120 ]; do sleep 1; n=$((n + 1)); done
-	now=$(shmem_kib) peak=$(cat peak)
-	echo "actual $(actual), RssShmem ${peak} kB at the peak, ${now} kB now"
+	now=$(ram_kib) peak=$(cat peak)
+	echo "actual $(actual), RssAnon ${peak} kB at the peak, ${now} kB now"
 	q '{"execute":"query-vmapple-stats"}' | grep -Eo '"balloon": *\{[^}]*\}'
 	[ "$(actual)" -le $((160 << 20)) ] && [ "$now" -lt $((peak - 150 * 1024)) ] &&
 		q '{"execute":"query-vmapple-stats"}' | grep -Eq '"inflated": *[1-9]'

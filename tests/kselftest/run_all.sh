@@ -2,15 +2,7 @@
 # run_all.sh - every rig test, in one boot: each prints its own TAP stream.
 # The 6.18-style build (no file_is_kvm export) runs the attach tests again.
 dir=$(dirname "$0")
-fail=0
-uptime_s() { cut -d. -f1 /proc/uptime; }
-# Each suite's time, so a slow one shows in the TAP.
-run() {
-	echo "# === $*"
-	t0=$(uptime_s)
-	"$@" || fail=1
-	echo "# === took $(($(uptime_s) - t0)) s: $*"
-}
+. "$dir/suite.sh"
 
 run "$dir/module_load.sh"
 # Layer 0 needs no module: run it, and the board, while none is loaded.

@@ -9,14 +9,7 @@
 # data-safety kills stay in `make check`).  What the kernel logs is judged
 # by kernel_log.sh here and by scripts/rig/kernel-splats.sh on the console.
 dir=$(dirname "$0")
-fail=0
-uptime_s() { cut -d. -f1 /proc/uptime; }
-run() {
-	echo "# === $*"
-	t0=$(uptime_s)
-	"$@" || fail=1
-	echo "# === took $(($(uptime_s) - t0)) s: $*"
-}
+. "$dir/suite.sh"
 # rmmod waits for an RCU Tasks grace period: longer on this kernel.
 export UNLOAD_LIMIT="${UNLOAD_LIMIT:-60}"
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_virtio_balloon - virtio-balloon driven through real split rings, one
- * per queue, in fake guest RAM that is a real MAP_SHARED anonymous mapping,
- * as vm.c maps guest RAM.  Whether memory went back to the host is read
- * with mincore(), which for shmem reports the pages still allocated, not
- * merely mapped (MADV_DONTNEED would unmap them and fool RSS).
+ * per queue, in fake guest RAM that is a real anonymous mapping: mostly a
+ * shared one (shmem, the harder case: only MADV_REMOVE frees it), and a
+ * private one as guest_ram.c maps guest RAM.  Whether memory went back to
+ * the host is read with mincore(), which for shmem reports the pages still
+ * allocated, not merely mapped (MADV_DONTNEED would unmap them and fool RSS).
  *
  * Standard mode: inflate discards, deflate counts, PFNs outside RAM and
  * partial host pages are refused, stats are held, free page reports are
@@ -346,7 +347,7 @@ static void test_dontneed_is_not_enough(void)
 	ok(!madvise(gpa_ptr(&t.g, BALLOON_GPA), 64 * KiB, MADV_DONTNEED),
 	   "control: MADV_DONTNEED on shared anonymous memory succeeds");
 	ok(resident(&t, BALLOON_GPA, BALLOON_LEN) == before,
-	   "control: ... and frees nothing (why the device uses MADV_REMOVE)");
+	   "control: ... and frees nothing (why the device tries MADV_REMOVE next)");
 	tb_destroy(&t);
 }
 
@@ -360,7 +361,7 @@ static void test_private_ram(void)
 	pfn_request(&t, 0, BALLOON_GPA + 128 * KiB, 64 * KiB);
 	ok(resident(&t, BALLOON_GPA, BALLOON_LEN) == before - 64 * KiB &&
 	   counters(&t).returned_bytes == 64 * KiB && !counters(&t).discard_errors,
-	   "private: MADV_REMOVE refused, MADV_DONTNEED frees the 64 KiB");
+	   "private: MADV_DONTNEED frees the 64 KiB");
 	tb_destroy(&t);
 }
 

@@ -81,9 +81,10 @@ static int push_head(struct virtqueue *vq, uint16_t head)
 static void discard(struct virtio_balloon *b, uint8_t *p, size_t len)
 {
 	/*
-	 * Shared anonymous RAM is shmem: MADV_DONTNEED would only unmap, the
-	 * pages stay allocated; MADV_REMOVE frees them.  A private mapping
-	 * refuses MADV_REMOVE, and there MADV_DONTNEED frees.
+	 * Guest RAM is private anonymous memory (guest_ram.c), which refuses
+	 * MADV_REMOVE; MADV_DONTNEED frees it (splitting a huge page if it
+	 * must).  MADV_REMOVE goes first for shmem, where MADV_DONTNEED would
+	 * succeed and free nothing.
 	 */
 	if (!madvise(p, len, MADV_REMOVE) || !madvise(p, len, MADV_DONTNEED)) {
 		b->n.returned_bytes += len;

@@ -34,9 +34,8 @@
  *    the free descriptors, one 16 KiB page of PFNs each, and with 128 a
  *    deflate above 2 GiB never posts.
  *
- * Pages given back are returned to the host: guest RAM is a MAP_SHARED
- * anonymous mapping (vm.c), i.e. shmem, where MADV_DONTNEED only unmaps;
- * MADV_REMOVE frees.  Only whole host pages inside guest RAM are discarded
+ * Pages given back are returned to the host with MADV_DONTNEED: guest RAM
+ * is private anonymous memory (guest_ram.c).  Only whole host pages inside guest RAM are discarded
  * (a 16 KiB host page needs all four of its PFNs in one buffer); PFNs
  * outside RAM are counted as bad and skipped.
  *

@@ -1,0 +1,64 @@
+#!/bin/bash
+# peer-qemu.sh OUT.cpio.gz - the peer `make bench` races: Debian's own arm64
+# qemu-system-aarch64 (the qemu-system-arm package) and every arm64 library
+# it needs, resolved and downloaded with the rig's arm64 apt lists, unpacked
+# under /opt/peer and packed as a cpio archive to append to the rig's
+# initramfs (the kernel unpacks concatenated archives in turn).  In the rig:
+#   /opt/peer/qemu-system-aarch64 ARGS...   (a wrapper: Debian's loader and
+#   library path, as the rig's busybox root has no glibc of its own).
+# Downloads and the unpacked root are cached under $VMAPPLE_CACHE/peer-qemu,
+# keyed by the package's version.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+[ $# -eq 1 ] || rig_die "usage: peer-qemu.sh OUT.cpio.gz"
+out=$1
+cache=$RIG_CACHE/peer-qemu
+debs=$cache/debs
+mkdir -p "$debs" "$RIG_APT/lists/partial" "$RIG_APT/cache/archives/partial"
+if [ -z "$(ls "$RIG_APT/lists" 2>/dev/null | grep -v partial)" ]; then
+	timeout 180 apt-get "${RIG_APT_OPTS[@]}" update -qq --error-on=any >/dev/null 2>&1 ||
+		rig_die "cannot read Debian's arm64 package lists (network?)"
+fi
+# Every package an empty arm64 system would install with qemu-system-arm.
+apt_sim=("${RIG_APT_OPTS[@]}" -oDir::State::status=/dev/null -oDebug::NoLocking=1)
+want=$(apt-get "${apt_sim[@]}" -s install --no-install-recommends qemu-system-arm 2>/dev/null |
+	awk '/^Inst / {v = $3; gsub(/[()]/, "", v); print $2 "=" v}')
+qemu_ver=$(echo "$want" | sed -n 's/^qemu-system-arm=//p')
+[ -n "$qemu_ver" ] || rig_die "no arm64 qemu-system-arm in Debian's package lists"
+root=$cache/root-$qemu_ver
+if [ ! -f "$root/.complete" ]; then
+	rig_need_space "$cache" 800
+	rig_note "peer: Debian's arm64 qemu-system-arm $qemu_ver and $(($(echo "$want" | wc -l) - 1)) packages it needs"
+	(cd "$debs" && timeout 600 apt-get "${RIG_APT_OPTS[@]}" download $want >"$cache/download.log" 2>&1) ||
+		{ tail -n 5 "$cache/download.log" >&2; rig_die "cannot download the peer's packages"; }
+	rm -rf "$root.tmp"
+	mkdir -p "$root.tmp"
+	while IFS== read -r p v; do
+		deb=$(ls "$debs/${p}_${v//:/%3a}_"*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] || rig_die "peer: $p $v was not downloaded"
+		dpkg-deb -x "$deb" "$root.tmp"
+	done <<<"$want"
+	rm -rf "$root.tmp"/usr/share/{doc,man,locale,info,lintian,bash-completion}
+	mv "$root.tmp" "$root"
+	touch "$root/.complete"
+fi
+
+# The archive: the root under /opt/peer, and the wrapper that runs QEMU from it.
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/opt"
+cp -a "$root" "$stage/opt/peer"
+rm -f "$stage/opt/peer/.complete"
+cat >"$stage/opt/peer/qemu-system-aarch64" <<'EOF'
+#!/bin/sh
+# Debian's arm64 QEMU $qemu_ver, with its own loader and libraries.
+p=/opt/peer
+exec "$p/lib/ld-linux-aarch64.so.1" \
+	--library-path "$p/lib/aarch64-linux-gnu:$p/usr/lib/aarch64-linux-gnu:$p/usr/lib/aarch64-linux-gnu/pulseaudio" \
+	"$p/usr/bin/qemu-system-aarch64" -L "$p/usr/share/qemu" "$@"
+EOF
+chmod 755 "$stage/opt/peer/qemu-system-aarch64"
+echo "$qemu_ver" >"$stage/opt/peer/VERSION"
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gbench - the guest's side of the peer race (tests/bench/peer_bench.sh):
+ * small, static, timed with the guest's own monotonic clock, so the same
+ * binary measures the same work under vmapple and under QEMU.  Each case
+ * prints "GBENCH <row> <value> <unit>" lines.
+ *
+ *   gbench mem PERCENT         first touch of PERCENT of MemAvailable, one
+ *                              write per 4 KiB, then a random 8-byte read
+ *                              per 4 KiB over the same memory
+ *   gbench disk-seq DEV MIB    O_DIRECT 1 MiB writes of MIB MiB, then reads
+ *   gbench disk-rand DEV N QD  N random 4 KiB O_DIRECT reads, QD threads
+ *   gbench disk-fsync DEV N    N 4 KiB writes, each followed by fdatasync
+ * DEV may be a file: the rig's own figure for the same work, the ceiling.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/fs.h>
+
+#define KIB	1024ull
+#define MIB	(1024 * KIB)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int die(const char *what)
+{
+	fprintf(stderr, "gbench: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+/* xorshift64: the random pass's addresses, the same sequence under both VMMs. */
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static uint64_t mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	unsigned long long kib = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib * KIB;
+}
+
+static int mem(unsigned int percent)
+{
+	uint64_t len = mem_available() / 100 * percent, pages, i, seed = 0x9e3779b97f4a7c15ull;
+	volatile uint64_t sum = 0;
+	uint8_t *p;
+	double t0, t1, t2;
+
+	len &= ~(4 * KIB - 1);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return die("mmap");
+	pages = len / (4 * KIB);
+	t0 = now();
+	for (i = 0; i < pages; i++)
+		p[i * 4 * KIB] = (uint8_t)i;
+	t1 = now();
+	for (i = 0; i < pages; i++)
+		sum += *(volatile uint64_t *)(p + (next_rand(&seed) % pages) * 4 * KIB);
+	t2 = now();
+	printf("GBENCH mem_bytes %llu B\n", (unsigned long long)len);
+	printf("GBENCH mem_first_touch %.3f s\n", t1 - t0);
+	printf("GBENCH mem_random_pass %.3f s\n", t2 - t1);
+	munmap(p, len);
+	return 0;
+}
+
+static void *aligned_buf(size_t len)
+{
+	void *b = NULL;
+
+	if (posix_memalign(&b, 4096, len))
+		return NULL;
+	memset(b, 0x5a, len);
+	return b;
+}
+
+static int disk_seq(const char *dev, unsigned int mib)
+{
+	int fd = open(dev, O_RDWR | O_DIRECT);
+	uint8_t *buf = aligned_buf(MIB);
+	double t0, t1, t2;
+	unsigned int i;
+
+	if (fd < 0 || !buf)
+		return die(dev);
+	t0 = now();
+	for (i = 0; i < mib; i++)
+		if (pwrite(fd, buf, MIB, (off_t)i * MIB) != (ssize_t)MIB)
+			return die("pwrite");
+	if (fdatasync(fd))
+		return die("fdatasync");
+	t1 = now();
+	for (i = 0; i < mib; i++)
+		if (pread(fd, buf, MIB, (off_t)i * MIB) != (ssize_t)MIB)
+			return die("pread");
+	t2 = now();
+	printf("GBENCH disk_seq_write %.1f MB/s\n", mib * 1.048576 / (t1 - t0));
+	printf("GBENCH disk_seq_read %.1f MB/s\n", mib * 1.048576 / (t2 - t1));
+	close(fd);
+	free(buf);
+	return 0;
+}
+
+struct rand_job {
+	int fd;
+	uint64_t blocks, reads, seed;
+	int err;
+};
+
+static void *rand_reader(void *arg)
+{
+	struct rand_job *j = arg;
+	uint8_t *buf = aligned_buf(4 * KIB);
+	uint64_t i;
+
+	for (i = 0; buf && i < j->reads; i++)
+		if (pread(j->fd, buf, 4 * KIB, (off_t)(next_rand(&j->seed) % j->blocks * 4 * KIB)) !=
+		    (ssize_t)(4 * KIB)) {
+			j->err = errno ? errno : EIO;
+			break;
+		}
+	free(buf);
+	return NULL;
+}
+
+static int disk_rand(const char *dev, unsigned int n, unsigned int qd)
+{
+	int fd = open(dev, O_RDONLY | O_DIRECT);
+	struct rand_job job[64];
+	pthread_t t[64];
+	uint64_t bytes = 0;
+	unsigned int i;
+	double t0, t1;
+
+	if (fd < 0)
+		return die(dev);
+	if (ioctl(fd, BLKGETSIZE64, &bytes)) {	/* a file: the ceiling, outside any VM */
+		struct stat st;
+
+		bytes = fstat(fd, &st) ? 0 : (uint64_t)st.st_size;
+	}
+	if (bytes < 4 * KIB) {
+		errno = EINVAL;
+		return die(dev);
+	}
+	if (!qd || qd > 64)
+		qd = 1;
+	t0 = now();
+	for (i = 0; i < qd; i++) {
+		job[i] = (struct rand_job){ .fd = fd, .blocks = bytes / (4 * KIB), .reads = n / qd,
+					    .seed = 0x2545f4914f6cdd1dull + i };
+		pthread_create(&t[i], NULL, rand_reader, &job[i]);
+	}
+	for (i = 0; i < qd; i++)
+		pthread_join(t[i], NULL);
+	t1 = now();
+	for (i = 0; i < qd; i++)
+		if (job[i].err) {
+			errno = job[i].err;
+			return die("pread");
+		}
+	printf("GBENCH disk_randread_qd%u %.0f IOPS\n", qd, (double)(n / qd * qd) / (t1 - t0));
+	close(fd);
+	return 0;
+}
+
+static int disk_fsync(const char *dev, unsigned int n)
+{
+	int fd = open(dev, O_RDWR);
+	uint8_t buf[4096];
+	unsigned int i;
+	double t0, t1;
+
+	if (fd < 0)
+		return die(dev);
+	memset(buf, 0xa5, sizeof(buf));
+	t0 = now();
+	for (i = 0; i < n; i++)
+		if (pwrite(fd, buf, sizeof(buf), (off_t)i * 4096) != (ssize_t)sizeof(buf) ||
+		    fdatasync(fd))
+			return die("pwrite+fdatasync");
+	t1 = now();
+	printf("GBENCH disk_fsync_run %.3f s\n", t1 - t0);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "mem"))
+		return mem((unsigned int)atoi(argv[2]) % 101);
+	if (argc == 4 && !strcmp(argv[1], "disk-seq"))
+		return disk_seq(argv[2], (unsigned int)atoi(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "disk-rand"))
+		return disk_rand(argv[2], (unsigned int)atoi(argv[3]), (unsigned int)atoi(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "disk-fsync"))
+		return disk_fsync(argv[2], (unsigned int)atoi(argv[3]));
+	fprintf(stderr, "usage: gbench mem PERCENT | disk-seq DEV MIB | disk-rand DEV N QD | "
+		"disk-fsync DEV N\n");
+	return 2;
+}
