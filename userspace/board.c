@@ -304,6 +304,7 @@ static int add_pci_devices(struct board *b, const struct board_config *cfg, char
 		.opaque = b, .ioeventfd = pci_ioeventfd, .msi = pci_msi,
 		.mem = { &b->vm, guest_read, guest_write, guest_map },
 		.fix_overlapping_used = !cfg->keep_overlapping_used,
+		.no_event_idx = cfg->no_event_idx,
 	};
 	if (cfg->disk.path && add_blk(b, "virtio-blk root", VIRTIO_BLK_APPLE_ROOT, &b->root_disk,
 				      err, err_len))

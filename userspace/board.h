@@ -98,6 +98,7 @@ struct board_config {
 	const char *model;	/* cfg's hardware model name (NULL: the default) */
 	bool development_mode;	/* cfg's production-mode cleared */
 	bool keep_overlapping_used;	/* --fix-overlapping-used off */
+	bool no_event_idx;		/* --event-idx off */
 	const char *kvm_path;
 	const char *module_path;	/* vmapple_kvm's device, or "none" */
 	bool exit_on_reset;	/* --on-reset exit: a guest's reset ends the run */

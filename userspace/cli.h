@@ -50,6 +50,7 @@ struct vmapple_args {
 	const char *clone_dst;		/* clone: DST */
 	uint64_t ephemeral;		/* run: --ephemeral */
 	uint64_t paused;		/* run: --paused, the vCPUs wait for QMP's cont */
+	uint64_t event_idx;		/* run: --event-idx on|off (default on) */
 	uint64_t json;			/* inspect: --json */
 	uint64_t allow_copy;		/* clone: --allow-copy */
 	uint64_t given;			/* bit per options-table entry given (vmapple_given) */

@@ -3,6 +3,8 @@
 #include "guest_ram.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -35,8 +37,14 @@ uint8_t *guest_ram_map(uint64_t gpa, uint64_t size)
 		munmap(raw, head);
 	if (tail)
 		munmap(hva + size, tail);
-	/* Where THP is "madvise" only; a kernel without THP refuses, which is fine. */
-	(void)madvise(hva, size, MADV_HUGEPAGE);
+	/*
+	 * Where THP is "madvise" only; a kernel without THP refuses, which is
+	 * fine.  VMAPPLE_NO_THP=1 asks for none (to measure what they buy).
+	 */
+	if (getenv("VMAPPLE_NO_THP") && !strcmp(getenv("VMAPPLE_NO_THP"), "1"))
+		(void)madvise(hva, size, MADV_NOHUGEPAGE);
+	else
+		(void)madvise(hva, size, MADV_HUGEPAGE);
 	return hva;
 }
 

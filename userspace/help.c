@@ -53,6 +53,8 @@ static const char run_help[] =
 	"                        on --bios boots (default on)\n"
 	"  --fix-overlapping-used on|off  move a virtio used ring laid inside its\n"
 	"                        avail ring, as macOS 26 does (default on)\n"
+	"  --event-idx on|off    offer virtio's EVENT_IDX (fewer kicks and interrupts;\n"
+	"                        default on)\n"
 	"  --console stdio|unix:PATH  the PL011 console: the terminal (default), or a\n"
 	"                        socket the launcher listens on (one client at a time)\n"
 	"  --qmp unix:PATH       a QMP control socket: qmp_capabilities, query-status,\n"
@@ -89,7 +91,8 @@ static const char run_help[] =
 	"\n"
 	"Files: /run/lock/vmapple-macos/slotN (the macOS instance slots).\n"
 	"Environment: VMAPPLE_MACOS_LOCK_DIR (where the slots are), VMAPPLE_BIOS,\n"
-	"VMAPPLE_TRACE_EXITS=N (print the first N exits).\n";
+	"VMAPPLE_TRACE_EXITS=N (print the first N exits), VMAPPLE_NO_THP=1 (guest RAM\n"
+	"without transparent huge pages).\n";
 
 static const char inspect_help[] =
 	"usage: vmapple inspect BUNDLE [--json]\n"

@@ -83,6 +83,7 @@ static int cmd_run(const struct vmapple_args *args)
 		.serial = args->serial, .model = args->model,
 		.development_mode = !args->production_mode,
 		.keep_overlapping_used = !args->fix_used_ring,
+		.no_event_idx = !args->event_idx,
 		.exit_on_reset = !strcmp(args->on_reset, "exit"),
 		.start_paused = args->paused,
 		.stop_timeout_s = (unsigned int)args->stop_timeout,

@@ -25,8 +25,12 @@ disk=$work/disk.img
 dd if=/dev/zero of="$disk" bs=1M count=160 2>/dev/null
 append="console=ttyAMA0 quiet panic=-1"
 
+# PEER_OURS_ARGS: more `vmapple run` options (--event-idx off, say), to
+# measure what one of our means buys; VMAPPLE_NO_THP=1 in the environment
+# does the same for huge pages.
 ours() {	# BENCH: one run under vmapple, its console timestamped
-	"$dir/tstamp" vmapple run --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+	# shellcheck disable=SC2086
+	"$dir/tstamp" vmapple run ${PEER_OURS_ARGS:-} --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
 		--append "$append vmapple.bench=$1" --cpus 2 --mem 512M --drive "$disk" \
 		--net user --rng off --balloon off </dev/null
 }
@@ -36,7 +40,7 @@ theirs() {	# BENCH: the same under QEMU
 		-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
 		-append "$append vmapple.bench=$1" \
 		-drive "file=$disk,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0 \
-		-netdev user,id=n0 -device virtio-net-pci,netdev=n0 </dev/null
+		-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile= </dev/null
 }
 # One run of case $1 under VMM $2: its rows as "peer" lines.
 one() {

@@ -169,6 +169,11 @@ int main(void)
 		"qmp with an unknown option");
 	ok(PARSE("run", "--kernel", "k", "--qmp", "unix:/tmp/q", "--paused") == 0 && args.paused,
 	   "run --paused with --qmp");
+	ok(PARSE("run", "--kernel", "k") == 0 && args.event_idx &&
+	   PARSE("run", "--kernel", "k", "--event-idx", "off") == 0 && !args.event_idx,
+	   "run --event-idx: on by default, off when asked");
+	refuses(PARSE("run", "--kernel", "k", "--event-idx", "maybe"),
+		"vmapple run: --event-idx 'maybe': on or off", "--event-idx with a bad value");
 	refuses(PARSE("run", "--kernel", "k", "--paused"),
 		"vmapple run: --paused waits for QMP's cont: give --qmp too", "--paused without --qmp");
 

@@ -91,6 +91,14 @@ int main(void)
 	guest_ram_unmap(ram, size);
 	ok(smaps_field(ram, "Size:") == -1, "unmapped: nothing left at the RAM's address");
 
+	setenv("VMAPPLE_NO_THP", "1", 1);
+	ram = guest_ram_map(gpa, size);
+	ok(ram && smaps_field(ram, "THPeligible:") == 0,
+	   "VMAPPLE_NO_THP=1: no huge pages (THPeligible %ld)",
+	   ram ? smaps_field(ram, "THPeligible:") : -1);
+	guest_ram_unmap(ram, size);
+	unsetenv("VMAPPLE_NO_THP");
+
 	ram = guest_ram_map(0x70001000ull, block);
 	ok(ram && (((uint64_t)(uintptr_t)ram - 0x70001000ull) & (block - 1)) == 0,
 	   "an unaligned gpa gets an hva unaligned the same way");

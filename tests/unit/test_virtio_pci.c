@@ -377,8 +377,9 @@ static void test_features_and_queues(void)
 	ok(!virtio_pci_init(&d, &dummy_params, &g.host), "a three-queue device for registers");
 
 	bar_wr(vp, 0, VIRTIO_CC_DFSELECT, 0, 4);
-	ok(bar_rd(vp, 0, VIRTIO_CC_DF, 4) == (uint32_t)(DUMMY_F_OWN | VIRTIO_F_RING_INDIRECT_DESC),
-	   "device features 0-31: the device's own");
+	ok(bar_rd(vp, 0, VIRTIO_CC_DF, 4) ==
+	   (uint32_t)(DUMMY_F_OWN | VIRTIO_F_RING_INDIRECT_DESC | VIRTIO_F_RING_EVENT_IDX),
+	   "device features 0-31: the device's own, and EVENT_IDX for every device");
 	bar_wr(vp, 0, VIRTIO_CC_DFSELECT, 1, 4);
 	ok(bar_rd(vp, 0, VIRTIO_CC_DFSELECT, 4) == 1, "device_feature_select reads back");
 	ok(bar_rd(vp, 0, VIRTIO_CC_DF, 4) == 1, "device features 32-63: VERSION_1 (bit 32)");
@@ -558,6 +559,69 @@ static bool rng_complete(struct trng *t)
 	pthread_mutex_unlock(&t->rng.vp.lock);
 	return ring_used_idx(&t->r) == (uint16_t)(before + 1) &&
 	       ring_used_len(&t->r, before) == 32;
+}
+
+/*
+ * VIRTIO_F_RING_EVENT_IDX (virtio 1.2 §2.7.7.2, §2.7.10): the device
+ * interrupts only when the used index passes the driver's used_event, and
+ * writes avail_event after what it has taken; NO_INTERRUPT no longer counts.
+ */
+static void test_event_idx(void)
+{
+	const uint64_t used_event = RING_AVAIL + 4 + 2 * 64, avail_event = RING_USED + 4 + 8 * 64;
+	struct trng t;
+	struct virtio_pci *vp = &t.rng.vp;
+	unsigned int i;
+
+	fg_init(&t.fg);
+	gpex_init(&t.g);
+	t.g.set_spi = set_spi;
+	ok(!virtio_rng_init(&t.rng, &t.fg.host) && !gpex_add(&t.g, SLOT, &vp->pci),
+	   "event_idx: virtio-rng on the host bridge");
+	ecam_wr(&t.g, PCI_BAR0, BAR0_GPA, 4);
+	ecam_wr(&t.g, PCI_BAR0 + 4, BAR1_GPA, 4);
+	ecam_wr(&t.g, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+	ring_init(&t.r, &t.fg, 64);
+	ok(driver_features(vp, VIRTIO_F_VERSION_1 | VIRTIO_F_RING_EVENT_IDX) &
+	   VIRTIO_STATUS_FEATURES_OK, "event_idx: the driver may take EVENT_IDX");
+	(void)driver_queue(vp, 0, 64, VIRTIO_PCI_NO_VECTOR);
+	driver_ok(vp);
+	memset(&spi, 0, sizeof(spi));
+
+	ok(rng_complete(&t) && spi.calls == 1, "event_idx: the first used buffer interrupts");
+	ok(get16(&t.fg, avail_event) == 1, "event_idx: avail_event says 1, what it took");
+	(void)mmio_rd(&t.g, BAR0_GPA + VIRTIO_PCI_ISR, 1);	/* the line goes down: call 2 */
+	put16(&t.fg, used_event, 2);	/* "interrupt me once entry 2 is used" */
+	ok(rng_complete(&t) && spi.calls == 2, "event_idx: entry 1 used, before used_event 2: "
+	   "no interrupt");
+	ok(rng_complete(&t) && spi.calls == 3, "event_idx: entry 2 used: the interrupt");
+	(void)mmio_rd(&t.g, BAR0_GPA + VIRTIO_PCI_ISR, 1);
+	ok(rng_complete(&t) && spi.calls == 4,
+	   "event_idx: used_event 2 already passed: entry 3 raises nothing");
+	put16(&t.fg, RING_AVAIL, VRING_AVAIL_F_NO_INTERRUPT);
+	put16(&t.fg, used_event, 4);
+	ok(rng_complete(&t) && spi.calls == 5,
+	   "event_idx: NO_INTERRUPT is ignored once EVENT_IDX is on (used_event decides)");
+	put16(&t.fg, RING_AVAIL, 0);
+	(void)mmio_rd(&t.g, BAR0_GPA + VIRTIO_PCI_ISR, 1);
+	for (i = 0; i < 3; i++)
+		(void)rng_complete(&t);
+	ok(get16(&t.fg, avail_event) == get16(&t.fg, RING_AVAIL + 2),
+	   "event_idx: after each take, avail_event is the avail index reached (%u)",
+	   get16(&t.fg, avail_event));
+	virtio_rng_destroy(&t.rng);
+	fg_free(&t.fg);
+
+	fg_init(&t.fg);
+	t.fg.host.no_event_idx = true;
+	ok(!virtio_rng_init(&t.rng, &t.fg.host), "--event-idx off: a device");
+	bar_wr(vp, 0, VIRTIO_CC_DFSELECT, 0, 4);
+	ok(!(bar_rd(vp, 0, VIRTIO_CC_DF, 4) & VIRTIO_F_RING_EVENT_IDX) &&
+	   !(driver_features(vp, VIRTIO_F_VERSION_1 | VIRTIO_F_RING_EVENT_IDX) &
+	     VIRTIO_STATUS_FEATURES_OK),
+	   "--event-idx off: not offered, and a driver asking for it gets no FEATURES_OK");
+	virtio_rng_destroy(&t.rng);
+	fg_free(&t.fg);
 }
 
 static void msix_entry(struct trng *t, unsigned int v, uint32_t addr, uint32_t data, bool masked)
@@ -882,6 +946,7 @@ int main(void)
 	test_bars_and_kicks();
 	test_features_and_queues();
 	test_interrupts();
+	test_event_idx();
 	test_intx_gating();
 	test_rng_batch();
 	return tap_done();

@@ -282,8 +282,8 @@ static void test_pci_identity(void)
 	features = bar_rd(&t.s.vp, 0, VIRTIO_CC_DF, 4);
 	bar_wr(&t.s.vp, 0, VIRTIO_CC_DFSELECT, 1, 4);
 	features |= bar_rd(&t.s.vp, 0, VIRTIO_CC_DF, 4) << 32;
-	ok(features == (VIRTIO_F_VERSION_1 | VIRTIO_F_RING_INDIRECT_DESC),
-	   "pci: features VERSION_1 and INDIRECT_DESC only (no F_CTLS)");
+	ok(features == (VIRTIO_F_VERSION_1 | VIRTIO_F_RING_INDIRECT_DESC | VIRTIO_F_RING_EVENT_IDX),
+	   "pci: features VERSION_1, INDIRECT_DESC and EVENT_IDX only (no F_CTLS)");
 	tb_destroy(&t);
 }
 

@@ -272,6 +272,8 @@ static void queue_enable(struct virtio_pci *vp, struct virtqueue *vq)
 	}
 	vq->last_avail = vq->used_idx = 0;
 	vq->broken = false;
+	vq->event_idx = vp->driver_features & VIRTIO_F_RING_EVENT_IDX;
+	vq->signalled_valid = false;
 	vq->ready = true;
 }
 
@@ -569,7 +571,9 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_pci_params *p,
 	vp->pci.ops = &transport_ops;
 	vp->pci.opaque = vp;
 	add_caps(vp);
-	vp->device_features = p->features | VIRTIO_F_VERSION_1;
+	/* Every device suppresses kicks and interrupts the driver does not need. */
+	vp->device_features = p->features | VIRTIO_F_VERSION_1 |
+			      (host->no_event_idx ? 0 : VIRTIO_F_RING_EVENT_IDX);
 	device_reset(vp);
 	for (q = 0; q < VIRTIO_PCI_MAX_VECTORS; q++)
 		vp->msix[q].ctrl = 1;	/* masked at reset */

@@ -82,6 +82,7 @@ struct virtio_host {
 	void (*msi)(void *opaque, uint64_t addr, uint32_t data);
 	/* Move a used ring that overlaps the other rings (vq_used_address()). */
 	bool fix_overlapping_used;
+	bool no_event_idx;		/* --event-idx off: VIRTIO_F_RING_EVENT_IDX not offered */
 };
 
 struct virtio_pci;

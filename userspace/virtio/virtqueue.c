@@ -53,6 +53,8 @@ void vq_reset(struct virtqueue *vq)
 	vq->ready = false;
 	vq->last_avail = vq->used_idx = 0;
 	vq->broken = false;
+	vq->event_idx = vq->signalled_valid = false;
+	vq->signalled_used = 0;
 }
 
 static int rd(struct virtqueue *vq, uint64_t gpa, void *buf, size_t len)
@@ -129,6 +131,12 @@ static int walk(struct virtqueue *vq, struct vq_elem *e, uint64_t table, uint32_
 	}
 }
 
+/* avail_event: the u16 after the used ring's entries. */
+static int set_avail_event(struct virtqueue *vq, uint16_t idx)
+{
+	return wr(vq, vq->used + USED_RING + 8ull * vq->size, &idx, 2);
+}
+
 int vq_pop(struct virtqueue *vq, struct vq_elem *e)
 {
 	uint16_t avail_idx, head;
@@ -137,8 +145,18 @@ int vq_pop(struct virtqueue *vq, struct vq_elem *e)
 		return 0;
 	if (rd(vq, vq->avail + 2, &avail_idx, 2))
 		goto broken;
-	if (avail_idx == vq->last_avail)
-		return 0;
+	if (avail_idx == vq->last_avail) {
+		if (!vq->event_idx)
+			return 0;
+		/* Ask for a kick at the next buffer, then look again: it may be there already. */
+		if (set_avail_event(vq, vq->last_avail))
+			goto broken;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (rd(vq, vq->avail + 2, &avail_idx, 2))
+			goto broken;
+		if (avail_idx == vq->last_avail)
+			return 0;
+	}
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->size)
 		goto broken;
 	/* The ring entry and descriptors are read after the index. */
@@ -151,6 +169,9 @@ int vq_pop(struct virtqueue *vq, struct vq_elem *e)
 	if (walk(vq, e, vq->desc, vq->size, head, true))
 		goto broken;
 	vq->last_avail++;
+	/* No kick needed until the driver passes what we have taken. */
+	if (vq->event_idx && set_avail_event(vq, vq->last_avail))
+		goto broken;
 	return 1;
 broken:
 	vq->broken = true;
@@ -177,13 +198,23 @@ broken:
 
 bool vq_wants_interrupt(struct virtqueue *vq)
 {
-	uint16_t flags;
+	uint16_t flags, event, old = vq->signalled_used, now = vq->used_idx;
+	bool first = !vq->signalled_valid;
 
 	/* Our used index store is ordered before the driver's flags are read. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (rd(vq, vq->avail, &flags, 2))
+	if (!vq->event_idx) {
+		if (rd(vq, vq->avail, &flags, 2))
+			return true;
+		return !(flags & VRING_AVAIL_F_NO_INTERRUPT);
+	}
+	/* used_event: the u16 after the avail ring's entries. */
+	if (rd(vq, vq->avail + AVAIL_RING + 2ull * vq->size, &event, 2))
 		return true;
-	return !(flags & VRING_AVAIL_F_NO_INTERRUPT);
+	vq->signalled_used = now;
+	vq->signalled_valid = true;
+	/* Did used_idx just pass used_event (the spec's vring_need_event)? */
+	return first || (uint16_t)(now - event - 1) < (uint16_t)(now - old);
 }
 
 /* Copy between @buf and the iovecs, @skip bytes into them: the bytes copied. */

@@ -24,6 +24,7 @@
 #define VRING_DESC_F_WRITE	2
 #define VRING_DESC_F_INDIRECT	4
 #define VRING_AVAIL_F_NO_INTERRUPT 1
+#define VIRTIO_F_RING_EVENT_IDX	(1ull << 29)
 
 struct virtqueue {
 	const struct guest_mem *mem;
@@ -34,6 +35,14 @@ struct virtqueue {
 	uint16_t last_avail;		/* next avail entry we take */
 	uint16_t used_idx;		/* next used entry we fill */
 	bool broken;			/* malformed: taken no further until reset */
+	/*
+	 * VIRTIO_F_RING_EVENT_IDX negotiated (§2.7.7.2, §2.7.10): the driver
+	 * says in used_event which used index it wants an interrupt at, we say
+	 * in avail_event which avail index we want a kick at.
+	 */
+	bool event_idx;
+	uint16_t signalled_used;	/* used_idx at the last interrupt decision */
+	bool signalled_valid;		/* none made yet since enable: interrupt */
 };
 
 struct vq_elem {

@@ -6,8 +6,8 @@
  * prints "GBENCH <row> <value> <unit>" lines.
  *
  *   gbench mem PERCENT         first touch of PERCENT of MemAvailable, one
- *                              write per 4 KiB, then a random 8-byte read
- *                              per 4 KiB over the same memory
+ *                              write per 4 KiB, then random 8-byte reads
+ *                              over the same memory, 8 per 4 KiB
  *   gbench disk-seq DEV MIB    O_DIRECT 1 MiB writes of MIB MiB, then reads
  *   gbench disk-rand DEV N QD  N random 4 KiB O_DIRECT reads, QD threads
  *   gbench disk-fsync DEV N    N 4 KiB writes, each followed by fdatasync
@@ -83,7 +83,7 @@ static int mem(unsigned int percent)
 	for (i = 0; i < pages; i++)
 		p[i * 4 * KIB] = (uint8_t)i;
 	t1 = now();
-	for (i = 0; i < pages; i++)
+	for (i = 0; i < 8 * pages; i++)
 		sum += *(volatile uint64_t *)(p + (next_rand(&seed) % pages) * 4 * KIB);
 	t2 = now();
 	printf("GBENCH mem_bytes %llu B\n", (unsigned long long)len);
