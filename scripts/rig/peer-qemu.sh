@@ -51,7 +51,7 @@ cp -a "$root" "$stage/opt/peer"
 rm -f "$stage/opt/peer/.complete"
 cat >"$stage/opt/peer/qemu-system-aarch64" <<'EOF'
 #!/bin/sh
-# Debian's arm64 QEMU $qemu_ver, with its own loader and libraries.
+# Debian's arm64 QEMU (its version in VERSION beside this), with its own loader and libraries.
 p=/opt/peer
 exec "$p/lib/ld-linux-aarch64.so.1" \
 	--library-path "$p/lib/aarch64-linux-gnu:$p/usr/lib/aarch64-linux-gnu:$p/usr/lib/aarch64-linux-gnu/pulseaudio" \
