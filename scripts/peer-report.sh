@@ -13,7 +13,7 @@ grep -q '^peer ' "$log" || { echo "peer-report: no peer rows in $log" >&2; exit 
 mkdir -p "$(dirname "$csv")"
 grep '^bench-info peer' "$log" | sed 's/^bench-info /# /' || true
 awk -v csv="$csv" '
-$1 == "peer" && $2 != "mem_bytes" {
+$1 == "peer" && $2 != "mem_bytes" && NF == 5 {
 	row = $2; vmm = $3
 	if (!(row in unit)) { order[++n] = row; unit[row] = $5 }
 	k = row SUBSEP vmm

@@ -654,6 +654,14 @@ static void machine_teardown(struct board *b)
 		vm_close(&b->vm);
 }
 
+/* QEMU's -S (--paused): the vCPUs wait at their loops' top for QMP's cont. */
+static void hold_for_cont(struct board *b)
+{
+	__atomic_store_n(&b->vm.pause_requested, 1, __ATOMIC_SEQ_CST);
+	b->prelaunch = 1;
+	b->paused = 1;
+}
+
 int board_create(struct board *b, const struct board_config *cfg, char *err, size_t err_len)
 {
 	unsigned int i;
@@ -688,6 +696,9 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 		snprintf(err, err_len, "vmapple: cannot start the console (see above)");
 		goto fail;
 	}
+	/* Held before the socket exists: a client's first cont must find it so. */
+	if (cfg->start_paused)
+		hold_for_cont(b);
 	if (cfg->qmp && board_qmp_open(b, cfg->qmp, err, err_len))
 		goto fail;
 	return 0;
@@ -941,6 +952,9 @@ static int restart(struct board *b)
 		fprintf(stderr, "vmapple: restart %u failed: %s\n", b->restarts, err);
 		return -1;
 	}
+	/* A system_reset before the first cont leaves the new machine held too (as QEMU). */
+	if (b->prelaunch)
+		hold_for_cont(b);
 	pthread_mutex_unlock(&b->uart_lock);
 	pthread_mutex_unlock(&b->machine_lock);
 	fprintf(stderr, "vmapple: %s: restart %u\n", b->reset_requested ?
@@ -959,12 +973,6 @@ int board_run(struct board *b, volatile int *stop_requests)
 
 	sigemptyset(&kick.sa_mask);
 	sigaction(VCPU_KICK_SIGNAL, &kick, NULL);
-	if (b->cfg.start_paused) {
-		/* QEMU's -S: the vCPUs wait at their loops' top for QMP's cont. */
-		__atomic_store_n(&b->vm.pause_requested, 1, __ATOMIC_SEQ_CST);
-		b->prelaunch = 1;
-		b->paused = 1;
-	}
 	for (;;) {
 		int status = run_boot(b, stop_requests);
 		double t = now_s();

@@ -48,8 +48,8 @@ static int do_system_reset(struct board *b)
 	pthread_cond_broadcast(&b->vm.pause_cond);
 	pthread_mutex_unlock(&b->vm.pause_lock);
 	board_kick_vcpus(b);
-	b->paused = 0;
-	b->prelaunch = 0;
+	if (!b->prelaunch)	/* held since --paused: the restart holds the new machine */
+		b->paused = 0;
 	return 0;
 }
 

@@ -1192,6 +1192,8 @@ int qmp_client_events(const char *path, FILE *out)
 		ret = next_line(&k, NULL, &line);
 		if (ret)
 			break;
+		if (!*line)
+			continue;
 		msg = json_tokener_parse(line);
 		if (!json_object_is_type(msg, json_type_object))
 			ret = -EPROTO;

@@ -108,12 +108,31 @@ host_command_events() {
 		grep -q '"event":"RESET","data":{"guest":false,"reason":"host-qmp-system-reset"}' host.ev &&
 		grep -q '"event":"SHUTDOWN","data":{"guest":false,"reason":"host-qmp-quit"}' host.ev
 }
+# A system_reset before the first cont: the new machine is held too (as QEMU's).
+reset_while_held() {
+	start held "$dir/mmio_loop.bin" --paused || return 1
+	q '{"execute":"system_reset"}' | grep -q '"return"' || return 1
+	n=0
+	while ! grep -q "system_reset (QMP): restart 1" held.log && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	grep -q "system_reset (QMP): restart 1" held.log &&
+		q '{"execute":"query-status"}' | grep -Eq '"status": *"prelaunch"' ||
+		{ q '{"execute":"query-status"}'; cat held.log; return 1; }
+	q '{"execute":"cont"}' | grep -q '"return"' &&
+		q '{"execute":"query-status"}' | grep -Eq '"status": *"running"' &&
+		q '{"execute":"quit"}' | grep -q '"return"' || return 1
+	n=0
+	while [ ! -s held.rc ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	[ "$(cat held.rc)" = 0 ] || { cat held.log; return 1; }
+}
 no_socket() {
 	expect 1 "^vmapple qmp: $work/none.qmp: No such file or directory" \
 		vmapple qmp "$work/none.qmp" --events
 }
 
-tap_plan 6
+tap_plan 7
 t "--paused: query-status says prelaunch, the firmware waits for cont" held_until_cont
 t "a pvpanic: RESUME, then GUEST_PANICKED (action poweroff); the run ends with 3" panic_events
 t "--paused: the boot's progress clock starts at cont (firmware-started after RESUME, at 0 s)" \
@@ -122,6 +141,8 @@ t "a guest that resets twice, then powers off: RESET (guest-reset) twice, SHUTDO
 	guest_reset_events
 t "the host's commands: POWERDOWN, STOP, RESUME, RESET (host-qmp-system-reset), SHUTDOWN (host-qmp-quit); a killed listener disturbs nothing" \
 	host_command_events
+t "a system_reset before the first cont leaves the new machine held (prelaunch) until cont" \
+	reset_while_held
 t "--events with no socket names it" no_socket
-for p in panic reset host; do [ -s "$p.pid" ] && kill -9 "$(cat "$p.pid")" 2>/dev/null; done
+for p in panic reset host held; do [ -s "$p.pid" ] && kill -9 "$(cat "$p.pid")" 2>/dev/null; done
 tap_exit

@@ -5,9 +5,10 @@
  * binary measures the same work under vmapple and under QEMU.  Each case
  * prints "GBENCH <row> <value> <unit>" lines.
  *
- *   gbench mem PERCENT         first touch of PERCENT of MemAvailable, one
- *                              write per 4 KiB, then random 8-byte reads
- *                              over the same memory, 8 per 4 KiB
+ *   gbench mem MIB             first touch of MIB MiB, one write per 4 KiB,
+ *                              then random 8-byte reads over the same
+ *                              memory, 8 per 4 KiB (a fixed size: the same
+ *                              work under both VMMs)
  *   gbench disk-seq DEV MIB    O_DIRECT 1 MiB writes of MIB MiB, then reads
  *   gbench disk-rand DEV N QD  N random 4 KiB O_DIRECT reads, QD threads
  *   gbench disk-fsync DEV N    N 4 KiB writes, each followed by fdatasync
@@ -53,28 +54,13 @@ static uint64_t next_rand(uint64_t *s)
 	return *s;
 }
 
-static uint64_t mem_available(void)
+static int mem(unsigned int mib)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[128];
-	unsigned long long kib = 0;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib * KIB;
-}
-
-static int mem(unsigned int percent)
-{
-	uint64_t len = mem_available() / 100 * percent, pages, i, seed = 0x9e3779b97f4a7c15ull;
+	uint64_t len = (uint64_t)mib * MIB, pages, i, seed = 0x9e3779b97f4a7c15ull;
 	volatile uint64_t sum = 0;
 	uint8_t *p;
 	double t0, t1, t2;
 
-	len &= ~(4 * KIB - 1);
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return die("mmap");
@@ -178,7 +164,9 @@ static int disk_rand(const char *dev, unsigned int n, unsigned int qd)
 	for (i = 0; i < qd; i++) {
 		job[i] = (struct rand_job){ .fd = fd, .blocks = bytes / (4 * KIB), .reads = n / qd,
 					    .seed = 0x2545f4914f6cdd1dull + i };
-		pthread_create(&t[i], NULL, rand_reader, &job[i]);
+		errno = pthread_create(&t[i], NULL, rand_reader, &job[i]);
+		if (errno)
+			return die("pthread_create");
 	}
 	for (i = 0; i < qd; i++)
 		pthread_join(t[i], NULL);
@@ -217,15 +205,15 @@ static int disk_fsync(const char *dev, unsigned int n)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 3 && !strcmp(argv[1], "mem"))
-		return mem((unsigned int)atoi(argv[2]) % 101);
+	if (argc == 3 && !strcmp(argv[1], "mem") && atoi(argv[2]) > 0)
+		return mem((unsigned int)atoi(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "disk-seq"))
 		return disk_seq(argv[2], (unsigned int)atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "disk-rand"))
 		return disk_rand(argv[2], (unsigned int)atoi(argv[3]), (unsigned int)atoi(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "disk-fsync"))
 		return disk_fsync(argv[2], (unsigned int)atoi(argv[3]));
-	fprintf(stderr, "usage: gbench mem PERCENT | disk-seq DEV MIB | disk-rand DEV N QD | "
+	fprintf(stderr, "usage: gbench mem MIB | disk-seq DEV MIB | disk-rand DEV N QD | "
 		"disk-fsync DEV N\n");
 	return 2;
 }
