@@ -547,6 +547,18 @@ static void rng_setup(struct trng *t, uint16_t vector)
 	driver_ok(vp);
 }
 
+/* A fresh fake guest with virtio-rng on the host bridge, its two BARs placed. */
+static void rng_on_bridge(struct trng *t, const char *what)
+{
+	fg_init(&t->fg);
+	gpex_init(&t->g);
+	t->g.set_spi = set_spi;
+	ok(!virtio_rng_init(&t->rng, &t->fg.host) && !gpex_add(&t->g, SLOT, &t->rng.vp.pci),
+	   "%s: virtio-rng on the host bridge", what);
+	ecam_wr(&t->g, PCI_BAR0, BAR0_GPA, 4);
+	ecam_wr(&t->g, PCI_BAR0 + 4, BAR1_GPA, 4);
+}
+
 /* Offer a 32-byte buffer and let the device fill it; true when it was used. */
 static bool rng_complete(struct trng *t)
 {
@@ -573,13 +585,7 @@ static void test_event_idx(void)
 	struct virtio_pci *vp = &t.rng.vp;
 	unsigned int i;
 
-	fg_init(&t.fg);
-	gpex_init(&t.g);
-	t.g.set_spi = set_spi;
-	ok(!virtio_rng_init(&t.rng, &t.fg.host) && !gpex_add(&t.g, SLOT, &vp->pci),
-	   "event_idx: virtio-rng on the host bridge");
-	ecam_wr(&t.g, PCI_BAR0, BAR0_GPA, 4);
-	ecam_wr(&t.g, PCI_BAR0 + 4, BAR1_GPA, 4);
+	rng_on_bridge(&t, "event_idx");
 	ecam_wr(&t.g, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
 	ring_init(&t.r, &t.fg, 64);
 	ok(driver_features(vp, VIRTIO_F_VERSION_1 | VIRTIO_F_RING_EVENT_IDX) &
@@ -639,13 +645,7 @@ static void test_interrupts(void)
 	uint32_t intx = gpex_intx_spi(SLOT, 1);
 	unsigned int n, c;
 
-	fg_init(&t.fg);
-	gpex_init(&t.g);
-	t.g.set_spi = set_spi;
-	ok(!virtio_rng_init(&t.rng, &t.fg.host) && !gpex_add(&t.g, SLOT, &vp->pci),
-	   "virtio-rng on the host bridge");
-	ecam_wr(&t.g, PCI_BAR0, BAR0_GPA, 4);
-	ecam_wr(&t.g, PCI_BAR0 + 4, BAR1_GPA, 4);
+	rng_on_bridge(&t, "interrupts");
 	ecam_wr(&t.g, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
 	t.msix_cap = find_cap(&vp->pci, PCI_CAP_ID_MSIX);
 	rng_setup(&t, VIRTIO_PCI_NO_VECTOR);
@@ -811,13 +811,7 @@ static void test_intx_gating(void)
 	const uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
 	unsigned int calls;
 
-	fg_init(&t.fg);
-	gpex_init(&t.g);
-	t.g.set_spi = set_spi;
-	ok(!virtio_rng_init(&t.rng, &t.fg.host) && !gpex_add(&t.g, SLOT, &vp->pci),
-	   "gating: virtio-rng on the host bridge");
-	ecam_wr(&t.g, PCI_BAR0, BAR0_GPA, 4);
-	ecam_wr(&t.g, PCI_BAR0 + 4, BAR1_GPA, 4);
+	rng_on_bridge(&t, "gating");
 	ecam_wr(&t.g, PCI_COMMAND, cmd, 2);
 	t.msix_cap = find_cap(&vp->pci, PCI_CAP_ID_MSIX);
 	rng_setup(&t, VIRTIO_PCI_NO_VECTOR);
