@@ -18,17 +18,8 @@ rm -rf "$out"
 mkdir -p "$out"
 cd "$top" || exit 1
 
-stage() {
-	local name=$1
-	shift
-	echo "=== $name"
-	"$@" 2>&1 | tee "$out/$name.tap"
-	local rc=${PIPESTATUS[0]}
-	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$out/$name.tap"; then
-		echo "not ok 1 $name stage exited $rc" | tee -a "$out/$name.tap"
-	fi
-	return "$rc"
-}
+# shellcheck source=scripts/tap-stage.sh
+. "$top/scripts/tap-stage.sh"
 
 # The kernel (built here the first time: long), and its env file.
 kernel() {

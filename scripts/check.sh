@@ -13,17 +13,8 @@ rm -rf "$out"
 mkdir -p "$out"
 cd "$top"
 
-stage() {
-	local name=$1
-	shift
-	echo "=== $name"
-	"$@" 2>&1 | tee "$out/$name.tap"
-	local rc=${PIPESTATUS[0]}
-	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$out/$name.tap"; then
-		# A stage that died without a TAP failure (e.g. the rig did not boot).
-		echo "not ok 1 $name stage exited $rc" | tee -a "$out/$name.tap"
-	fi
-}
+# shellcheck source=scripts/tap-stage.sh
+. "$top/scripts/tap-stage.sh"
 
 unit() {
 	local t rc=0

@@ -109,6 +109,15 @@ bool bundle_json_has(const char *path, const char *key);
 struct json_object *bundle_json_load(const char *path, char *err, size_t err_len);
 /* Write @root back to @path (pretty, '/' unescaped, as the tools write it). */
 int bundle_json_save(const char *path, struct json_object *root, char *err, size_t err_len);
+/* Which object of @root holds the MAC: *@obj, 0; or -1 with @err naming @file. */
+typedef int (*bundle_json_pick)(struct json_object *root, struct json_object **obj,
+				const char *file, char *err, size_t err_len);
+/*
+ * Rewrite the JSON config @path with @mac as the string @key (lower case, as
+ * the tools write it) of the object @where picks (NULL: the root).  0 or -1.
+ */
+int bundle_json_set_mac(const char *path, bundle_json_pick where, const char *key,
+			const uint8_t mac[6], char *err, size_t err_len);
 /* A plist config (XML or binary; which in *@binary): its root dict, or NULL. */
 plist_t bundle_plist_load(const char *path, bool *binary, char *err, size_t err_len);
 /* Write @root back to @path in the format it was read in. */

@@ -223,21 +223,7 @@ static int first_nic(struct json_object *root, struct json_object **nic, const c
 
 static int set_mac(const struct bundle *b, const uint8_t mac[6], char *err, size_t err_len)
 {
-	struct json_object *root, *nic = NULL;
-	char text[18];
-	int rc;
-
-	root = bundle_json_load(b->config, err, err_len);
-	if (!root)
-		return -1;
-	rc = first_nic(root, &nic, b->config, err, err_len);
-	if (!rc) {
-		bundle_format_mac(mac, false, text);
-		json_object_object_add(nic, "mac", json_object_new_string(text));
-		rc = bundle_json_save(b->config, root, err, err_len);
-	}
-	json_object_put(root);
-	return rc;
+	return bundle_json_set_mac(b->config, first_nic, "mac", mac, err, err_len);
 }
 
 const struct bundle_format bundle_macosvm = {

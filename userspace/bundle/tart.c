@@ -107,19 +107,8 @@ static int open_bundle(struct bundle *b, char *err, size_t err_len)
 
 static int set_mac(const struct bundle *b, const uint8_t mac[6], char *err, size_t err_len)
 {
-	struct json_object *root;
-	char text[18];
-	int rc;
-
-	root = bundle_json_load(b->config, err, err_len);
-	if (!root)
-		return -1;
 	/* VZMACAddress's string, as Tart writes it: lower case. */
-	bundle_format_mac(mac, false, text);
-	json_object_object_add(root, "macAddress", json_object_new_string(text));
-	rc = bundle_json_save(b->config, root, err, err_len);
-	json_object_put(root);
-	return rc;
+	return bundle_json_set_mac(b->config, NULL, "macAddress", mac, err, err_len);
 }
 
 const struct bundle_format bundle_tart = {

@@ -656,6 +656,28 @@ out:
 	return root;
 }
 
+int bundle_json_set_mac(const char *path, bundle_json_pick where, const char *key,
+			const uint8_t mac[6], char *err, size_t err_len)
+{
+	struct json_object *root, *obj;
+	char text[18];
+	int rc = 0;
+
+	root = bundle_json_load(path, err, err_len);
+	if (!root)
+		return -1;
+	obj = root;
+	if (where)
+		rc = where(root, &obj, path, err, err_len);
+	if (!rc) {
+		bundle_format_mac(mac, false, text);
+		json_object_object_add(obj, key, json_object_new_string(text));
+		rc = bundle_json_save(path, root, err, err_len);
+	}
+	json_object_put(root);
+	return rc;
+}
+
 int bundle_json_save(const char *path, struct json_object *root, char *err, size_t err_len)
 {
 	const char *text;
