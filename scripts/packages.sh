@@ -34,7 +34,8 @@ need() {
 rm -rf "$out"
 mkdir -p "$out"
 exec > >(tee "$out/packages.tap") 2>&1
-tools=(dpkg-dev debhelper dh-dkms lintian rpmlint)
+# rpmlint reads the spec through rpm, which Debian's rpmlint does not pull in.
+tools=(dpkg-dev debhelper dh-dkms lintian rpmlint rpm)
 if [ "$(uname -m)" = aarch64 ]; then
 	build_args=(-F)
 else
