@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -25,6 +27,9 @@
 #include "vmk_client.h"
 
 #define BOARD_IPA_BITS 40
+#define BUTTON_PRESS_S		0.2	/* a press as long as a finger's */
+#define NOTE_HOLD_S		2.0	/* a note waits this long for the guest's newline */
+#define PROGRESS_POLL_MS	100	/* a macOS boot's milestones, until userspace */
 
 static uint64_t clock_s(void *opaque)
 {
@@ -245,6 +250,8 @@ static int add_devices(struct board *b)
 	b->gpio = (struct pl061){ .set_irq = set_line, .opaque = line_for(b, 2, BOARD_SPI_GPIO) };
 	b->pvpanic = (struct pvpanic){ .event = on_panic, .opaque = b };
 	b->bdif.mem = (struct guest_mem){ &b->vm, guest_read, guest_write, guest_map };
+	/* Each boot's own: its stage-1 milestone is its firmware's first request. */
+	b->bdif.requests = b->bdif.failures = 0;
 	b->aes = (struct aes_engine){ .mem = { &b->vm, guest_read, guest_write, guest_map },
 				      .set_irq = set_line, .opaque = line_for(b, 3, BOARD_SPI_AES) };
 	b->avp_rtc = (struct avp_rtc){ .now_us = clock_us, .set_irq = set_line,
@@ -334,6 +341,10 @@ static int add_pci_devices(struct board *b, const struct board_config *cfg, char
 			return -1;
 		}
 		b->nic[b->nr_nics++] = n;
+		/* A TAP without offloads is slower: say why, once per run. */
+		if (!n->vnet_hdr && !strncmp(cfg->net[i], "tap", 3) && !b->restarts)
+			fprintf(stderr, "vmapple: %s: no checksum or TSO offloads: %s\n", name,
+				net_backend_vnet_why_not(n->backend));
 		if (gpex_add(&b->gpex, slot++, &n->vp.pci))
 			goto slots;
 	}
@@ -671,6 +682,7 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 	b->console.in_fd = b->console.out_fd = b->console.listen_fd = -1;
 	b->console.stop_fd = b->console.wake_fd = -1;
 	b->root_disk.fd = b->aux_disk.fd = b->module_fd = -1;
+	b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	for (i = 0; i < BOARD_MAX_DRIVES; i++)
 		b->drive_disk[i].fd = -1;
 	b->bdif.root.fd = b->bdif.aux.fd = -1;
@@ -689,8 +701,14 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 			 (unsigned long long)(((1ull << BOARD_IPA_BITS) - BOARD_RAM_BASE) >> 30));
 		return -1;
 	}
-	if (console_open(&b->console, cfg->console ? cfg->console : "stdio", err, err_len) ||
-	    open_disks(b, cfg, err, err_len) || machine_build(b, err, err_len))
+	if (b->wake_fd < 0) {
+		snprintf(err, err_len, "vmapple: eventfd: %s", strerror(errno));
+		return -1;
+	}
+	if (console_open(&b->console, cfg->console ? cfg->console : "stdio", err, err_len))
+		goto fail;
+	b->console.notify_fd = b->wake_fd;
+	if (open_disks(b, cfg, err, err_len) || machine_build(b, err, err_len))
 		goto fail;
 	if (console_start(&b->console, &b->uart, &b->uart_lock)) {
 		snprintf(err, err_len, "vmapple: cannot start the console (see above)");
@@ -709,7 +727,6 @@ fail:
 
 struct run_state {
 	pthread_mutex_t lock;
-	pthread_cond_t done;
 	int stopped;
 	enum vcpu_stop why;
 };
@@ -717,6 +734,7 @@ struct run_state {
 struct vcpu_thread {
 	struct vcpu *vcpu;
 	struct run_state *st;
+	int wake_fd;		/* the board's: the main thread sees the stop */
 };
 
 static void *vcpu_main(void *arg)
@@ -727,9 +745,18 @@ static void *vcpu_main(void *arg)
 	pthread_mutex_lock(&t->st->lock);
 	if (!t->st->stopped++)
 		t->st->why = why;
-	pthread_cond_signal(&t->st->done);
 	pthread_mutex_unlock(&t->st->lock);
+	(void)eventfd_write(t->wake_fd, 1);
 	return NULL;
+}
+
+void board_wake(struct board *b)
+{
+	uint64_t one = 1;
+
+	/* write(2), not eventfd_write(): async-signal-safe by name.  Full: awake already. */
+	if (b->wake_fd >= 0 && write(b->wake_fd, &one, sizeof(one)) < 0)
+		return;
 }
 
 static double now_s(void)
@@ -779,61 +806,87 @@ static void poll_progress(struct board *b)
 			say_progress(b, PROGRESS_USERSPACE);
 }
 
-/* The main thread: wait for a vCPU to stop, pressing the power button on request. */
+/* Milliseconds from @now to @at (a deadline, 0: none), for poll(); -1: none. */
+static int ms_until(double at, double now)
+{
+	if (!at)
+		return -1;
+	return at > now ? (int)((at - now) * 1000) + 1 : 0;
+}
+
+/* The sooner of two poll() timeouts (-1: none). */
+static int sooner(int a, int b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+/*
+ * The main thread: wait for a vCPU to stop, pressing the power button on
+ * request.  It sleeps on the board's eventfd (a vCPU stopped, a signal, a
+ * QMP command) with a timeout only while something is due: a button to
+ * release, --stop-timeout, held console notes, or a macOS boot's
+ * milestones still to read off the counters.  An idle guest leaves it
+ * asleep.
+ */
 static int wait_for_stop(struct board *b, struct run_state *st, volatile int *stop_requests)
 {
-	int release_in = 0;
-	long force_in = -1;	/* ticks of 100 ms left to --stop-timeout; -1: no stop asked */
+	double release_at = 0, force_at = 0;	/* CLOCK_MONOTONIC deadlines; 0: none */
 
-	pthread_mutex_lock(&st->lock);
-	while (!st->stopped) {
-		struct timespec until;
+	for (;;) {
+		struct pollfd wake = { .fd = b->wake_fd, .events = POLLIN };
+		int stopped, timeout;
+		double now;
+		eventfd_t v;
 
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 100 * 1000 * 1000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&st->done, &st->lock, &until);
+		pthread_mutex_lock(&st->lock);
+		stopped = st->stopped;
+		pthread_mutex_unlock(&st->lock);
+		if (stopped)
+			return -1;
 		poll_progress(b);
-		console_flush_notes(&b->console, 2.0);
-		if (release_in && !--release_in)
+		now = now_s();
+		timeout = sooner(ms_until(release_at, now), ms_until(force_at, now));
+		timeout = sooner(timeout, console_notes_due_ms(&b->console, NOTE_HOLD_S));
+		if (b->boot_clock_started && b->cfg.bios && !b->progress.said[PROGRESS_USERSPACE])
+			timeout = sooner(timeout, PROGRESS_POLL_MS);
+		if (poll(&wake, 1, timeout) > 0)
+			(void)eventfd_read(b->wake_fd, &v);
+		console_flush_notes(&b->console, NOTE_HOLD_S);
+		now = now_s();
+		if (release_at && now >= release_at) {
+			release_at = 0;
 			press_power_button(b, false);
-		if (force_in > 0 && !--force_in) {
-			pthread_mutex_unlock(&st->lock);
+		}
+		if (force_at && now >= force_at) {
 			fprintf(stderr, "vmapple: the guest did not power off within --stop-timeout "
 				"%u s: forcing the VM off\n", b->cfg.stop_timeout_s);
 			return BOARD_EXIT_FORCED_OFF;
 		}
 		/* QMP's: quit, system_reset (the vCPUs are being stopped), system_powerdown. */
 		if (b->quit_requested) {
-			pthread_mutex_unlock(&st->lock);
 			fprintf(stderr, "vmapple: quit (QMP): the VM is switched off\n");
 			return BOARD_EXIT_POWEROFF;
 		}
-		if (b->powerdowns_requested != b->powerdowns_handled && !release_in) {
+		if (b->powerdowns_requested != b->powerdowns_handled && !release_at) {
 			b->powerdowns_handled = b->powerdowns_requested;
 			fprintf(stderr, "vmapple: system_powerdown (QMP): pressing the power button\n");
 			press_power_button(b, true);
-			release_in = 2;
+			release_at = now + BUTTON_PRESS_S;
 		}
 		if (!stop_requests || *stop_requests == b->stops_handled)
 			continue;
 		b->stops_handled = *stop_requests;
 		if (b->stops_handled >= 2) {
-			pthread_mutex_unlock(&st->lock);
 			fprintf(stderr, "vmapple: second stop request: forcing the VM off\n");
 			return BOARD_EXIT_FORCED_OFF;
 		}
 		fprintf(stderr, "vmapple: stop requested: pressing the power button "
 			"(ask again, or wait %u s, to force the VM off)\n", b->cfg.stop_timeout_s);
 		press_power_button(b, true);
-		release_in = 2;		/* a 200 ms press, as a finger gives */
-		force_in = (long)b->cfg.stop_timeout_s * 10;
+		release_at = now + BUTTON_PRESS_S;
+		if (b->cfg.stop_timeout_s)
+			force_at = now + b->cfg.stop_timeout_s;
 	}
-	pthread_mutex_unlock(&st->lock);
-	return -1;
 }
 
 static void kick_signal(int sig)
@@ -876,8 +929,7 @@ static int run_boot(struct board *b, volatile int *stop_requests)
 {
 	static struct vcpu_thread threads[BOARD_MAX_CPUS];
 	/* Static: on a power-off the vCPU threads outlive this call, and report here. */
-	static struct run_state st = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
-				       VCPU_STOP_SHUTDOWN };
+	static struct run_state st = { PTHREAD_MUTEX_INITIALIZER, 0, VCPU_STOP_SHUTDOWN };
 	sigset_t stop_signals, old;
 	unsigned int i;
 	int forced;
@@ -895,7 +947,8 @@ static int run_boot(struct board *b, volatile int *stop_requests)
 	sigaddset(&stop_signals, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
 	for (i = 0; i < b->nr_cpus; i++) {
-		threads[i] = (struct vcpu_thread){ .vcpu = &b->vcpu[i], .st = &st };
+		threads[i] = (struct vcpu_thread){ .vcpu = &b->vcpu[i], .st = &st,
+						   .wake_fd = b->wake_fd };
 		if (pthread_create(&b->vcpu_tid[i], NULL, vcpu_main, &threads[i])) {
 			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			fprintf(stderr, "vmapple: cannot start vCPU %u's thread\n", i);
@@ -1051,4 +1104,7 @@ void board_destroy(struct board *b)
 	for (i = 0; i < BOARD_MAX_DRIVES; i++)
 		disk_close(&b->drive_disk[i]);
 	b->bdif.root.fd = b->bdif.aux.fd = -1;
+	if (b->wake_fd >= 0)
+		close(b->wake_fd);
+	b->wake_fd = -1;
 }

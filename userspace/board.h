@@ -139,6 +139,7 @@ struct board {
 	struct console console;
 	volatile int guest_panicked;
 	int module_fd;		/* /dev/vmapple_kvm session, or -1 */
+	int wake_fd;		/* eventfd: the main thread's wait ends (board_wake()) */
 	unsigned int restarts;	/* guest resets done in this process */
 	int stops_handled;	/* stop requests already acted on */
 	pthread_t vcpu_tid[BOARD_MAX_CPUS];
@@ -169,6 +170,12 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
  * the first presses the power button, the second forces the VM off.
  */
 int board_run(struct board *b, volatile int *stop_requests);
+
+/*
+ * The main thread looks again at what it waits for (a request flag set, a
+ * stop counted).  Async-signal-safe: a signal handler may call it.
+ */
+void board_wake(struct board *b);
 
 /* Bring every vCPU out of KVM_RUN (to see a pause or a stop). */
 void board_kick_vcpus(struct board *b);

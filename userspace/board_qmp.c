@@ -35,6 +35,7 @@ static int system_powerdown(void *opaque, char *err, size_t err_len)
 	(void)err;
 	(void)err_len;
 	__atomic_add_fetch(&b->powerdowns_requested, 1, __ATOMIC_SEQ_CST);
+	board_wake(b);
 	qmp_event(&b->qmp, "POWERDOWN", NULL);
 	return 0;
 }
@@ -75,6 +76,7 @@ static int quit(void *opaque, char *err, size_t err_len)
 	(void)err_len;
 	qmp_event(&b->qmp, "SHUTDOWN", "{\"guest\": false, \"reason\": \"host-qmp-quit\"}");
 	__atomic_store_n(&b->quit_requested, 1, __ATOMIC_SEQ_CST);
+	board_wake(b);
 	return 0;
 }
 
@@ -113,6 +115,7 @@ static int do_cont(struct board *b)
 		qmp_event(&b->qmp, "RESUME", NULL);
 	b->paused = 0;
 	b->prelaunch = 0;	/* the main thread starts the boot's clock */
+	board_wake(b);
 	return 0;
 }
 

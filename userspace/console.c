@@ -48,7 +48,7 @@ static int open_unix(struct console *c, const char *path, char *err, size_t err_
 int console_open(struct console *c, const char *spec, char *err, size_t err_len)
 {
 	memset(c, 0, sizeof(*c));
-	c->in_fd = c->out_fd = c->listen_fd = c->stop_fd = c->wake_fd = -1;
+	c->in_fd = c->out_fd = c->listen_fd = c->stop_fd = c->wake_fd = c->notify_fd = -1;
 	pthread_mutex_init(&c->out_lock, NULL);
 	if (!strcmp(spec, "stdio")) {
 		struct termios t;
@@ -145,8 +145,11 @@ void console_note(struct console *c, const char *line)
 	 */
 	if (c->mid_line && c->out_fd == STDOUT_FILENO && shares_stderr(c->out_fd) &&
 	    c->notes_len + n <= sizeof(c->notes)) {
-		if (!c->notes_len)
+		if (!c->notes_len) {
 			c->notes_since = mono_s();
+			if (c->notify_fd >= 0)	/* whoever flushes: a deadline to arm */
+				(void)eventfd_write(c->notify_fd, 1);
+		}
 		memcpy(c->notes + c->notes_len, line, n);
 		c->notes_len += n;
 	} else {
@@ -166,6 +169,20 @@ void console_flush_notes(struct console *c, double after_s)
 		c->notes_len = 0;
 	}
 	pthread_mutex_unlock(&c->out_lock);
+}
+
+int console_notes_due_ms(struct console *c, double after_s)
+{
+	int ms = -1;
+
+	pthread_mutex_lock(&c->out_lock);
+	if (c->notes_len) {
+		double left = c->notes_since + after_s - mono_s();
+
+		ms = left > 0 ? (int)(left * 1000) + 1 : 0;
+	}
+	pthread_mutex_unlock(&c->out_lock);
+	return ms;
 }
 
 /*

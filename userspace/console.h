@@ -26,6 +26,7 @@ struct console {
 	int listen_fd;			/* unix: the listening socket, else -1 */
 	int stop_fd;
 	int wake_fd;			/* unix: output queued for the client */
+	int notify_fd;			/* an eventfd poked when a note is held, or -1 */
 	char *path;			/* unix: the socket's path, removed at close */
 	struct pl011 *uart;
 	pthread_mutex_t *uart_lock;
@@ -61,6 +62,12 @@ void console_note(struct console *c, const char *line);
 
 /* Notes held for longer than @after_s: out now, on a line of their own. */
 void console_flush_notes(struct console *c, double after_s);
+
+/*
+ * Milliseconds until held notes are @after_s old (0: now), or -1 when none
+ * are held: a poll() timeout, so that nobody wakes to flush nothing.
+ */
+int console_notes_due_ms(struct console *c, double after_s);
 
 void console_close(struct console *c);
 

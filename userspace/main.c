@@ -40,11 +40,17 @@ static int cmd_check(const struct vmapple_args *args)
 _Static_assert(VMAPPLE_MAX_RESET_LIMIT == BOARD_MAX_RESET_LIMIT, "one ceiling");
 
 static volatile int stop_requests;
+static struct board *volatile running_board;	/* set once it exists: the handler wakes it */
 
 static void on_stop_signal(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
 	stop_requests++;
+	if (running_board)
+		board_wake(running_board);
+	errno = saved;
 }
 
 /* "FILE" or "FILE,ro". */
@@ -139,11 +145,16 @@ static int cmd_run(const struct vmapple_args *args)
 	if (scratch[0] && clone_remove(scratch))
 		fprintf(stderr, "vmapple: cannot remove the scratch copy %s; the next run with "
 			"--ephemeral will\n", scratch);
+	running_board = &board;
+	board_wake(&board);	/* a signal before it existed was counted, not woken */
 	status = board_run(&board, &stop_requests);
 	/*
 	 * The vCPU threads may still run until exit: give the terminal back
-	 * and remove the console socket, but tear nothing else down.
+	 * and remove the console socket, but tear nothing else down.  The
+	 * control socket goes too, once the command being answered (quit)
+	 * has its reply queued: every client gets what was queued for it.
 	 */
+	qmp_close(&board.qmp);
 	console_close(&board.console);
 	board_print_stats(&board, stderr);
 out:

@@ -104,6 +104,11 @@ progress_lines() {
 			grep -Eq "^vmapple: \+[0-9.]+ s: stage 1 read \(first BDIF request\) \(boot $b\)$" gr.log &&
 			grep -Eq "^vmapple: \+[0-9.]+ s: kernel reached \(first Apple hypercall\) \(boot $b\)$" gr.log ||
 			{ grep "^vmapple: +" gr.log; return 1; }
+		# Boot b's stage 1 is its own firmware's first BDIF request, not a count left over.
+		hello=$(grep -n '^fwtest: hello' gr.log | sed -n "${b}p" | cut -d: -f1)
+		stage=$(grep -n "stage 1 read .*(boot $b)" gr.log | cut -d: -f1)
+		[ -n "$hello" ] && [ -n "$stage" ] && [ "$stage" -gt "$hello" ] ||
+			{ echo "boot $b: stage 1 said at line $stage, its firmware's hello at $hello"; return 1; }
 	done
 }
 
@@ -118,7 +123,8 @@ t "$layer: every boot a new cfg seed and session UUID" seed_and_uuid_new_each_bo
 t "$layer: a read-only aux refuses the BDIF write with status 1" readonly_aux_refused
 t "$layer: a reset loop ends the run with status 6" reset_loop_ends_run
 t "$layer: --on-reset exit ends it at the first reset with status 5" on_reset_exit
-t "$layer: each boot's milestones said once, timed: firmware, stage 1, kernel" progress_lines
+t "$layer: each boot's milestones said once, timed: firmware, stage 1 (its own firmware's request), kernel" \
+	progress_lines
 t "$layer: 24 MHz timebase records rewritten to the host's rate, the others left alone" \
 	timebase_rewritten
 tap_exit

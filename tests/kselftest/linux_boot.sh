@@ -71,8 +71,21 @@ if wait_for "GUEST: console: type a line" 60; then
 	echo "typed-into-the-console" >&3 && typed=yes
 	wait_for "GUEST: console: got" 30
 fi
-stopped=no
+# Context switches of each launcher thread (TID COUNT lines).
+switches() {
+	for s in /proc/"$vm"/task/*/status; do
+		awk -v t="${s%/status}" '/^(non)?voluntary_ctxt_switches:/ { n += $2 }
+			END { sub(/.*\//, "", t); print t, n }' "$s"
+	done 2>/dev/null
+}
+stopped=no idle_main=unknown
 if wait_for "GUEST: waiting for the power button" 60; then
+	# The guest idles: the main thread has nothing to wait for but events.
+	switches >idle.before
+	sleep 3
+	switches >idle.after
+	idle_main=$(awk -v m="$vm" '$1 == m { if (FILENAME ~ /before/) b = $2; else a = $2 }
+		END { print a - b }' idle.before idle.after)
 	vmapple stop --pidfile vm.pid >stop.log 2>&1 && stopped=yes
 fi
 n=0
@@ -91,7 +104,14 @@ rtc_ok() {
 		{ echo "rtc '$s' not within the run [$start, $now]"; return 1; }
 }
 
-tap_plan 15
+idle_quiet() {
+	[ "$idle_main" != unknown ] && [ "$idle_main" -le 2 ] && return 0
+	echo "the main thread woke $idle_main times in 3 s of an idle guest (TID switches before/after):"
+	paste idle.before idle.after 2>/dev/null
+	return 1
+}
+
+tap_plan 16
 t "$layer: the kernel boots to its initramfs on 2 vCPUs" has "init on" "init on 2 CPUs"
 t "$layer: PCIe enumerates the host bridge, virtio-blk, -net, -rng" \
 	has "pci: " "0x1b36 .*0x1af4 .*0x1af4 .*0x1af4 .*0x0008 .*0x1042 .*0x1041 .*0x1044"
@@ -116,6 +136,7 @@ else
 fi
 t "$layer: a line typed on the launcher's stdin reaches the guest's console" \
 	has "console: got" "console: got 'typed-into-the-console'"
+t "$layer: the launcher's main thread sleeps while the guest idles (no polling timer)" idle_quiet
 t "$layer: vmapple stop presses the power button" \
 	sh -c "[ $stopped = yes ] && grep -q 'GUEST: power button pressed' out.log"
 t "$layer: PSCI SYSTEM_OFF ends the run with status 0" sh -c "[ $rc = 0 ] || { echo exit $rc; exit 1; }"

@@ -127,12 +127,24 @@ reset_while_held() {
 	while [ ! -s held.rc ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 	[ "$(cat held.rc)" = 0 ] || { cat held.log; return 1; }
 }
+# quit's reply reaches the client before the run ends: the launcher ends
+# at once now (no polling), so five runs in a row must each answer.
+quit_answers() {
+	for i in 1 2 3 4 5; do
+		start "quit$i" "$dir/mmio_loop.bin" || return 1
+		out=$(q '{"execute":"quit"}' 2>&1)
+		echo "$out" | grep -q '"return"' || { echo "run $i: quit got: $out"; return 1; }
+		n=0
+		while [ ! -s "quit$i.rc" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+		[ "$(cat "quit$i.rc")" = 0 ] || { echo "run $i ended $(cat "quit$i.rc")"; return 1; }
+	done
+}
 no_socket() {
 	expect 1 "^vmapple qmp: $work/none.qmp: No such file or directory" \
 		vmapple qmp "$work/none.qmp" --events
 }
 
-tap_plan 7
+tap_plan 8
 t "--paused: query-status says prelaunch, the firmware waits for cont" held_until_cont
 t "a pvpanic: RESUME, then GUEST_PANICKED (action poweroff); the run ends with 3" panic_events
 t "--paused: the boot's progress clock starts at cont (firmware-started after RESUME, at 0 s)" \
@@ -143,6 +155,7 @@ t "the host's commands: POWERDOWN, STOP, RESUME, RESET (host-qmp-system-reset), 
 	host_command_events
 t "a system_reset before the first cont leaves the new machine held (prelaunch) until cont" \
 	reset_while_held
+t "quit is answered before the run ends, five runs in a row" quit_answers
 t "--events with no socket names it" no_socket
 for p in panic reset host held; do [ -s "$p.pid" ] && kill -9 "$(cat "$p.pid")" 2>/dev/null; done
 tap_exit

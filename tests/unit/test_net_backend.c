@@ -408,6 +408,9 @@ static void test_slirp(void)
 	ok(n >= 0 && timeout >= 0 && timeout <= 1000, "slirp bounds an infinite timeout (%d ms)",
 	   timeout);
 	ok(net_backend_send(nb, f, 13) == -EINVAL, "a frame shorter than Ethernet is -EINVAL");
+	ok(!net_backend_vnet_hdr(nb) && strstr(net_backend_vnet_why_not(nb), "libslirp") &&
+	   net_backend_set_offload(nb, NET_OFFLOAD_CSUM) == -EOPNOTSUPP,
+	   "user: no vnet header, so no offloads, and it says why");
 
 	n_frames = 0;
 	ok(net_backend_send(nb, f, arp(f, 1, NULL, ip("10.0.2.15"), ip("10.0.2.2"))) == 0,
@@ -482,9 +485,10 @@ static void test_tap(void)
 {
 	struct net_backend *nb;
 	char spec[96], name[16], err[256];
+	uint8_t f[64], vf[NET_VNET_HDR_LEN + 64];
 	struct pollfd fds[4];
 	int timeout = -1;
-	uint8_t f[64];
+	size_t len;
 
 	if (access("/dev/net/tun", R_OK | W_OK)) {
 		skip("tap: no usable /dev/net/tun here");
@@ -501,10 +505,41 @@ static void test_tap(void)
 	ok(if_up(name), "%s: the TAP exists and is up", spec);
 	ok(net_backend_pollfds(nb, fds, 4, &timeout) == 1 && fds[0].events == POLLIN &&
 	   timeout == -1, "one pollfd for POLLIN, no timer");
-	ok(net_backend_send(nb, f, arp(f, 1, NULL, ip("10.0.2.15"), ip("10.0.2.2"))) == 0,
-	   "a frame from the guest is written to the TAP");
+	if (net_backend_vnet_hdr(nb)) {
+		/* The header first: zero is "no offload asked"; then the frame. */
+		memset(vf, 0, sizeof(vf));
+		len = arp(vf + NET_VNET_HDR_LEN, 1, NULL, ip("10.0.2.15"), ip("10.0.2.2"));
+		ok(net_backend_send(nb, vf, NET_VNET_HDR_LEN + len) == 0,
+		   "a frame from the guest, behind its vnet header, is written to the TAP");
+		ok(!*net_backend_vnet_why_not(nb) &&
+		   net_backend_set_offload(nb, NET_OFFLOAD_CSUM | NET_OFFLOAD_TSO4 |
+					   NET_OFFLOAD_TSO6) == 0 &&
+		   net_backend_set_offload(nb, 0) == 0,
+		   "IFF_VNET_HDR: the guest's checksum and TSO offloads are set and cleared");
+		vf[1] = 1;	/* GSO TCPv4 with gso_size 0 and hdr_len 0: no such segment */
+		vf[4] = 0;
+		ok(net_backend_send(nb, vf, NET_VNET_HDR_LEN + len) == -EINVAL,
+		   "a segmentation header the kernel cannot honour is an error for that frame");
+	} else {
+		ok(net_backend_send(nb, f, arp(f, 1, NULL, ip("10.0.2.15"), ip("10.0.2.2"))) == 0,
+		   "a frame from the guest is written to the TAP (no vnet header here: %s)",
+		   net_backend_vnet_why_not(nb));
+	}
 	net_backend_close(nb);
 	ok(!if_nametoindex(name), "close removes the TAP");
+
+	snprintf(spec, sizeof(spec), "tap,ifname=%s,offload=off", name);
+	nb = net_backend_open(spec, rx, NULL, err, sizeof(err));
+	ok(nb && !net_backend_vnet_hdr(nb) &&
+	   !strcmp(net_backend_vnet_why_not(nb), "tap offload=off") &&
+	   net_backend_set_offload(nb, NET_OFFLOAD_CSUM) == -EOPNOTSUPP &&
+	   net_backend_send(nb, f, arp(f, 1, NULL, ip("10.0.2.15"), ip("10.0.2.2"))) == 0,
+	   "offload=off: plain frames, no offloads, and it says why");
+	net_backend_close(nb);
+	snprintf(spec, sizeof(spec), "tap,ifname=%s,offload=maybe", name);
+	nb = net_backend_open(spec, rx, NULL, err, sizeof(err));
+	ok(!nb && strstr(err, "tap: offload=maybe: want on or off"), "offload=maybe: %s", err);
+	ok(!if_nametoindex(name), "and no TAP is left behind");
 
 	snprintf(spec, sizeof(spec), "tap,ifname=%s,bridge=br9nosuch", name);
 	nb = net_backend_open(spec, rx, NULL, err, sizeof(err));

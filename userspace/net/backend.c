@@ -102,6 +102,23 @@ int net_backend_send(struct net_backend *nb, const void *frame, size_t len)
 	return nb->kind->send(nb, frame, len);
 }
 
+bool net_backend_vnet_hdr(const struct net_backend *nb)
+{
+	return nb->vnet_hdr;
+}
+
+int net_backend_set_offload(struct net_backend *nb, unsigned int offloads)
+{
+	if (!nb->vnet_hdr || !nb->kind->set_offload)
+		return -EOPNOTSUPP;
+	return nb->kind->set_offload(nb, offloads);
+}
+
+const char *net_backend_vnet_why_not(const struct net_backend *nb)
+{
+	return nb->vnet_hdr ? "" : nb->vnet_why_not;
+}
+
 void net_backend_close(struct net_backend *nb)
 {
 	if (nb)

@@ -18,6 +18,8 @@ struct net_kind {
 	int (*pollfds)(struct net_backend *nb, struct pollfd *fds, int max, int *timeout_ms);
 	void (*poll)(struct net_backend *nb, const struct pollfd *fds, int n);
 	int (*send)(struct net_backend *nb, const void *frame, size_t len);
+	/* NULL: the kind has no vnet header, so no offloads. */
+	int (*set_offload)(struct net_backend *nb, unsigned int offloads);
 	void (*close)(struct net_backend *nb);
 };
 
@@ -26,6 +28,8 @@ struct net_backend {
 	const struct net_kind *kind;
 	net_rx_fn rx;
 	void *opaque;
+	bool vnet_hdr;		/* frames carry NET_VNET_HDR_LEN bytes of header both ways */
+	char vnet_why_not[128];	/* why not, when not */
 };
 
 extern const struct net_kind net_kind_user;

@@ -299,7 +299,9 @@ static struct net_backend *user_open(const struct net_opt *opts, int n_opts, net
 		net_err(err, err_len, "user: %s", strerror(errno));
 		return NULL;
 	}
-	u->nb = (struct net_backend){ .kind = &net_kind_user, .rx = rx, .opaque = opaque };
+	u->nb = (struct net_backend){ .kind = &net_kind_user, .rx = rx, .opaque = opaque,
+				      .vnet_why_not = "user networking (libslirp) takes whole "
+						      "frames only" };
 
 	/* Version 1 has every field we set; the later ones default to what we want. */
 	memset(&cfg, 0, sizeof(cfg));

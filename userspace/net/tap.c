@@ -18,7 +18,7 @@
 #include "net_kind.h"
 
 #define TUN_PATH	"/dev/net/tun"
-#define TAP_FRAME_MAX	(65535 + 14)	/* the largest MTU, plus the Ethernet header */
+#define TAP_FRAME_MAX	(65535 + 14)	/* the largest MTU (or GSO frame), plus Ethernet's */
 #define TAP_BURST	64	/* frames read per poll, so one busy NIC cannot starve the loop */
 #define ETH_HDR_LEN	14
 
@@ -27,7 +27,7 @@ struct tap_backend {
 	int fd;
 	bool dead;		/* read failed: stop polling rather than spin on the error */
 	char ifname[IFNAMSIZ];
-	uint8_t buf[TAP_FRAME_MAX];
+	uint8_t buf[NET_VNET_HDR_LEN + TAP_FRAME_MAX];
 };
 
 /* A non-empty interface name the kernel can hold (IFNAMSIZ includes the NUL). */
@@ -115,6 +115,58 @@ out:
 	return ret;
 }
 
+/* Can this kernel's tun put a virtio-net header on frames?  false with why not. */
+static bool want_vnet_hdr(int fd, char *why, size_t why_len)
+{
+	unsigned int features = 0;
+
+	if (ioctl(fd, TUNGETFEATURES, &features) < 0) {
+		snprintf(why, why_len, "TUNGETFEATURES: %s", strerror(errno));
+		return false;
+	}
+	if (!(features & IFF_VNET_HDR)) {
+		snprintf(why, why_len, "this kernel's tun has no IFF_VNET_HDR");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The header virtio 1 drivers use (12 bytes, num_buffers included), and no
+ * offloads until the guest says what it takes.  false (plain frames are
+ * then impossible on this fd: the caller fails) with why.
+ */
+static bool vnet_hdr_setup(int fd, char *why, size_t why_len)
+{
+	int len = NET_VNET_HDR_LEN;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &len) < 0) {
+		snprintf(why, why_len, "TUNSETVNETHDRSZ %d: %s", len, strerror(errno));
+		return false;
+	}
+	if (ioctl(fd, TUNSETOFFLOAD, 0ul) < 0) {
+		snprintf(why, why_len, "TUNSETOFFLOAD: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static int tap_set_offload(struct net_backend *nb, unsigned int offloads)
+{
+	struct tap_backend *t = (struct tap_backend *)nb;
+	unsigned long tun = 0;
+
+	if (offloads & NET_OFFLOAD_CSUM) {
+		tun |= TUN_F_CSUM;
+		/* tun accepts TSO only with checksum offload (virtio: GUEST_TSO needs GUEST_CSUM). */
+		if (offloads & NET_OFFLOAD_TSO4)
+			tun |= TUN_F_TSO4;
+		if (offloads & NET_OFFLOAD_TSO6)
+			tun |= TUN_F_TSO6;
+	}
+	return ioctl(t->fd, TUNSETOFFLOAD, tun) < 0 ? -errno : 0;
+}
+
 static void tap_close(struct net_backend *nb)
 {
 	struct tap_backend *t = (struct tap_backend *)nb;
@@ -127,7 +179,7 @@ static void tap_close(struct net_backend *nb)
 static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_rx_fn rx,
 				    void *opaque, char *err, size_t err_len)
 {
-	const char *ifname = NULL, *bridge = NULL;
+	const char *ifname = NULL, *bridge = NULL, *offload = NULL;
 	struct tap_backend *t;
 	struct ifreq ifr;
 	int i;
@@ -139,17 +191,26 @@ static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_
 			slot = &ifname;
 		} else if (!strcmp(opts[i].key, "bridge")) {
 			slot = &bridge;
+		} else if (!strcmp(opts[i].key, "offload")) {
+			slot = &offload;
 		} else {
-			net_err(err, err_len, "tap: unknown option '%s' (want ifname= or bridge=)",
-				opts[i].key);
+			net_err(err, err_len, "tap: unknown option '%s' (want ifname=, bridge= or "
+				"offload=)", opts[i].key);
 			return NULL;
 		}
 		if (*slot) {
 			net_err(err, err_len, "tap: %s= given twice", opts[i].key);
 			return NULL;
 		}
-		if (check_name(opts[i].key, opts[i].val, err, err_len))
+		if (slot == &offload) {
+			if (!opts[i].val || (strcmp(opts[i].val, "on") && strcmp(opts[i].val, "off"))) {
+				net_err(err, err_len, "tap: offload=%s: want on or off",
+					opts[i].val ? opts[i].val : "");
+				return NULL;
+			}
+		} else if (check_name(opts[i].key, opts[i].val, err, err_len)) {
 			return NULL;
+		}
 		*slot = opts[i].val;
 	}
 	if (!ifname) {
@@ -170,14 +231,25 @@ static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	if (offload && !strcmp(offload, "off"))
+		snprintf(t->nb.vnet_why_not, sizeof(t->nb.vnet_why_not), "tap offload=off");
+	else if (want_vnet_hdr(t->fd, t->nb.vnet_why_not, sizeof(t->nb.vnet_why_not)))
+		ifr.ifr_flags |= IFF_VNET_HDR;
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));	/* check_name: it fits with its NUL */
 	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
 		net_err(err, err_len, "tap %s: TUNSETIFF: %s", ifname, strerror(errno));
 		goto fail;
 	}
+	if ((ifr.ifr_flags & IFF_VNET_HDR) &&
+	    vnet_hdr_setup(t->fd, t->nb.vnet_why_not, sizeof(t->nb.vnet_why_not)))
+		t->nb.vnet_hdr = true;
 	/* The kernel's name: "tap%d" becomes tap0. */
 	memcpy(t->ifname, ifr.ifr_name, IFNAMSIZ);
 	t->ifname[IFNAMSIZ - 1] = '\0';
+	if ((ifr.ifr_flags & IFF_VNET_HDR) && !t->nb.vnet_hdr) {
+		net_err(err, err_len, "tap %s: %s", t->ifname, t->nb.vnet_why_not);
+		goto fail;
+	}
 	if (link_setup(t->ifname, bridge, err, err_len))
 		goto fail;
 	return &t->nb;
@@ -225,11 +297,12 @@ static void tap_poll(struct net_backend *nb, const struct pollfd *fds, int n)
 static int tap_send(struct net_backend *nb, const void *frame, size_t len)
 {
 	struct tap_backend *t = (struct tap_backend *)nb;
+	size_t hdr = t->nb.vnet_hdr ? NET_VNET_HDR_LEN : 0;
 	ssize_t r;
 
-	if (len < ETH_HDR_LEN)
+	if (len < hdr + ETH_HDR_LEN)
 		return -EINVAL;
-	if (len > TAP_FRAME_MAX)
+	if (len > hdr + TAP_FRAME_MAX)
 		return -EMSGSIZE;
 	do
 		r = write(t->fd, frame, len);
@@ -243,5 +316,6 @@ const struct net_kind net_kind_tap = {
 	.pollfds = tap_pollfds,
 	.poll = tap_poll,
 	.send = tap_send,
+	.set_offload = tap_set_offload,
 	.close = tap_close,
 };

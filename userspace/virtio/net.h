@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * net.h - virtio-net over virtio-pci: one receive and one transmit queue,
- * a MAC and link status, no offloads.  Frames go to and come from a
- * network backend (net/: libslirp user networking or a TAP) on the
- * device's own thread.  A frame that finds no receive buffer waits in a
- * short backlog until the driver posts one, then is dropped.
+ * a MAC and link status, mergeable receive buffers.  Frames go to and come
+ * from a network backend (net/: libslirp user networking or a TAP) on the
+ * device's own thread.  Where the backend carries a virtio-net header (a
+ * TAP with IFF_VNET_HDR), the guest may leave checksums and TCP
+ * segmentation to the host and take them from it (CSUM, HOST_TSO4/6,
+ * GUEST_CSUM, GUEST_TSO4/6): the header passes through unchanged, and a
+ * 64 KiB segment costs one trip instead of 45.  A frame that finds no
+ * receive buffer waits in a short backlog until the driver posts one,
+ * then is dropped.
  */
 #ifndef VMAPPLE_VIRTIO_NET_H
 #define VMAPPLE_VIRTIO_NET_H
@@ -17,11 +22,29 @@
 #include "worker.h"
 
 #define VIRTIO_ID_NET		1
+#define VIRTIO_NET_F_CSUM	(1ull << 0)
+#define VIRTIO_NET_F_GUEST_CSUM	(1ull << 1)
 #define VIRTIO_NET_F_MAC	(1ull << 5)
+#define VIRTIO_NET_F_GUEST_TSO4	(1ull << 7)
+#define VIRTIO_NET_F_GUEST_TSO6	(1ull << 8)
+#define VIRTIO_NET_F_HOST_TSO4	(1ull << 11)
+#define VIRTIO_NET_F_HOST_TSO6	(1ull << 12)
+#define VIRTIO_NET_F_MRG_RXBUF	(1ull << 15)
 #define VIRTIO_NET_F_STATUS	(1ull << 16)
 #define VIRTIO_NET_HDR_LEN	12	/* struct virtio_net_hdr_v1 */
 #define VIRTIO_NET_BACKLOG	64
-#define VIRTIO_NET_MAX_FRAME	65536
+#define VIRTIO_NET_MAX_FRAME	(65535 + 14)	/* a 64 KiB segment and its Ethernet header */
+#define VIRTIO_NET_MAX_MERGE	64	/* receive buffers one frame may span */
+
+/* struct virtio_net_hdr_v1's fields (virtio 1.2 §5.1.6). */
+#define VNET_HDR_FLAGS		0
+#define VNET_HDR_GSO_TYPE	1
+#define VNET_HDR_NUM_BUFFERS	10
+#define VNET_HDR_F_NEEDS_CSUM	1
+#define VNET_HDR_GSO_NONE	0
+#define VNET_HDR_GSO_TCPV4	1
+#define VNET_HDR_GSO_TCPV6	4
+#define VNET_HDR_GSO_ECN	0x80
 
 struct virtio_net_frame {
 	size_t len;
@@ -37,6 +60,10 @@ struct virtio_net {
 	struct virtio_net_frame backlog[VIRTIO_NET_BACKLOG];
 	unsigned int backlog_head, backlog_count;
 	uint8_t *tx_buf;
+	struct vq_elem *rx_elems;	/* VIRTIO_NET_MAX_MERGE: one frame's buffers */
+	bool vnet_hdr;			/* the backend's frames carry the header */
+	uint64_t offloads_for;		/* driver features the backend's offloads match */
+	bool offloads_valid;
 	uint64_t rx_frames, tx_frames, rx_dropped, tx_errors;
 };
 

@@ -178,6 +178,15 @@ broken:
 	return -EINVAL;
 }
 
+void vq_unpop(struct virtqueue *vq, unsigned int n)
+{
+	/*
+	 * avail_event stays where the pop that found the ring empty put it:
+	 * at the driver's avail index, so its next buffer kicks us.
+	 */
+	vq->last_avail = (uint16_t)(vq->last_avail - n);
+}
+
 int vq_push(struct virtqueue *vq, const struct vq_elem *e, uint32_t written)
 {
 	uint32_t entry[2] = { e->head, written };

@@ -76,6 +76,12 @@ void vq_reset(struct virtqueue *vq);
  */
 int vq_pop(struct virtqueue *vq, struct vq_elem *e);
 
+/*
+ * Put back the last @n chains taken and not yet pushed: the next vq_pop()
+ * takes them again (a frame that needed more buffers than were posted).
+ */
+void vq_unpop(struct virtqueue *vq, unsigned int n);
+
 /* Give @e back with @written bytes written into its writable part. */
 int vq_push(struct virtqueue *vq, const struct vq_elem *e, uint32_t written);
 
