@@ -157,6 +157,7 @@ PAYLOAD_BASE_msi := 0x70000000
 PAYLOAD_BASE_hostile := 0x70000000
 PAYLOAD_BASE_vdrv := 0x100000
 PAYLOAD_BASE_rawk := 0x70000000
+PAYLOAD_BASE_mmio_peer := 0x70000000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
@@ -252,14 +253,15 @@ $(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initram
 
 # make bench's rig initramfs: the usual one with Debian's arm64 QEMU appended
 # (scripts/rig/peer-qemu.sh; the kernel unpacks both archives).
-$(BUILD)/rig/peer-qemu.cpio.gz: scripts/rig/peer-qemu.sh | setup
-	scripts/rig/peer-qemu.sh $@
+$(BUILD)/rig/peer-qemu.cpio.gz: scripts/rig/peer-qemu.sh $(BUILD)/rig.env | setup
+	scripts/rig/peer-qemu.sh $@ $(BUILD)/rig.env
 $(BUILD)/rig/bench-initramfs.cpio.gz: $(BUILD)/rig/initramfs.cpio.gz $(BUILD)/rig/peer-qemu.cpio.gz
 	cat $^ >$@.tmp && mv $@.tmp $@
 
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
 		$(BUILD)/arm64/payload/vdrv.bin $(BUILD)/arm64/payload/rawk.bin \
+		$(BUILD)/arm64/payload/mmio_peer.bin \
 		$(BUILD)/arm64/payload/nvram-aux.bin $(BUILD)/bundles/.made \
 		$(BUILD)/rig/guest-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \

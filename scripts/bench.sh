@@ -12,7 +12,7 @@ build=$1 rounds=$2 ops=$3 peer_rounds=$4
 here=$(dirname "$0")
 out=$build/bench
 mkdir -p "$out"
-"$here/rig/run.sh" -t 2700 -l "$out/console.log" "$build/rig.env" \
+"$here/rig/run.sh" -t 3600 -l "$out/console.log" "$build/rig.env" \
 	"$build/rig/bench-initramfs.cpio.gz" \
 	"/usr/lib/vmapple-tests/bench.sh $rounds $ops; /usr/lib/vmapple-tests/peer_bench.sh $peer_rounds" |
 	tee "$out/rig.out"

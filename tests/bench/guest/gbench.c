@@ -12,7 +12,17 @@
  *   gbench disk-seq DEV MIB    O_DIRECT 1 MiB writes of MIB MiB, then reads
  *   gbench disk-rand DEV N QD  N random 4 KiB O_DIRECT reads, QD threads
  *   gbench disk-fsync DEV N    N 4 KiB writes, each followed by fdatasync
- * DEV may be a file: the rig's own figure for the same work, the ceiling.
+ *   gbench net-recv PORT       accept on PORT, say "ready" (one byte),
+ *                              drain to EOF, close; again while a
+ *                              connection brought no data (a forwarder's
+ *                              probe); prints the bytes it received
+ *   gbench net-send ADDR PORT MIB ROW
+ *                              connect (retrying for 300 s: the other side
+ *                              may still be booting), wait for "ready",
+ *                              send MIB MiB, half-close, wait for the
+ *                              receiver's close: ROW in MB/s, timed here
+ * DEV may be a file, and ADDR the loopback: the rig's own figure for the
+ * same work, outside any VM (the ceiling).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,9 +34,13 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <linux/fs.h>
+#include <netinet/in.h>
 
 #define KIB	1024ull
 #define MIB	(1024 * KIB)
@@ -202,6 +216,95 @@ static int disk_fsync(const char *dev, unsigned int n)
 	return 0;
 }
 
+#define NET_READY	'R'
+#define NET_CHUNK	(256 * KIB)
+
+static int net_recv(unsigned int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	static uint8_t buf[NET_CHUNK];
+	uint64_t got = 0;
+	int ls, one = 1;
+
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	if (ls < 0 || setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(ls, (struct sockaddr *)&sa, sizeof(sa)) || listen(ls, 4))
+		return die("net-recv: listen");
+	while (!got) {
+		int c = accept(ls, NULL, NULL);
+		char ready = NET_READY;
+		ssize_t n;
+
+		if (c < 0)
+			return die("net-recv: accept");
+		if (write(c, &ready, 1) == 1)
+			while ((n = read(c, buf, sizeof(buf))) > 0)
+				got += (uint64_t)n;
+		close(c);
+	}
+	close(ls);
+	printf("GBENCH net_received %llu B\n", (unsigned long long)got);
+	return 0;
+}
+
+/* One connection to @sa that said "ready" within 2 s, or -1. */
+static int net_connect_ready(const struct sockaddr_in *sa)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	char ready = 0;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(s, (const struct sockaddr *)sa, sizeof(*sa)) || read(s, &ready, 1) != 1 ||
+	    ready != NET_READY) {
+		close(s);
+		return -1;
+	}
+	tv.tv_sec = 0;
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return s;
+}
+
+static int net_send(const char *addr, unsigned int port, unsigned int mib, const char *row)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	static uint8_t buf[NET_CHUNK];
+	uint64_t left = (uint64_t)mib * MIB;
+	double deadline = now() + 300, t0, t1;
+	int s;
+
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		fprintf(stderr, "gbench: net-send: '%s' is not an IPv4 address\n", addr);
+		return 2;
+	}
+	while ((s = net_connect_ready(&sa)) < 0) {
+		if (now() > deadline) {
+			fprintf(stderr, "gbench: net-send: nobody ready at %s:%u in 300 s\n", addr,
+				port);
+			return 1;
+		}
+		usleep(200 * 1000);
+	}
+	memset(buf, 0x3c, sizeof(buf));
+	t0 = now();
+	while (left) {
+		ssize_t n = write(s, buf, left < sizeof(buf) ? left : sizeof(buf));
+
+		if (n <= 0)
+			return die("net-send: write");
+		left -= (uint64_t)n;
+	}
+	shutdown(s, SHUT_WR);
+	while (read(s, buf, sizeof(buf)) > 0)	/* the receiver's close: all of it arrived */
+		;
+	t1 = now();
+	close(s);
+	printf("GBENCH %s %.1f MB/s\n", row, mib * 1.048576 / (t1 - t0));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -213,7 +316,12 @@ int main(int argc, char **argv)
 		return disk_rand(argv[2], (unsigned int)atoi(argv[3]), (unsigned int)atoi(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "disk-fsync"))
 		return disk_fsync(argv[2], (unsigned int)atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "net-recv") && atoi(argv[2]) > 0)
+		return net_recv((unsigned int)atoi(argv[2]));
+	if (argc == 6 && !strcmp(argv[1], "net-send") && atoi(argv[3]) > 0 && atoi(argv[4]) > 0)
+		return net_send(argv[2], (unsigned int)atoi(argv[3]), (unsigned int)atoi(argv[4]),
+				argv[5]);
 	fprintf(stderr, "usage: gbench mem MIB | disk-seq DEV MIB | disk-rand DEV N QD | "
-		"disk-fsync DEV N\n");
+		"disk-fsync DEV N | net-recv PORT | net-send ADDR PORT MIB ROW\n");
 	return 2;
 }
