@@ -253,8 +253,8 @@ $(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initram
 
 # make bench's rig initramfs: the usual one with Debian's arm64 QEMU appended
 # (scripts/rig/peer-qemu.sh; the kernel unpacks both archives).
-$(BUILD)/rig/peer-qemu.cpio.gz: scripts/rig/peer-qemu.sh $(BUILD)/rig.env | setup
-	scripts/rig/peer-qemu.sh $@ $(BUILD)/rig.env
+$(BUILD)/rig/peer-qemu.cpio.gz: scripts/rig/peer-qemu.sh | setup
+	scripts/rig/peer-qemu.sh $@
 $(BUILD)/rig/bench-initramfs.cpio.gz: $(BUILD)/rig/initramfs.cpio.gz $(BUILD)/rig/peer-qemu.cpio.gz
 	cat $^ >$@.tmp && mv $@.tmp $@
 

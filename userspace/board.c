@@ -296,6 +296,18 @@ void board_nic_mac(const struct board_config *cfg, unsigned int i, uint8_t mac[6
 	mac[5] = (uint8_t)(mac[5] + i);
 }
 
+/* Guest RAM and its mapping here, for vhost-net's memory table. */
+static int ram_regions(void *opaque, struct virtio_ram_region *r, int max)
+{
+	struct board *b = opaque;
+	int i;
+
+	for (i = 0; i < b->vm.nr_ram && i < max; i++)
+		r[i] = (struct virtio_ram_region){ b->vm.ram[i].gpa, b->vm.ram[i].size,
+						    b->vm.ram[i].hva };
+	return i;
+}
+
 /*
  * The PCIe devices, one slot each: Apple's virtio-blk for the root and aux
  * disks (what macOS binds), standard virtio-blk for each --drive, a
@@ -308,7 +320,7 @@ static int add_pci_devices(struct board *b, const struct board_config *cfg, char
 	char name[32];
 
 	b->virtio_host = (struct virtio_host){
-		.opaque = b, .ioeventfd = pci_ioeventfd, .msi = pci_msi,
+		.opaque = b, .ioeventfd = pci_ioeventfd, .msi = pci_msi, .ram_regions = ram_regions,
 		.mem = { &b->vm, guest_read, guest_write, guest_map },
 		.fix_overlapping_used = !cfg->keep_overlapping_used,
 		.no_event_idx = cfg->no_event_idx,
@@ -341,10 +353,13 @@ static int add_pci_devices(struct board *b, const struct board_config *cfg, char
 			return -1;
 		}
 		b->nic[b->nr_nics++] = n;
-		/* A TAP without offloads is slower: say why, once per run. */
+		/* A TAP without offloads or vhost-net is slower: say why, once per run. */
 		if (!n->vnet_hdr && !strncmp(cfg->net[i], "tap", 3) && !b->restarts)
 			fprintf(stderr, "vmapple: %s: no checksum or TSO offloads: %s\n", name,
 				net_backend_vnet_why_not(n->backend));
+		if (n->vhost_why_not[0] && !b->restarts)
+			fprintf(stderr, "vmapple: %s: vhost-net not used: %s; the launcher moves the "
+				"frames\n", name, n->vhost_why_not);
 		if (gpex_add(&b->gpex, slot++, &n->vp.pci))
 			goto slots;
 	}
@@ -1061,11 +1076,12 @@ void board_print_stats(struct board *b, FILE *out)
 			(unsigned long long)b->blk[s]->errors,
 			(unsigned long long)b->blk[s]->vp.kicks_exited);
 	for (s = 0; s < b->nr_nics; s++)
-		fprintf(out, "%s: rx %llu frames (%llu dropped), tx %llu frames (%llu failed)\n",
+		fprintf(out, "%s: rx %llu frames (%llu dropped), tx %llu frames (%llu failed)%s\n",
 			b->nic[s]->vp.p.name, (unsigned long long)b->nic[s]->rx_frames,
 			(unsigned long long)b->nic[s]->rx_dropped,
 			(unsigned long long)b->nic[s]->tx_frames,
-			(unsigned long long)b->nic[s]->tx_errors);
+			(unsigned long long)b->nic[s]->tx_errors,
+			b->nic[s]->vhost_used ? "; the rest through vhost-net" : "");
 	if (b->sound)
 		fprintf(out, "%s: %llu requests (%llu bad), %llu tx/rx messages (%llu failed), "
 			"%llu bytes discarded\n", b->sound->vp.p.name,

@@ -6,14 +6,12 @@
 # initramfs (the kernel unpacks concatenated archives in turn).  In the rig:
 #   /opt/peer/qemu-system-aarch64 ARGS...   (a wrapper: Debian's loader and
 #   library path, as the rig's busybox root has no glibc of its own).
-# With RIG_ENV, the rig kernel's vhost-net modules go in /opt/peer/modules
-# (decompressed), for QEMU's vhost=on in the TAP rows.
 # Downloads and the unpacked root are cached under $VMAPPLE_CACHE/peer-qemu,
 # keyed by the package's version.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-[ $# -ge 1 ] && [ $# -le 2 ] || rig_die "usage: peer-qemu.sh OUT.cpio.gz [RIG_ENV]"
-out=$1 env_file=${2:-}
+[ $# -eq 1 ] || rig_die "usage: peer-qemu.sh OUT.cpio.gz"
+out=$1
 cache=$RIG_CACHE/peer-qemu
 debs=$cache/debs
 mkdir -p "$debs" "$RIG_APT/lists/partial" "$RIG_APT/cache/archives/partial"
@@ -61,21 +59,6 @@ exec "$p/lib/ld-linux-aarch64.so.1" \
 EOF
 chmod 755 "$stage/opt/peer/qemu-system-aarch64"
 echo "$qemu_ver" >"$stage/opt/peer/VERSION"
-if [ -n "$env_file" ]; then
-	# shellcheck disable=SC1090
-	. "$env_file"
-	mkdir -p "$stage/opt/peer/modules"
-	for m in drivers/vhost/vhost_iotlb drivers/vhost/vhost drivers/net/tap drivers/vhost/vhost_net; do
-		ko=$RIG_MODDIR/kernel/$m.ko
-		if [ -f "$ko.xz" ]; then
-			xz -dc "$ko.xz" >"$stage/opt/peer/modules/${m##*/}.ko"
-		elif [ -f "$ko" ]; then
-			cp "$ko" "$stage/opt/peer/modules/"
-		else
-			rig_note "peer: the rig kernel has no $m module: QEMU's TAP rows run without vhost"
-		fi
-	done
-fi
 mkdir -p "$(dirname "$out")"
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -16,19 +16,23 @@ tests=$payload/usr/lib/vmapple-tests
 rm -rf "$payload"
 mkdir -p "$payload/lib/modules/$KREL/extra" "$payload/usr/bin" "$tests"
 cp "$kbuild/module/vmapple_kvm.ko" "$payload/lib/modules/$KREL/extra/"
-# tun, for the tap backend's test (the rig's own module, decompressed), unless
-# the kernel has it built in (the debug kernel: modules.builtin says so).
-tun=$RIG_MODDIR/kernel/drivers/net/tun.ko
-if [ -f "$tun.xz" ] || [ -f "$tun" ]; then
-	mkdir -p "$payload/lib/modules/$KREL/kernel/drivers/net"
-	if [ -f "$tun.xz" ]; then
-		xz -dc "$tun.xz" >"$payload/lib/modules/$KREL/kernel/drivers/net/tun.ko"
-	else
-		cp "$tun" "$payload/lib/modules/$KREL/kernel/drivers/net/tun.ko"
+# tun, for the tap backend's tests, and vhost-net with what it needs (the
+# rig's own modules, decompressed; depmod finds their order), unless the
+# kernel has them built in (the debug kernel: modules.builtin says so).
+for m in drivers/net/tun drivers/net/tap drivers/vhost/vhost_iotlb drivers/vhost/vhost \
+	drivers/vhost/vhost_net; do
+	ko=$RIG_MODDIR/kernel/$m.ko
+	if [ -f "$ko.xz" ] || [ -f "$ko" ]; then
+		mkdir -p "$payload/lib/modules/$KREL/kernel/${m%/*}"
+		if [ -f "$ko.xz" ]; then
+			xz -dc "$ko.xz" >"$payload/lib/modules/$KREL/kernel/$m.ko"
+		else
+			cp "$ko" "$payload/lib/modules/$KREL/kernel/$m.ko"
+		fi
+	elif ! grep -qx "kernel/$m.ko" "$RIG_MODDIR/modules.builtin" 2>/dev/null; then
+		rig_die "the rig kernel has no ${m##*/}, as a module ($ko.xz) or built in"
 	fi
-elif ! grep -qx 'kernel/drivers/net/tun.ko' "$RIG_MODDIR/modules.builtin" 2>/dev/null; then
-	rig_die "the rig kernel has no tun, as a module ($tun.xz) or built in"
-fi
+done
 cp "$kbuild/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
 for t in "$build"/arm64/*_test "$build"/arm64/exit_bench "$build"/arm64/park_vcpu \

@@ -3,8 +3,8 @@
 # QEMU-KVM (Debian's arm64 qemu-system-aarch64 from /opt/peer, appended to
 # the rig's initramfs by scripts/rig/peer-qemu.sh): the same Linux guest
 # kernel and initramfs, 2 vCPUs, 512 MiB, the same disk image, user
-# networking in both, then TAP in both (QEMU with vhost=on when the rig has
-# /dev/vhost-net); vmapple with vmapple_kvm loaded (Layer 1).  Each round
+# networking in both, then TAP in both (vhost-net in both when the rig has
+# /dev/vhost-net: QEMU's vhost=on, ours by default); vmapple with vmapple_kvm loaded (Layer 1).  Each round
 # runs every case under both VMMs, A B then B A in the next round, so drift
 # in the rig spreads over both.  The guest's own tool (guest/gbench.c)
 # times the work inside; tstamp times the boot and reads the VMM's CPU time
@@ -44,13 +44,14 @@ case_setup() {	# CASE
 	net-user) args="$args vmapple.nettag=user" ;;
 	net-tap)
 		args="$args vmapple.nettag=tap vmapple.ip=$tap_ip.2/24 vmapple.host=$tap_ip.1"
-		ours_net="tap,ifname=vmtap0"
+		ours_net="tap,ifname=vmtap0${PEER_TAP_OPTS:-}"
 		qemu_net="tap,id=n0,ifname=vmtap0,script=no,downscript=no,vhost=$vhost" ;;
 	esac
 }
 # PEER_OURS_ARGS: more `vmapple run` options (--event-idx off, say), to
 # measure what one of our means buys; VMAPPLE_NO_THP=1 in the environment
-# does the same for huge pages.
+# does the same for huge pages, PEER_TAP_OPTS (",vhost=off,offload=off")
+# for the TAP's.
 ours() {	# CASE: one run under vmapple, its console timestamped
 	case_setup "$1"
 	# shellcheck disable=SC2086
@@ -65,13 +66,6 @@ theirs() {	# CASE: the same under QEMU
 		-kernel "$kernel" ${initrd:+-initrd "$initrd"} -append "$args" \
 		-drive "file=$disk,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0 \
 		-netdev "$qemu_net" -device virtio-net-pci,netdev=n0,romfile= </dev/null
-}
-# vhost-net for QEMU's TAP: the rig kernel's modules, from peer-qemu.sh.
-load_vhost() {
-	for m in vhost_iotlb vhost tap vhost_net; do
-		[ -f "/opt/peer/modules/$m.ko" ] && insmod "/opt/peer/modules/$m.ko" 2>/dev/null
-	done
-	[ -c /dev/vhost-net ]
 }
 # The host's half of a net case: receive the guest's 32 MiB on 5201, send
 # it 32 MiB on 5202 (through user networking's forward, or straight to its
@@ -147,12 +141,11 @@ fault_count() {	# VMM
 ip link set lo up	# slirp reaches the rig's own services over its loopback
 modprobe tun 2>/dev/null
 vhost=off
-if [ -c /dev/vhost-net ] || { [ -d /opt/peer/modules ] && load_vhost; }; then
-	vhost=on
-fi
+modprobe vhost_net 2>/dev/null
+[ -c /dev/vhost-net ] && vhost=on
 fail=0
 cases=${PEER_CASES:-boot mem disk idle net-user net-tap mmio}
-echo "bench-info peer: TAP rows: QEMU with vhost=$vhost; ours without vhost-net (not implemented: the launcher moves every packet itself)"
+echo "bench-info peer: TAP rows: both with vhost-net: $vhost (ours: checksum and TSO offloads through the TAP's vnet header)"
 i=1
 while [ "$i" -le "$rounds" ]; do
 	for c in $cases; do

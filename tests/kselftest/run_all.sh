@@ -19,6 +19,7 @@ run "$dir/bundles.sh"
 run "$dir/qmp_events.sh"
 run "$dir/linux_boot.sh" layer0
 run "$dir/linux_boot.sh" tap
+run "$dir/linux_boot.sh" tap-userspace
 run "$dir/apple_pac.sh"
 run "$dir/exit_bench_test.sh" absent
 # Upstream's KVM selftests without the module, then (below) with it loaded:

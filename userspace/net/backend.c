@@ -89,11 +89,15 @@ out:
 
 int net_backend_pollfds(struct net_backend *nb, struct pollfd *fds, int max, int *timeout_ms)
 {
+	if (nb->vhost_taken)
+		return 0;
 	return nb->kind->pollfds(nb, fds, max, timeout_ms);
 }
 
 void net_backend_poll(struct net_backend *nb, const struct pollfd *fds, int n)
 {
+	if (nb->vhost_taken)	/* revents from before vhost took the fd: its now */
+		return;
 	nb->kind->poll(nb, fds, n);
 }
 
@@ -117,6 +121,17 @@ int net_backend_set_offload(struct net_backend *nb, unsigned int offloads)
 const char *net_backend_vnet_why_not(const struct net_backend *nb)
 {
 	return nb->vnet_hdr ? "" : nb->vnet_why_not;
+}
+
+int net_backend_vhost_fd(const struct net_backend *nb, const char **why_not)
+{
+	*why_not = nb->vhost_backend < 0 ? nb->vhost_why_not : "";
+	return nb->vhost_backend;
+}
+
+void net_backend_vhost_taken(struct net_backend *nb, bool taken)
+{
+	nb->vhost_taken = taken;
 }
 
 void net_backend_close(struct net_backend *nb)

@@ -37,9 +37,9 @@ typedef void (*net_rx_fn)(void *opaque, const void *frame, size_t len);
 /*
  * "user[,hostfwd=tcp|udp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]..." (libslirp:
  * 10.0.2.0/24, guest 10.0.2.15, host 10.0.2.2, DNS 10.0.2.3, DHCP on, IPv6 off), or
- * "tap,ifname=NAME[,bridge=BR][,offload=on|off]" (/dev/net/tun, IFF_TAP | IFF_NO_PI, and
- * IFF_VNET_HDR unless offload=off or the kernel lacks it; brought up with
- * libnl-3-route, and enslaved to bridge BR when given).
+ * "tap,ifname=NAME[,bridge=BR][,offload=on|off][,vhost=on|off]" (/dev/net/tun, IFF_TAP |
+ * IFF_NO_PI, and IFF_VNET_HDR unless offload=off or the kernel lacks it; brought up with
+ * libnl-3-route, and enslaved to bridge BR when given; vhost=off keeps vhost-net away).
  * NULL with one line naming the bad part of @spec in @err.
  */
 struct net_backend *net_backend_open(const char *spec, net_rx_fn rx, void *opaque, char *err,
@@ -78,6 +78,16 @@ int net_backend_set_offload(struct net_backend *nb, unsigned int offloads);
 
 /* One line on why frames carry no vnet header ("" when they do), for the run's log. */
 const char *net_backend_vnet_why_not(const struct net_backend *nb);
+
+/*
+ * The fd vhost-net may move this backend's frames on in the kernel (a TAP
+ * with a vnet header, vhost=on), or -1 with *@why_not saying why not.  While
+ * vhost has it, net_backend_pollfds() offers it no more: the kernel reads it.
+ */
+int net_backend_vhost_fd(const struct net_backend *nb, const char **why_not);
+
+/* vhost-net has (true) or gave back (false) the fd of net_backend_vhost_fd(). */
+void net_backend_vhost_taken(struct net_backend *nb, bool taken);
 
 /* NULL is a no-op. */
 void net_backend_close(struct net_backend *nb);

@@ -30,6 +30,9 @@ struct net_backend {
 	void *opaque;
 	bool vnet_hdr;		/* frames carry NET_VNET_HDR_LEN bytes of header both ways */
 	char vnet_why_not[128];	/* why not, when not */
+	int vhost_backend;	/* the fd vhost-net may take over (a TAP's), or -1 */
+	bool vhost_taken;	/* vhost-net reads and writes it: hands off */
+	char vhost_why_not[192];	/* why not, when -1 */
 };
 
 extern const struct net_kind net_kind_user;

@@ -301,7 +301,10 @@ static struct net_backend *user_open(const struct net_opt *opts, int n_opts, net
 	}
 	u->nb = (struct net_backend){ .kind = &net_kind_user, .rx = rx, .opaque = opaque,
 				      .vnet_why_not = "user networking (libslirp) takes whole "
-						      "frames only" };
+						      "frames only",
+				      .vhost_backend = -1,
+				      .vhost_why_not = "user networking is libslirp's, in this "
+						       "process" };
 
 	/* Version 1 has every field we set; the later ones default to what we want. */
 	memset(&cfg, 0, sizeof(cfg));

@@ -179,7 +179,7 @@ static void tap_close(struct net_backend *nb)
 static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_rx_fn rx,
 				    void *opaque, char *err, size_t err_len)
 {
-	const char *ifname = NULL, *bridge = NULL, *offload = NULL;
+	const char *ifname = NULL, *bridge = NULL, *offload = NULL, *vhost = NULL;
 	struct tap_backend *t;
 	struct ifreq ifr;
 	int i;
@@ -193,18 +193,20 @@ static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_
 			slot = &bridge;
 		} else if (!strcmp(opts[i].key, "offload")) {
 			slot = &offload;
+		} else if (!strcmp(opts[i].key, "vhost")) {
+			slot = &vhost;
 		} else {
-			net_err(err, err_len, "tap: unknown option '%s' (want ifname=, bridge= or "
-				"offload=)", opts[i].key);
+			net_err(err, err_len, "tap: unknown option '%s' (want ifname=, bridge=, "
+				"offload= or vhost=)", opts[i].key);
 			return NULL;
 		}
 		if (*slot) {
 			net_err(err, err_len, "tap: %s= given twice", opts[i].key);
 			return NULL;
 		}
-		if (slot == &offload) {
+		if (slot == &offload || slot == &vhost) {
 			if (!opts[i].val || (strcmp(opts[i].val, "on") && strcmp(opts[i].val, "off"))) {
-				net_err(err, err_len, "tap: offload=%s: want on or off",
+				net_err(err, err_len, "tap: %s=%s: want on or off", opts[i].key,
 					opts[i].val ? opts[i].val : "");
 				return NULL;
 			}
@@ -250,6 +252,15 @@ static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_
 		net_err(err, err_len, "tap %s: %s", t->ifname, t->nb.vnet_why_not);
 		goto fail;
 	}
+	/* vhost-net reads the same 12-byte header a vnet TAP carries: only then. */
+	t->nb.vhost_backend = -1;
+	if (vhost && !strcmp(vhost, "off"))
+		snprintf(t->nb.vhost_why_not, sizeof(t->nb.vhost_why_not), "tap vhost=off");
+	else if (!t->nb.vnet_hdr)
+		snprintf(t->nb.vhost_why_not, sizeof(t->nb.vhost_why_not),
+			 "it needs the TAP's vnet header (%s)", t->nb.vnet_why_not);
+	else
+		t->nb.vhost_backend = t->fd;
 	if (link_setup(t->ifname, bridge, err, err_len))
 		goto fail;
 	return &t->nb;

@@ -3,9 +3,11 @@
 #include "net.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 
 #define RXQ		0
 #define TXQ		1
@@ -259,6 +261,35 @@ static void sync_offloads(struct virtio_net *n)
 	n->offloads_valid = true;
 }
 
+/*
+ * At the driver's first kick after DRIVER_OK: the rings and the TAP to
+ * vhost-net, when it is open.  true: vhost has them.
+ */
+static bool vhost_running(struct virtio_net *n)
+{
+	char why[128];
+	const char *no;
+	int fd, ret;
+
+	if (n->vhost.running)
+		return true;
+	if (n->vhost.fd < 0)
+		return false;
+	fd = net_backend_vhost_fd(n->backend, &no);
+	ret = vhost_net_start(&n->vhost, &n->vp, fd, why, sizeof(why));
+	if (ret) {
+		/* Not for this driver (its features, its rings): the frames move here. */
+		fprintf(stderr, "vmapple: %s: vhost-net refused the rings: %s; the launcher moves "
+			"the frames\n", n->vp.p.name, why);
+		snprintf(n->vhost_why_not, sizeof(n->vhost_why_not), "%s", why);
+		vhost_net_close(&n->vhost);
+		return false;
+	}
+	net_backend_vhost_taken(n->backend, true);
+	n->vhost_used = true;
+	return true;
+}
+
 static void kicked(struct virtio_pci *vp, unsigned int q)
 {
 	struct virtio_net *n = vp->p.dev;
@@ -266,6 +297,12 @@ static void kicked(struct virtio_pci *vp, unsigned int q)
 	if (!virtio_pci_driver_ok(vp))
 		return;
 	sync_offloads(n);
+	if (vhost_running(n)) {
+		/* A kick that reached us as vhost took over: it is vhost's. */
+		if (q < VHOST_NET_QUEUES)
+			(void)eventfd_write(n->vhost.kick[q], 1);
+		return;
+	}
 	n->in_kick = true;
 	if (q == TXQ)
 		transmit(n);
@@ -273,18 +310,40 @@ static void kicked(struct virtio_pci *vp, unsigned int q)
 	n->in_kick = false;
 }
 
+/* With vhost: its interrupt eventfds; else the backend's descriptors. */
 static int pollfds(void *opaque, struct pollfd *fds, int max, int *timeout_ms)
 {
 	struct virtio_net *n = opaque;
+	unsigned int q;
 
-	return net_backend_pollfds(n->backend, fds, max, timeout_ms);
+	if (!n->vhost.running)
+		return net_backend_pollfds(n->backend, fds, max, timeout_ms);
+	if (max < VHOST_NET_QUEUES)
+		return 0;
+	for (q = 0; q < VHOST_NET_QUEUES; q++)
+		fds[q] = (struct pollfd){ .fd = n->vhost.call[q], .events = POLLIN };
+	return VHOST_NET_QUEUES;
 }
 
 static void polled(void *opaque, const struct pollfd *fds, int count)
 {
 	struct virtio_net *n = opaque;
+	eventfd_t v;
+	int q;
 
-	net_backend_poll(n->backend, fds, count);
+	if (!n->vhost.running) {
+		net_backend_poll(n->backend, fds, count);
+		return;
+	}
+	for (q = 0; q < count && q < VHOST_NET_QUEUES; q++) {
+		if (fds[q].fd != n->vhost.call[q] || !(fds[q].revents & POLLIN))
+			continue;
+		(void)eventfd_read(n->vhost.call[q], &v);
+		pthread_mutex_lock(&n->vp.lock);
+		if (n->vhost.running)	/* not reset since */
+			virtio_pci_interrupt_queue(&n->vp, (unsigned int)q);
+		pthread_mutex_unlock(&n->vp.lock);
+	}
 }
 
 static void reset(struct virtio_pci *vp)
@@ -293,6 +352,12 @@ static void reset(struct virtio_pci *vp)
 
 	backlog_drop_all(n);
 	n->offloads_valid = false;	/* the next driver's features decide */
+	if (n->vhost.running) {
+		vhost_net_stop(&n->vhost, vp);
+		net_backend_vhost_taken(n->backend, false);
+		/* The worker polls vhost's eventfds: have it look at the TAP again. */
+		(void)eventfd_write(vp->kick_fd[RXQ], 1);
+	}
 }
 
 static const struct virtio_device_ops net_ops = {
@@ -311,10 +376,12 @@ int virtio_net_init(struct virtio_net *n, const char *name, const char *spec,
 		.features = VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS | VIRTIO_F_RING_INDIRECT_DESC |
 			    VIRTIO_NET_F_MRG_RXBUF,
 	};
+	const char *no_vhost;
 	char why[256];
 	int ret;
 
 	memset(n, 0, sizeof(*n));
+	vhost_net_init(&n->vhost);
 	memcpy(n->mac, mac, 6);
 	n->tx_buf = malloc(VIRTIO_NET_HDR_LEN + VIRTIO_NET_MAX_FRAME);
 	n->rx_elems = calloc(VIRTIO_NET_MAX_MERGE, sizeof(*n->rx_elems));
@@ -328,6 +395,14 @@ int virtio_net_init(struct virtio_net *n, const char *name, const char *spec,
 		goto fail;
 	}
 	n->vnet_hdr = net_backend_vnet_hdr(n->backend);
+	if (net_backend_vhost_fd(n->backend, &no_vhost) >= 0) {
+		char why_vhost[128];
+
+		if (vhost_net_open(&n->vhost, why_vhost, sizeof(why_vhost)))
+			snprintf(n->vhost_why_not, sizeof(n->vhost_why_not), "%s", why_vhost);
+	} else if (!strncmp(spec, "tap", 3)) {
+		snprintf(n->vhost_why_not, sizeof(n->vhost_why_not), "%s", no_vhost);
+	}
 	if (n->vnet_hdr)
 		p.features |= VIRTIO_NET_F_CSUM | VIRTIO_NET_F_HOST_TSO4 | VIRTIO_NET_F_HOST_TSO6 |
 			      VIRTIO_NET_F_GUEST_CSUM | VIRTIO_NET_F_GUEST_TSO4 |
@@ -353,6 +428,10 @@ fail:	/* before virtio_pci_init(): only what was allocated here */
 void virtio_net_destroy(struct virtio_net *n)
 {
 	virtio_worker_stop(&n->worker);
+	pthread_mutex_lock(&n->vp.lock);
+	vhost_net_stop(&n->vhost, &n->vp);
+	pthread_mutex_unlock(&n->vp.lock);
+	vhost_net_close(&n->vhost);
 	net_backend_close(n->backend);
 	n->backend = NULL;
 	backlog_drop_all(n);

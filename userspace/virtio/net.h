@@ -7,8 +7,10 @@
  * TAP with IFF_VNET_HDR), the guest may leave checksums and TCP
  * segmentation to the host and take them from it (CSUM, HOST_TSO4/6,
  * GUEST_CSUM, GUEST_TSO4/6): the header passes through unchanged, and a
- * 64 KiB segment costs one trip instead of 45.  A frame that finds no
- * receive buffer waits in a short backlog until the driver posts one,
+ * 64 KiB segment costs one trip instead of 45.  Such a TAP's frames move
+ * in the kernel, through vhost-net, where /dev/vhost-net can be had
+ * (vhost_net.h); else here, and vhost_why_not says why.  A frame that finds
+ * no receive buffer waits in a short backlog until the driver posts one,
  * then is dropped.
  */
 #ifndef VMAPPLE_VIRTIO_NET_H
@@ -19,6 +21,7 @@
 
 #include "../net/net_backend.h"
 #include "pci.h"
+#include "vhost_net.h"
 #include "worker.h"
 
 #define VIRTIO_ID_NET		1
@@ -64,6 +67,9 @@ struct virtio_net {
 	bool vnet_hdr;			/* the backend's frames carry the header */
 	uint64_t offloads_for;		/* driver features the backend's offloads match */
 	bool offloads_valid;
+	struct vhost_net vhost;		/* fd -1: the launcher moves the frames */
+	char vhost_why_not[160];	/* why it does, when it does ("" otherwise) */
+	bool vhost_used;		/* vhost-net moved frames in this boot */
 	uint64_t rx_frames, tx_frames, rx_dropped, tx_errors;
 };
 

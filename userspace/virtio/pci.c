@@ -95,6 +95,12 @@ void virtio_pci_notify_queue(struct virtio_pci *vp, unsigned int q)
 		raise(vp, vp->queue_vector[q], 1);
 }
 
+void virtio_pci_interrupt_queue(struct virtio_pci *vp, unsigned int q)
+{
+	if (q < vp->p.nr_queues)
+		raise(vp, vp->queue_vector[q], 1);
+}
+
 void virtio_pci_needs_reset(struct virtio_pci *vp)
 {
 	if (vp->status & VIRTIO_STATUS_NEEDS_RESET)
@@ -136,6 +142,26 @@ void virtio_pci_batch_done(struct virtio_pci *vp, unsigned int q, int got, unsig
 		virtio_pci_notify_queue(vp, q);
 }
 
+int virtio_pci_set_kick_to(struct virtio_pci *vp, unsigned int q, int fd)
+{
+	uint64_t gpa = vp->ioeventfd_base + VIRTIO_PCI_NOTIFY + q * VIRTIO_PCI_NOTIFY_MULT;
+	int ret = 0;
+
+	if (q >= vp->p.nr_queues)
+		return -EINVAL;
+	if (fd < 0)
+		fd = vp->kick_fd[q];
+	if (fd == vp->kick_to[q])
+		return 0;
+	/* KVM takes one eventfd per address: the old one goes first. */
+	if (vp->ioeventfd_base && vp->host->ioeventfd) {
+		vp->host->ioeventfd(vp->host->opaque, gpa, vp->kick_to[q], false);
+		ret = vp->host->ioeventfd(vp->host->opaque, gpa, fd, true);
+	}
+	vp->kick_to[q] = fd;	/* kicks that exit go there too */
+	return ret;
+}
+
 /* Register the kick eventfds at BAR 0's current place (or take them away). */
 static void update_ioeventfds(struct virtio_pci *vp)
 {
@@ -150,10 +176,10 @@ static void update_ioeventfds(struct virtio_pci *vp)
 
 		if (vp->ioeventfd_base)
 			vp->host->ioeventfd(vp->host->opaque, vp->ioeventfd_base + off,
-					    vp->kick_fd[q], false);
+					    vp->kick_to[q], false);
 		if (!base)
 			continue;
-		ret = vp->host->ioeventfd(vp->host->opaque, base + off, vp->kick_fd[q], true);
+		ret = vp->host->ioeventfd(vp->host->opaque, base + off, vp->kick_to[q], true);
 		/* Correct either way, only slower: say so once. */
 		if (ret && !vp->ioeventfd_refused++)
 			fprintf(stderr, "vmapple: %s: KVM refused an ioeventfd (%s): its kicks exit "
@@ -429,7 +455,7 @@ static int bar_access(struct pci_function *f, unsigned int bar, uint64_t off, ui
 		/* A kick that exited: the path KVM's ioeventfd takes otherwise. */
 		if (is_write && q < vp->p.nr_queues) {
 			vp->kicks_exited++;
-			(void)eventfd_write(vp->kick_fd[q], 1);
+			(void)eventfd_write(vp->kick_to[q], 1);
 		}
 		else if (!is_write)
 			memset(data, 0, len);
@@ -559,6 +585,7 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_pci_params *p,
 			virtio_pci_destroy(vp);
 			return -errno;
 		}
+		vp->kick_to[q] = vp->kick_fd[q];
 		vp->vq[q].mem = &host->mem;
 	}
 	/* Revision 1: a modern-only device (§4.1.2.1). */

@@ -72,9 +72,17 @@
 #define VIRTIO_F_RING_INDIRECT_DESC	(1ull << 28)
 #define VIRTIO_F_VERSION_1		(1ull << 32)
 
+/* A piece of guest RAM and where this process maps it. */
+struct virtio_ram_region {
+	uint64_t gpa, size;
+	void *hva;
+};
+
 /* What the transport needs from the VMM. */
 struct virtio_host {
 	void *opaque;
+	/* Guest RAM, for vhost's memory table: regions filled (at most @max); NULL: none. */
+	int (*ram_regions)(void *opaque, struct virtio_ram_region *r, int max);
 	struct guest_mem mem;
 	/* Have KVM signal @fd on guest writes to @gpa (assign) or stop; 0 or -errno. */
 	int (*ioeventfd)(void *opaque, uint64_t gpa, int fd, bool assign);
@@ -123,7 +131,8 @@ struct virtio_pci {
 	uint16_t msix_config, queue_select;
 	uint16_t queue_vector[VIRTIO_PCI_MAX_QUEUES];
 	struct virtqueue vq[VIRTIO_PCI_MAX_QUEUES];
-	int kick_fd[VIRTIO_PCI_MAX_QUEUES];
+	int kick_fd[VIRTIO_PCI_MAX_QUEUES];	/* the worker's */
+	int kick_to[VIRTIO_PCI_MAX_QUEUES];	/* where kicks go: kick_fd, or vhost's */
 	struct msix_entry msix[VIRTIO_PCI_MAX_VECTORS];
 	uint32_t msix_pending;		/* PBA */
 	uint64_t ioeventfd_base;	/* BAR 0 address the kicks are registered at */
@@ -141,6 +150,17 @@ void virtio_pci_destroy(struct virtio_pci *vp);
 
 /* With @lock held: the device used buffers of queue @q; interrupt if wanted. */
 void virtio_pci_notify_queue(struct virtio_pci *vp, unsigned int q);
+/*
+ * With @lock held: queue @q's interrupt, unconditionally (vhost used
+ * buffers and already decided the driver wants to hear of it).
+ */
+void virtio_pci_interrupt_queue(struct virtio_pci *vp, unsigned int q);
+/*
+ * With @lock held: the guest's kicks of queue @q go to eventfd @fd (vhost's)
+ * from now on, through KVM's ioeventfd and when they exit alike; -1: back to
+ * the worker's kick_fd.  0, or KVM's -errno (the kicks then exit to us).
+ */
+int virtio_pci_set_kick_to(struct virtio_pci *vp, unsigned int q, int fd);
 /* With @lock held: the device changed its config space; tell the driver. */
 void virtio_pci_config_changed(struct virtio_pci *vp);
 /* With @lock held: the device found queue @q malformed; tell the driver. */
