@@ -15,7 +15,8 @@ grep -q '^peer ' "$log" || { echo "peer-report: no peer rows in $log" >&2; exit 
 mkdir -p "$(dirname "$csv")"
 grep '^bench-info peer' "$log" | sed 's/^bench-info /# /' || true
 awk -v csv="$csv" '
-$1 == "peer" && $2 != "mem_bytes" && NF == 5 {
+# Rows in bytes (mem_bytes, net_received) say how much work was done, not how fast.
+$1 == "peer" && $5 != "B" && NF == 5 {
 	row = $2; vmm = $3
 	if (!(row in unit)) { order[++n] = row; unit[row] = $5 }
 	k = row SUBSEP vmm

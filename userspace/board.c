@@ -402,7 +402,7 @@ static int start_device_threads(struct board *b)
 	int ret = 0;
 
 	for (i = 0; i < b->nr_blk && !ret; i++)
-		ret = virtio_worker_start(&b->blk[i]->worker);
+		ret = virtio_blk_start(b->blk[i]);
 	for (i = 0; i < b->nr_nics && !ret; i++)
 		ret = virtio_worker_start(&b->nic[i]->worker);
 	if (b->rng && !ret)
@@ -1071,10 +1071,10 @@ void board_print_stats(struct board *b, FILE *out)
 	fprintf(out, "restarts: %u (guest resets; counters above are the last boot's)\n",
 		b->restarts);
 	for (s = 0; s < b->nr_blk; s++)
-		fprintf(out, "%s: %llu requests, %llu failed, %llu kicks exited\n",
-			b->blk[s]->vp.p.name, (unsigned long long)b->blk[s]->requests,
+		fprintf(out, "%s: %llu requests, %llu failed, %llu kicks exited, up to %u in "
+			"flight\n", b->blk[s]->vp.p.name, (unsigned long long)b->blk[s]->requests,
 			(unsigned long long)b->blk[s]->errors,
-			(unsigned long long)b->blk[s]->vp.kicks_exited);
+			(unsigned long long)b->blk[s]->vp.kicks_exited, b->blk[s]->max_in_flight);
 	for (s = 0; s < b->nr_nics; s++)
 		fprintf(out, "%s: rx %llu frames (%llu dropped), tx %llu frames (%llu failed)%s\n",
 			b->nic[s]->vp.p.name, (unsigned long long)b->nic[s]->rx_frames,

@@ -28,6 +28,7 @@ cat >"$work/log" <<-EOT
 	peer disk_randread_qd1 qemu 1000 IOPS
 	peer mem_bytes vmapple 1000 B
 	peer mem_bytes qemu 1000 B
+	peer net_received vmapple 33554432 B
 	peer idle_cpu_60s vmapple 0.6 cpu-s
 	peer idle_cpu_60s qemu 1.0 cpu-s
 	peer mmio_vgic_read vmapple 104 ns
@@ -63,7 +64,7 @@ no_rows() {
 }
 
 tap_plan 11
-t "CSV: case,vmapple,qemu,ratio, medians over the rounds, mem_bytes left out" csv_is
+t "CSV: case,vmapple,qemu,ratio, medians over the rounds, byte counts (mem_bytes, net_received) left out" csv_is
 t "a time row under QEMU's: <= 1.0x met" row boot_to_init "<= 1.0x met"
 t "a throughput row under QEMU's: >= 1.0x missed" row disk_seq_read ">= 1.0x missed"
 t "a throughput row over QEMU's: >= 1.0x met" row disk_randread_qd1 ">= 1.0x met"

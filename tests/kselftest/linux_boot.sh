@@ -1,7 +1,7 @@
 #!/bin/sh
 # linux_boot.sh [layer0|layer1|tap|tap-userspace] - Debian's arm64 kernel boots on the VMApple
 # board under `vmapple run --kernel` with 2 vCPUs: it mounts its initramfs,
-# reads and writes a virtio-blk disk, reads the PL031, takes entropy from
+# reads, writes and discards on a virtio-blk disk, reads the PL031, takes entropy from
 # virtio-rng, gets an address from user networking's DHCP and fetches a page
 # from the host through it, serves a port the host reaches through hostfwd,
 # and powers off through PSCI when `vmapple stop` presses the power button.
@@ -24,6 +24,8 @@ mkdir -p "$work/www" && cd "$work" || exit 1
 ip link set lo up	# the rig's own loopback: slirp reaches the host there
 printf VMAPPLE-DISK-OK >disk.img
 truncate -s 8M disk.img
+# 1 MiB at 4 MiB that the guest discards (guest/init): not zeros until it does.
+yes DISCARD-ME | head -c 1048576 | dd of=disk.img bs=1M seek=4 conv=notrunc 2>/dev/null
 echo HOST-HTTP-OK >www/hello.txt
 module=none
 [ "$layer" = layer1 ] && module=/dev/vmapple_kvm
@@ -119,14 +121,21 @@ idle_quiet() {
 	return 1
 }
 
-tap_plan 16
+tap_plan 17
 t "$label: the kernel boots to its initramfs on 2 vCPUs" has "init on" "init on 2 CPUs"
 t "$label: PCIe enumerates the host bridge, virtio-blk, -net, -rng" \
 	has "pci: " "0x1b36 .*0x1af4 .*0x1af4 .*0x1af4 .*0x0008 .*0x1042 .*0x1041 .*0x1044"
 t "$label: virtio-blk reads the disk (content and size)" \
 	has "disk: " "disk: VMAPPLE-DISK-OK 16384 sectors"
+discarded() {
+	grep -q 'GUEST: discard: done' out.log || { line "discard: "; return 1; }
+	left=$(dd if=disk.img bs=1M skip=4 count=1 2>/dev/null | tr -d '\0' | wc -c)
+	[ "$left" = 0 ] && [ "$(stat -c %s disk.img)" = 8388608 ] ||
+		{ echo "$left non-zero bytes left in the discarded MiB, size $(stat -c %s disk.img)"; return 1; }
+}
 t "$label: a guest write reaches the image (after fsync)" \
 	sh -c 'dd if=disk.img bs=512 skip=1 count=1 2>/dev/null | grep -q GUEST-WROTE-THIS'
+t "$label: the guest's DISCARD (blkdiscard) punches its range out of the image" discarded
 t "$label: the PL031 gives the host's time" rtc_ok
 t "$label: virtio-rng is the guest's hwrng" has "rng: " "rng: virtio_rng.0 [0-9a-f]{16}$"
 if [ "$layer" = tap ]; then

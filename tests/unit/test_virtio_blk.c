@@ -3,11 +3,13 @@
  * test_virtio_blk - virtio-blk requests through a real split ring in fake
  * guest RAM, on a temporary disk file, driven as a guest driver does:
  * reads, writes, flush, GET_ID, unknown and Apple requests, the config
- * space of both flavours, indirect descriptors, and hostile rings (each
- * must leave the device NEEDS_RESET, and a reset must bring it back).
+ * space of both flavours, indirect descriptors, hostile rings (each must
+ * leave the device NEEDS_RESET, and a reset must bring it back), and
+ * DISCARD / WRITE_ZEROES ranges with each bad range's status.
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/eventfd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -741,6 +743,175 @@ static void test_batch(void)
 	tb_destroy(&t);
 }
 
+/*
+ * The I/O threads: five reads offered at once (the 16-entry ring's room
+ * for three-descriptor chains), each its own chain and
+ * buffer, all completed right by the threads, more than one in flight
+ * (the disk is slowed by nothing here, so "more than one" is only likely:
+ * reported, not asserted); a reset with requests offered drains, and the
+ * threads stop at destroy.
+ */
+static void test_io_threads(void)
+{
+	const unsigned int n = 5;
+	struct tb t;
+	unsigned int i, good = 0;
+	uint16_t before;
+	int waited;
+
+	memset(&t, 0, sizeof(t));
+	ok(!tb_init(&t, "io", VIRTIO_BLK_STANDARD, false) && !virtio_blk_start(&t.b) &&
+	   t.b.nr_io == VIRTIO_BLK_IO_THREADS, "I/O threads: all %d started", VIRTIO_BLK_IO_THREADS);
+	before = ring_used_idx(&t.r);
+	for (i = 0; i < n; i++) {
+		uint64_t hdr = HDR_GPA + 0x20 * i, status = STATUS_GPA + i;
+		uint64_t data = DATA_GPA + 0x1000 * i;
+		uint32_t type = VIRTIO_BLK_T_IN;
+		uint64_t sector = 2 + i;
+
+		memset(gpa_ptr(&t.g, hdr), 0, 16);
+		memcpy(gpa_ptr(&t.g, hdr), &type, 4);
+		memcpy(gpa_ptr(&t.g, hdr) + 8, &sector, 8);
+		*gpa_ptr(&t.g, status) = 0xee;
+		put_desc(&t.g, RING_DESC, (uint16_t)(3 * i), hdr, 16, VRING_DESC_F_NEXT,
+			 (uint16_t)(3 * i + 1));
+		put_desc(&t.g, RING_DESC, (uint16_t)(3 * i + 1), data, 512,
+			 VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, (uint16_t)(3 * i + 2));
+		put_desc(&t.g, RING_DESC, (uint16_t)(3 * i + 2), status, 1, VRING_DESC_F_WRITE, 0);
+		ring_offer(&t.r, (uint16_t)(3 * i));
+	}
+	kick(&t);
+	for (waited = 0; ring_used_idx(&t.r) != (uint16_t)(before + n) && waited < 5000; waited++)
+		usleep(1000);
+	for (i = 0; i < n; i++)
+		good += *gpa_ptr(&t.g, STATUS_GPA + i) == VIRTIO_BLK_S_OK &&
+			sector_is(gpa_ptr(&t.g, DATA_GPA + 0x1000 * i), 2 + i);
+	ok(ring_used_idx(&t.r) == (uint16_t)(before + n) && good == n,
+	   "five reads offered at once: all used, each with its own sector (%u good; up to %u "
+	   "in flight)", good, t.b.max_in_flight);
+	ok(t.b.in_flight == 0, "none left in flight");
+
+	ring_offer(&t.r, 0);	/* one more offered, then the driver resets */
+	bar_wr(&t.b.vp, 0, VIRTIO_CC_STATUS, 0, 1);
+	ok(vp_status(&t.b.vp) == 0 && t.b.in_flight == 0 && !t.b.draining,
+	   "a reset with a request offered: drained, nothing in flight after");
+	ok(setup(&t), "and the device comes back after it");
+	tb_destroy(&t);
+	ok(t.b.nr_io == 0, "destroy stops and joins the I/O threads");
+}
+
+/* A DISCARD or WRITE_ZEROES of the @n ranges {sector, count, flags} in @segs. */
+static uint8_t ranges(struct tb *t, uint32_t type, const uint32_t (*segs)[3], unsigned int n,
+		      size_t extra)
+{
+	uint8_t *d = gpa_ptr(&t->g, DATA_GPA);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t sector = segs[i][0];
+
+		memcpy(d + 16 * i, &sector, 8);
+		memcpy(d + 16 * i + 8, &segs[i][1], 4);
+		memcpy(d + 16 * i + 12, &segs[i][2], 4);
+	}
+	return request(t, type, 0, (uint32_t)(16 * n + extra), false);
+}
+
+static bool file_zero(uint64_t sector, unsigned int count)
+{
+	uint8_t got[512];
+	unsigned int s, i;
+
+	for (s = 0; s < count; s++) {
+		if (pread(disk_fd, got, 512, DISK_OFFSET + 512 * (sector + s)) != 512)
+			return false;
+		for (i = 0; i < 512; i++)
+			if (got[i])
+				return false;
+	}
+	return true;
+}
+
+static bool file_pattern(uint64_t sector)
+{
+	uint8_t got[512];
+
+	return pread(disk_fd, got, 512, DISK_OFFSET + 512 * sector) == 512 && sector_is(got, sector);
+}
+
+static void test_ranges(void)
+{
+	static const uint32_t zero2[][3] = { { 20, 2, 0 } }, unmap1[][3] = { { 24, 1, 1 } },
+		discard2[][3] = { { 28, 2, 0 } }, two[][3] = { { 32, 1, 0 }, { 34, 1, 1 } },
+		discard_unmap[][3] = { { 36, 1, 1 } }, bad_flag[][3] = { { 36, 1, 2 } },
+		past[][3] = { { SECTORS - 1, 2, 0 } }, huge[][3] = { { 0, (1u << 22) + 1, 0 } };
+	uint32_t many[VIRTIO_BLK_MAX_RANGE_SEGS + 1][3];
+	struct tb t, ro;
+	struct stat st;
+	unsigned int i;
+	off_t size;
+
+	ok(!tb_init(&t, "std", VIRTIO_BLK_STANDARD, false), "ranges: a writable device");
+	bar_wr(&t.b.vp, 0, VIRTIO_CC_DFSELECT, 0, 4);
+	ok((bar_rd(&t.b.vp, 0, VIRTIO_CC_DF, 4) & (VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES)) ==
+	   (VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES), "a writable disk offers DISCARD and "
+	   "WRITE_ZEROES");
+	ok(bar_rd(&t.b.vp, 0, VIRTIO_PCI_DEVICE + 36, 4) == VIRTIO_BLK_MAX_RANGE_SECTORS &&
+	   bar_rd(&t.b.vp, 0, VIRTIO_PCI_DEVICE + 40, 4) == VIRTIO_BLK_MAX_RANGE_SEGS &&
+	   bar_rd(&t.b.vp, 0, VIRTIO_PCI_DEVICE + 44, 4) == 1 &&
+	   bar_rd(&t.b.vp, 0, VIRTIO_PCI_DEVICE + 48, 4) == VIRTIO_BLK_MAX_RANGE_SECTORS &&
+	   bar_rd(&t.b.vp, 0, VIRTIO_PCI_DEVICE + 52, 4) == VIRTIO_BLK_MAX_RANGE_SEGS &&
+	   bar_rd(&t.b.vp, 0, VIRTIO_PCI_DEVICE + 56, 1) == 1,
+	   "config: discard and write-zeroes limits at 36-52, write_zeroes_may_unmap at 56");
+	size = fstat(disk_fd, &st) ? -1 : st.st_size;
+
+	ok(ranges(&t, VIRTIO_BLK_T_WRITE_ZEROES, zero2, 1, 0) == VIRTIO_BLK_S_OK &&
+	   file_zero(20, 2) && file_pattern(19) && file_pattern(22),
+	   "WRITE_ZEROES of sectors 20-21: zeros there, the neighbours kept");
+	ok(ranges(&t, VIRTIO_BLK_T_WRITE_ZEROES, unmap1, 1, 0) == VIRTIO_BLK_S_OK &&
+	   file_zero(24, 1) && file_pattern(23) && file_pattern(25),
+	   "WRITE_ZEROES with unmap: a hole that reads zeros");
+	ok(ranges(&t, VIRTIO_BLK_T_DISCARD, discard2, 1, 0) == VIRTIO_BLK_S_OK &&
+	   file_zero(28, 2) && file_pattern(27) && file_pattern(30),
+	   "DISCARD of sectors 28-29: punched, the neighbours kept");
+	ok(!fstat(disk_fd, &st) && st.st_size == size, "the image's size is unchanged");
+	ok(ranges(&t, VIRTIO_BLK_T_WRITE_ZEROES, two, 2, 0) == VIRTIO_BLK_S_OK &&
+	   file_zero(32, 1) && file_zero(34, 1) && file_pattern(33),
+	   "two ranges in one request: both done");
+
+	ok(ranges(&t, VIRTIO_BLK_T_DISCARD, discard_unmap, 1, 0) == VIRTIO_BLK_S_UNSUPP &&
+	   file_pattern(36), "DISCARD with the unmap flag: UNSUPP (virtio 1.2 5.2.6.2), nothing done");
+	ok(ranges(&t, VIRTIO_BLK_T_WRITE_ZEROES, bad_flag, 1, 0) == VIRTIO_BLK_S_UNSUPP &&
+	   file_pattern(36), "a reserved flag: UNSUPP, nothing done");
+	ok(ranges(&t, VIRTIO_BLK_T_WRITE_ZEROES, past, 1, 0) == VIRTIO_BLK_S_IOERR &&
+	   file_pattern(SECTORS - 1), "a range past the capacity: IOERR, nothing done");
+	ok(ranges(&t, VIRTIO_BLK_T_DISCARD, huge, 1, 0) == VIRTIO_BLK_S_IOERR,
+	   "a range over max_discard_sectors: IOERR");
+	for (i = 0; i < VIRTIO_BLK_MAX_RANGE_SEGS + 1; i++) {
+		many[i][0] = 40;
+		many[i][1] = 1;
+		many[i][2] = 0;
+	}
+	ok(ranges(&t, VIRTIO_BLK_T_WRITE_ZEROES, (const uint32_t (*)[3])many,
+		  VIRTIO_BLK_MAX_RANGE_SEGS + 1, 0) == VIRTIO_BLK_S_IOERR && file_pattern(40),
+	   "more segments than max_write_zeroes_seg: IOERR, nothing done");
+	ok(ranges(&t, VIRTIO_BLK_T_WRITE_ZEROES, zero2, 1, 8) == VIRTIO_BLK_S_IOERR,
+	   "a payload that is not whole segments: IOERR");
+	ok(ranges(&t, VIRTIO_BLK_T_DISCARD, discard2, 0, 0) == VIRTIO_BLK_S_IOERR,
+	   "no segment at all: IOERR");
+	tb_destroy(&t);
+
+	ok(!tb_init(&ro, "ro", VIRTIO_BLK_STANDARD, true), "ranges: a read-only device");
+	bar_wr(&ro.b.vp, 0, VIRTIO_CC_DFSELECT, 0, 4);
+	ok(!(bar_rd(&ro.b.vp, 0, VIRTIO_CC_DF, 4) & (VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES)) &&
+	   bar_rd(&ro.b.vp, 0, VIRTIO_PCI_DEVICE + 36, 4) == 0,
+	   "a read-only disk offers neither, and no limits");
+	ok(ranges(&ro, VIRTIO_BLK_T_WRITE_ZEROES, unmap1, 1, 0) == VIRTIO_BLK_S_IOERR &&
+	   ranges(&ro, VIRTIO_BLK_T_DISCARD, discard2, 1, 0) == VIRTIO_BLK_S_IOERR,
+	   "asked anyway, a read-only disk refuses both: IOERR");
+	tb_destroy(&ro);
+}
+
 int main(void)
 {
 	disk_fd = make_disk();
@@ -751,6 +922,8 @@ int main(void)
 	test_requests();
 	test_hostile();
 	test_batch();
+	test_ranges();
+	test_io_threads();
 	close(disk_fd);
 	return tap_done();
 }

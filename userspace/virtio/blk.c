@@ -3,9 +3,15 @@
 #include "blk.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
 
 #define SECTOR		512u
 #define QUEUE_SIZE	256
@@ -13,6 +19,9 @@
 #define CONFIG_SIZE_STD	0x3c
 #define CONFIG_SIZE_APPLE 0x40
 #define CONFIG_APPLE_TYPE 0x3c
+#define CONFIG_MAX_DISCARD_SECTORS	36	/* then max_discard_seg, discard_sector_alignment */
+#define CONFIG_MAX_ZEROES_SECTORS	48	/* then max_write_zeroes_seg, may_unmap (u8) */
+#define ZERO_CHUNK	(64u << 10)
 #define PCI_VENDOR_APPLE 0x106b
 #define PCI_DEVICE_APPLE_VIRTIO_BLK 0x1a00
 #define PCI_CLASS_STORAGE_SCSI 0x010000
@@ -22,6 +31,13 @@ struct blk_req_header {
 	uint32_t type;
 	uint32_t reserved;
 	uint64_t sector;
+};
+
+/* One range of a DISCARD or WRITE_ZEROES request (virtio 1.2 §5.2.6). */
+struct blk_range_seg {
+	uint64_t sector;
+	uint32_t num_sectors;
+	uint32_t flags;
 };
 
 static void config_access(struct virtio_pci *vp, unsigned int off, uint8_t *data,
@@ -39,6 +55,13 @@ static void config_access(struct virtio_pci *vp, unsigned int off, uint8_t *data
 	memcpy(&cfg[20], &blk_size, 4);
 	if (b->type != VIRTIO_BLK_STANDARD)
 		memcpy(&cfg[CONFIG_APPLE_TYPE], &type, 4);
+	if (!b->read_only) {
+		uint32_t range[3] = { VIRTIO_BLK_MAX_RANGE_SECTORS, VIRTIO_BLK_MAX_RANGE_SEGS, 1 };
+
+		memcpy(&cfg[CONFIG_MAX_DISCARD_SECTORS], range, sizeof(range));
+		memcpy(&cfg[CONFIG_MAX_ZEROES_SECTORS], range, 8);
+		cfg[CONFIG_MAX_ZEROES_SECTORS + 8] = 1;	/* write_zeroes_may_unmap */
+	}
 	memcpy(data, &cfg[off], len);
 }
 
@@ -99,6 +122,80 @@ static bool transfer(struct virtio_blk *b, struct iovec *iov, unsigned int n, ui
 	return true;
 }
 
+/* Zeros written over [@pos, @pos + @len): where the range cannot be zeroed in place. */
+static int write_zeros(struct virtio_blk *b, uint64_t pos, uint64_t len)
+{
+	static const uint8_t zeros[ZERO_CHUNK];
+
+	while (len) {
+		size_t n = len < ZERO_CHUNK ? (size_t)len : ZERO_CHUNK;
+		ssize_t done = pwrite(b->fd, zeros, n, (off_t)pos);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0)
+			return -EIO;
+		pos += (uint64_t)done;
+		len -= (uint64_t)done;
+	}
+	return 0;
+}
+
+/*
+ * One range: discarded (a hole punched, the space back to the host's file
+ * system; a hint, so a file system without holes is no error), or zeroed
+ * (a hole when @unmap, else zeroed in place, else written with zeros).
+ */
+static int range_op(struct virtio_blk *b, uint64_t pos, uint64_t len, bool discard, bool unmap)
+{
+	const int punch = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+
+	if (b->is_blockdev) {
+		uint64_t r[2] = { pos, len };
+
+		if (!ioctl(b->fd, discard ? BLKDISCARD : BLKZEROOUT, r))
+			return 0;
+		return discard ? 0 : write_zeros(b, pos, len);
+	}
+	if (discard)
+		return fallocate(b->fd, punch, (off_t)pos, (off_t)len) && errno != EOPNOTSUPP ?
+		       -errno : 0;
+	if (unmap && !fallocate(b->fd, punch, (off_t)pos, (off_t)len))
+		return 0;
+	if (!fallocate(b->fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, (off_t)pos, (off_t)len))
+		return 0;
+	return write_zeros(b, pos, len);
+}
+
+/* DISCARD or WRITE_ZEROES: every segment checked before any is done. */
+static uint8_t run_ranges(struct virtio_blk *b, const struct vq_elem *e, bool discard)
+{
+	struct blk_range_seg seg[VIRTIO_BLK_MAX_RANGE_SEGS];
+	size_t len = e->out_len - sizeof(struct blk_req_header);
+	unsigned int n = (unsigned int)(len / sizeof(seg[0])), i;
+
+	if (b->read_only || !len || len % sizeof(seg[0]) || n > VIRTIO_BLK_MAX_RANGE_SEGS ||
+	    iov_to_buf(e->out, e->out_num, sizeof(struct blk_req_header), seg, len) != len)
+		return VIRTIO_BLK_S_IOERR;
+	for (i = 0; i < n; i++) {
+		if (seg[i].flags & ~VIRTIO_BLK_WZ_UNMAP)
+			return VIRTIO_BLK_S_UNSUPP;
+		/* §5.2.6.2: unmap on a DISCARD is the driver's mistake. */
+		if (discard && seg[i].flags)
+			return VIRTIO_BLK_S_UNSUPP;
+		if (seg[i].num_sectors > VIRTIO_BLK_MAX_RANGE_SECTORS ||
+		    !in_disk(b, seg[i].sector, (size_t)seg[i].num_sectors * SECTOR))
+			return VIRTIO_BLK_S_IOERR;
+	}
+	for (i = 0; i < n; i++)
+		if (seg[i].num_sectors &&
+		    range_op(b, b->offset + seg[i].sector * SECTOR,
+			     (uint64_t)seg[i].num_sectors * SECTOR, discard,
+			     seg[i].flags & VIRTIO_BLK_WZ_UNMAP))
+			return VIRTIO_BLK_S_IOERR;
+	return VIRTIO_BLK_S_OK;
+}
+
 static uint8_t run_request(struct virtio_blk *b, const struct vq_elem *e, uint32_t *written)
 {
 	struct iovec data[VQ_MAX_SEGS], *iov = data;
@@ -130,6 +227,9 @@ static uint8_t run_request(struct virtio_blk *b, const struct vq_elem *e, uint32
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_FLUSH:
 		return b->read_only || !fdatasync(b->fd) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		return run_ranges(b, e, h.type == VIRTIO_BLK_T_DISCARD);
 	case VIRTIO_BLK_T_GET_ID:
 		n = data_in(e, data);
 		/* NUL-padded to 20 bytes (virtio 1.2 §5.2.6); b->id is zero-filled. */
@@ -144,6 +244,72 @@ static uint8_t run_request(struct virtio_blk *b, const struct vq_elem *e, uint32
 	}
 }
 
+/* @e's status, and why: a request needs its header and a status byte at the least. */
+static uint8_t run_elem(struct virtio_blk *b, const struct vq_elem *e, uint32_t *written)
+{
+	*written = 0;
+	if (e->out_len < sizeof(struct blk_req_header) || !e->in_len)
+		return VIRTIO_BLK_S_IOERR;
+	return run_request(b, e, written);
+}
+
+/* With vp.lock held: @e done with @status; false when the ring broke. */
+static bool complete(struct virtio_blk *b, const struct vq_elem *e, uint8_t status,
+		     uint32_t written)
+{
+	b->requests++;
+	if (status != VIRTIO_BLK_S_OK)
+		b->errors++;
+	if (e->in_len)
+		iov_from_buf(e->in, e->in_num, e->in_len - 1, &status, 1);
+	return !vq_push(&b->vp.vq[0], e, written + (e->in_len ? 1 : 0));
+}
+
+/*
+ * An I/O thread: take a request under the device's lock, run its I/O
+ * without it, complete it under it again.  A reset drains (no new request
+ * is taken while one is in flight to a ring the driver is taking back).
+ */
+static void *io_main(void *arg)
+{
+	struct virtio_blk *b = arg;
+	struct virtio_pci *vp = &b->vp;
+	struct vq_elem *e = malloc(sizeof(*e));
+
+	if (!e) {
+		fprintf(stderr, "vmapple: %s: an I/O thread has no memory; the others go on\n",
+			vp->p.name);
+		return NULL;
+	}
+	pthread_mutex_lock(&vp->lock);
+	while (!b->io_stop) {
+		uint32_t written;
+		uint8_t status;
+		int got = 0;
+
+		if (b->draining || !virtio_pci_driver_ok(vp) || (got = vq_pop(&vp->vq[0], e)) <= 0) {
+			if (got < 0)
+				virtio_pci_needs_reset(vp);
+			pthread_cond_wait(&b->work, &vp->lock);
+			continue;
+		}
+		if (++b->in_flight > b->max_in_flight)
+			b->max_in_flight = b->in_flight;
+		pthread_mutex_unlock(&vp->lock);
+		status = run_elem(b, e, &written);
+		pthread_mutex_lock(&vp->lock);
+		if (complete(b, e, status, written))
+			virtio_pci_notify_queue(vp, 0);
+		else
+			virtio_pci_needs_reset(vp);
+		if (!--b->in_flight)
+			pthread_cond_broadcast(&b->idle);
+	}
+	pthread_mutex_unlock(&vp->lock);
+	free(e);
+	return NULL;
+}
+
 void virtio_blk_kicked(struct virtio_pci *vp, unsigned int q)
 {
 	struct virtio_blk *b = vp->p.dev;
@@ -154,30 +320,52 @@ void virtio_blk_kicked(struct virtio_pci *vp, unsigned int q)
 
 	if (q || !virtio_pci_driver_ok(vp))
 		return;
+	if (b->nr_io) {
+		pthread_cond_broadcast(&b->work);
+		return;
+	}
 	while (taken++ < VIRTIO_PCI_BATCH && (got = vq_pop(&vp->vq[0], &e)) > 0) {
-		uint32_t written = 0;
-		uint8_t status;
+		uint32_t written;
+		uint8_t status = run_elem(b, &e, &written);
 
-		/* A request needs its header and a status byte at the least. */
-		if (e.out_len < sizeof(struct blk_req_header) || !e.in_len)
-			status = VIRTIO_BLK_S_IOERR;
-		else
-			status = run_request(b, &e, &written);
-		b->requests++;
-		if (status != VIRTIO_BLK_S_OK)
-			b->errors++;
-		if (e.in_len)
-			iov_from_buf(e.in, e.in_num, e.in_len - 1, &status, 1);
-		if (vq_push(&vp->vq[0], &e, written + (e.in_len ? 1 : 0)))
+		if (!complete(b, &e, status, written))
 			break;
 		used = true;
 	}
 	virtio_pci_batch_done(vp, 0, got, taken, used);
 }
 
+/* With vp.lock held (a vCPU's reset): the requests in flight finish first. */
+static void reset(struct virtio_pci *vp)
+{
+	struct virtio_blk *b = vp->p.dev;
+
+	b->draining = true;
+	while (b->in_flight)
+		pthread_cond_wait(&b->idle, &vp->lock);
+	b->draining = false;
+}
+
 static const struct virtio_device_ops blk_ops = {
 	.config_access = config_access,
+	.reset = reset,
 };
+
+int virtio_blk_start(struct virtio_blk *b)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < VIRTIO_BLK_IO_THREADS; i++) {
+		ret = pthread_create(&b->io[i], NULL, io_main, b);
+		if (ret)
+			break;
+		b->nr_io++;
+	}
+	if (!b->nr_io)
+		return -ret;
+	return virtio_worker_start(&b->worker);
+}
 
 int virtio_blk_init(struct virtio_blk *b, const char *name, enum virtio_blk_apple_type type,
 		    int fd, uint64_t offset, uint64_t size, bool read_only,
@@ -188,8 +376,11 @@ int virtio_blk_init(struct virtio_blk *b, const char *name, enum virtio_blk_appl
 		.queue_size = QUEUE_SIZE, .config_size = CONFIG_SIZE_STD, .ops = &blk_ops,
 		.dev = b, .class_code = PCI_CLASS_STORAGE_OTHER,
 		.features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH |
-			    VIRTIO_F_RING_INDIRECT_DESC | (read_only ? VIRTIO_BLK_F_RO : 0),
+			    VIRTIO_F_RING_INDIRECT_DESC |
+			    (read_only ? VIRTIO_BLK_F_RO :
+			     VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES),
 	};
+	struct stat st;
 	int ret;
 
 	memset(b, 0, sizeof(*b));
@@ -198,6 +389,7 @@ int virtio_blk_init(struct virtio_blk *b, const char *name, enum virtio_blk_appl
 	b->offset = offset;
 	b->size = size;
 	b->read_only = read_only;
+	b->is_blockdev = !fstat(fd, &st) && S_ISBLK(st.st_mode);
 	snprintf(b->id, sizeof(b->id), "vmapple-%s", name);
 	if (type != VIRTIO_BLK_STANDARD) {
 		p.pci_vendor = PCI_VENDOR_APPLE;
@@ -205,6 +397,8 @@ int virtio_blk_init(struct virtio_blk *b, const char *name, enum virtio_blk_appl
 		p.class_code = PCI_CLASS_STORAGE_SCSI;
 		p.config_size = CONFIG_SIZE_APPLE;
 	}
+	pthread_cond_init(&b->work, NULL);
+	pthread_cond_init(&b->idle, NULL);
 	ret = virtio_pci_init(&b->vp, &p, host);
 	if (ret)
 		return ret;
@@ -214,6 +408,15 @@ int virtio_blk_init(struct virtio_blk *b, const char *name, enum virtio_blk_appl
 
 void virtio_blk_destroy(struct virtio_blk *b)
 {
+	unsigned int i;
+
 	virtio_worker_stop(&b->worker);
+	pthread_mutex_lock(&b->vp.lock);
+	b->io_stop = true;
+	pthread_cond_broadcast(&b->work);
+	pthread_mutex_unlock(&b->vp.lock);
+	for (i = 0; i < b->nr_io; i++)
+		pthread_join(b->io[i], NULL);
+	b->nr_io = 0;
 	virtio_pci_destroy(&b->vp);
 }
