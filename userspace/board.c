@@ -696,8 +696,7 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 	b->cfg = *cfg;
 	b->console.in_fd = b->console.out_fd = b->console.listen_fd = -1;
 	b->console.stop_fd = b->console.wake_fd = -1;
-	b->root_disk.fd = b->aux_disk.fd = b->module_fd = -1;
-	b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	b->root_disk.fd = b->aux_disk.fd = b->module_fd = b->wake_fd = -1;
 	for (i = 0; i < BOARD_MAX_DRIVES; i++)
 		b->drive_disk[i].fd = -1;
 	b->bdif.root.fd = b->bdif.aux.fd = -1;
@@ -716,6 +715,7 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 			 (unsigned long long)(((1ull << BOARD_IPA_BITS) - BOARD_RAM_BASE) >> 30));
 		return -1;
 	}
+	b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (b->wake_fd < 0) {
 		snprintf(err, err_len, "vmapple: eventfd: %s", strerror(errno));
 		return -1;
@@ -817,7 +817,8 @@ static void poll_progress(struct board *b)
 	      k.counters[VMAPPLE_KVM_STAT_HVC_KERNEL])))
 		say_progress(b, PROGRESS_KERNEL);
 	for (i = 0; i < b->nr_nics && !b->progress.said[PROGRESS_USERSPACE]; i++)
-		if (b->nic[i]->tx_frames)
+		/* With vhost-net the frames are the kernel's: its start is the sign. */
+		if (b->nic[i]->tx_frames || b->nic[i]->vhost_used)
 			say_progress(b, PROGRESS_USERSPACE);
 }
 

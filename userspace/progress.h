@@ -6,8 +6,10 @@
  * VMAPPLE_PROGRESS: the firmware started, stage 1 read (the first BDIF
  * request: AVPBooter loading the next stage), the kernel reached (the
  * first Apple hypercall, in either layer), userspace (the first frame the
- * guest sends on its virtio-net).  Milestones are observed, not reported:
- * the main thread polls the counters that show them.
+ * guest sends on its virtio-net; over vhost-net, which the launcher does
+ * not see, the driver's first kick).  Milestones are observed, not
+ * reported: the main thread polls the counters that show them, every
+ * 100 ms until userspace is reached.
  */
 #ifndef VMAPPLE_PROGRESS_H
 #define VMAPPLE_PROGRESS_H

@@ -127,6 +127,17 @@ static bool frame_is(struct tnet *t, uint16_t from, unsigned int bufs, const uin
 	       !memcmp(got + VIRTIO_NET_HDR_LEN, frame, len);
 }
 
+/* Every value the device writes to the receive ring's used index, in order. */
+static uint16_t idx_writes[16];
+static unsigned int nr_idx_writes;
+
+static int recording_write(void *opaque, uint64_t gpa, const void *buf, size_t len)
+{
+	if (gpa == RING_USED + 2 && len == 2 && nr_idx_writes < 16)
+		memcpy(&idx_writes[nr_idx_writes++], buf, 2);
+	return fg_write(opaque, gpa, buf, len);
+}
+
 static void test_mergeable(void)
 {
 	uint8_t frame[60];
@@ -146,7 +157,14 @@ static void test_mergeable(void)
 
 	ok(driver_up(&t, VIRTIO_NET_F_MRG_RXBUF), "the driver takes MRG_RXBUF");
 	post(&t, 4);
+	t.fg.host.mem.write = recording_write;
+	nr_idx_writes = 0;
 	arrive(&t, NULL, frame, sizeof(frame));
+	t.fg.host.mem.write = fg_write;
+	ok(nr_idx_writes == 1 && idx_writes[0] == 3,
+	   "the frame's three buffers are published at once: used index written %u time(s), "
+	   "first to %u (a driver never sees num_buffers 3 with one buffer there)", nr_idx_writes,
+	   nr_idx_writes ? idx_writes[0] : 0);
 	ok(ring_used_idx(&t.r) == 3 && ring_used_len(&t.r, 0) == 32 && ring_used_len(&t.r, 1) == 32 &&
 	   ring_used_len(&t.r, 2) == 8, "a 12 + 60-byte frame fills three 32-byte buffers: "
 	   "32, 32, 8 (used index %u)", ring_used_idx(&t.r));

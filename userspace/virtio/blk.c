@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,12 @@ static int write_zeros(struct virtio_blk *b, uint64_t pos, uint64_t len)
 
 	while (len) {
 		size_t n = len < ZERO_CHUNK ? (size_t)len : ZERO_CHUNK;
-		ssize_t done = pwrite(b->fd, zeros, n, (off_t)pos);
+		ssize_t done;
+
+		/* A reset waits for this request: up to 32 GiB of zeros would stall it. */
+		if (__atomic_load_n(&b->draining, __ATOMIC_RELAXED))
+			return -EIO;
+		done = pwrite(b->fd, zeros, n, (off_t)pos);
 
 		if (done < 0 && errno == EINTR)
 			continue;
@@ -266,9 +272,38 @@ static bool complete(struct virtio_blk *b, const struct vq_elem *e, uint8_t stat
 }
 
 /*
- * An I/O thread: take a request under the device's lock, run its I/O
- * without it, complete it under it again.  A reset drains (no new request
- * is taken while one is in flight to a ring the driver is taking back).
+ * With vp.lock held: @e, just taken, run with the lock let go during its
+ * I/O, then completed under it.  Counted in flight meanwhile, for reset.
+ */
+static void run_unlocked(struct virtio_blk *b, struct vq_elem *e)
+{
+	struct virtio_pci *vp = &b->vp;
+	uint32_t written;
+	uint8_t status;
+
+	if (++b->in_flight > b->max_in_flight)
+		b->max_in_flight = b->in_flight;
+	pthread_mutex_unlock(&vp->lock);
+	status = run_elem(b, e, &written);
+	pthread_mutex_lock(&vp->lock);
+	if (complete(b, e, status, written))
+		virtio_pci_notify_queue(vp, 0);
+	else
+		virtio_pci_needs_reset(vp);
+	if (!--b->in_flight)
+		pthread_cond_broadcast(&b->idle);
+}
+
+/* With vp.lock held: may a request be taken now? */
+static bool may_take(struct virtio_blk *b)
+{
+	return !b->io_stop && !b->draining && virtio_pci_driver_ok(&b->vp);
+}
+
+/*
+ * An I/O thread: woken when the worker sees more than one request, it
+ * takes what it can.  A reset drains (no new request is taken while one
+ * is in flight to a ring the driver is taking back).
  */
 static void *io_main(void *arg)
 {
@@ -283,27 +318,15 @@ static void *io_main(void *arg)
 	}
 	pthread_mutex_lock(&vp->lock);
 	while (!b->io_stop) {
-		uint32_t written;
-		uint8_t status;
-		int got = 0;
+		int got = may_take(b) ? vq_pop(&vp->vq[0], e) : 0;
 
-		if (b->draining || !virtio_pci_driver_ok(vp) || (got = vq_pop(&vp->vq[0], e)) <= 0) {
-			if (got < 0)
-				virtio_pci_needs_reset(vp);
-			pthread_cond_wait(&b->work, &vp->lock);
+		if (got > 0) {
+			run_unlocked(b, e);
 			continue;
 		}
-		if (++b->in_flight > b->max_in_flight)
-			b->max_in_flight = b->in_flight;
-		pthread_mutex_unlock(&vp->lock);
-		status = run_elem(b, e, &written);
-		pthread_mutex_lock(&vp->lock);
-		if (complete(b, e, status, written))
-			virtio_pci_notify_queue(vp, 0);
-		else
+		if (got < 0)
 			virtio_pci_needs_reset(vp);
-		if (!--b->in_flight)
-			pthread_cond_broadcast(&b->idle);
+		pthread_cond_wait(&b->work, &vp->lock);
 	}
 	pthread_mutex_unlock(&vp->lock);
 	free(e);
@@ -314,14 +337,25 @@ void virtio_blk_kicked(struct virtio_pci *vp, unsigned int q)
 {
 	struct virtio_blk *b = vp->p.dev;
 	static __thread struct vq_elem e;
-	unsigned int taken = 0;
+	unsigned int taken = 0, extra, i;
 	bool used = false;
 	int got = 0;
 
 	if (q || !virtio_pci_driver_ok(vp))
 		return;
 	if (b->nr_io) {
-		pthread_cond_broadcast(&b->work);
+		/*
+		 * The worker runs requests itself (a lone one pays no hand-over)
+		 * and wakes an I/O thread for each further one waiting.
+		 */
+		while (may_take(b) && (got = vq_pop(&vp->vq[0], &e)) > 0) {
+			extra = vq_pending(&vp->vq[0]);
+			for (i = 0; i < extra && i < b->nr_io; i++)
+				pthread_cond_signal(&b->work);
+			run_unlocked(b, &e);
+		}
+		if (got < 0)
+			virtio_pci_needs_reset(vp);
 		return;
 	}
 	while (taken++ < VIRTIO_PCI_BATCH && (got = vq_pop(&vp->vq[0], &e)) > 0) {
@@ -353,15 +387,20 @@ static const struct virtio_device_ops blk_ops = {
 
 int virtio_blk_start(struct virtio_blk *b)
 {
+	sigset_t all, old;
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
+	/* Signals are the main thread's (and the vCPUs' kicks): none lands mid-I/O here. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < VIRTIO_BLK_IO_THREADS; i++) {
 		ret = pthread_create(&b->io[i], NULL, io_main, b);
 		if (ret)
 			break;
 		b->nr_io++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!b->nr_io)
 		return -ret;
 	return virtio_worker_start(&b->worker);

@@ -101,7 +101,8 @@ static bool deliver(struct virtio_net *n, uint8_t *hdr, const uint8_t *frame, si
 		if (!merge && e->in_len < total) {
 			/* Too small for it (no mergeable buffers negotiated): the frame is lost. */
 			n->rx_dropped++;
-			vq_push(vq, e, 0);
+			if (vq_push(vq, e, 0))
+				virtio_pci_needs_reset(&n->vp);
 			return true;
 		}
 		written[nbufs - 1] = (uint32_t)fill(e, hdr, frame, len, done);
@@ -109,7 +110,8 @@ static bool deliver(struct virtio_net *n, uint8_t *hdr, const uint8_t *frame, si
 		if (done < total && (nbufs == VIRTIO_NET_MAX_MERGE || !written[nbufs - 1])) {
 			/* Buffers too small or empty for a frame this size: lost, buffers back. */
 			for (i = 0; i < nbufs; i++)
-				vq_push(vq, &n->rx_elems[i], 0);
+				if (vq_push(vq, &n->rx_elems[i], 0))
+					virtio_pci_needs_reset(&n->vp);
 			n->rx_dropped++;
 			return true;
 		}
@@ -119,9 +121,14 @@ static bool deliver(struct virtio_net *n, uint8_t *hdr, const uint8_t *frame, si
 	hdr[VNET_HDR_NUM_BUFFERS + 1] = (uint8_t)(num >> 8);
 	iov_from_buf(n->rx_elems[0].in, n->rx_elems[0].in_num, VNET_HDR_NUM_BUFFERS,
 		     hdr + VNET_HDR_NUM_BUFFERS, 2);
+	/* All of the frame's buffers published at once: num_buffers is never ahead. */
 	for (i = 0; i < nbufs; i++)
-		if (vq_push(vq, &n->rx_elems[i], written[i]))
+		if (vq_fill(vq, &n->rx_elems[i], written[i], (uint16_t)i))
 			break;
+	if (i < nbufs || vq_flush(vq, (uint16_t)nbufs)) {
+		virtio_pci_needs_reset(&n->vp);
+		return false;
+	}
 	n->rx_frames++;
 	return true;
 }
@@ -283,8 +290,14 @@ static bool vhost_running(struct virtio_net *n)
 			"the frames\n", n->vp.p.name, why);
 		snprintf(n->vhost_why_not, sizeof(n->vhost_why_not), "%s", why);
 		vhost_net_close(&n->vhost);
+		/* vhost may have used buffers before it gave up: the driver looks. */
+		virtio_pci_interrupt_queue(&n->vp, RXQ);
+		virtio_pci_interrupt_queue(&n->vp, TXQ);
 		return false;
 	}
+	/* Frames waiting for buffers are the launcher's, and it hands off now. */
+	n->rx_dropped += n->backlog_count;
+	backlog_drop_all(n);
 	net_backend_vhost_taken(n->backend, true);
 	n->vhost_used = true;
 	return true;

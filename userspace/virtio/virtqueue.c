@@ -137,6 +137,16 @@ static int set_avail_event(struct virtqueue *vq, uint16_t idx)
 	return wr(vq, vq->used + USED_RING + 8ull * vq->size, &idx, 2);
 }
 
+unsigned int vq_pending(struct virtqueue *vq)
+{
+	uint16_t avail_idx, n;
+
+	if (!vq->ready || vq->broken || rd(vq, vq->avail + 2, &avail_idx, 2))
+		return 0;
+	n = (uint16_t)(avail_idx - vq->last_avail);
+	return n > vq->size ? 0 : n;	/* a bogus index: vq_pop() will say so */
+}
+
 int vq_pop(struct virtqueue *vq, struct vq_elem *e)
 {
 	uint16_t avail_idx, head;
@@ -187,22 +197,38 @@ void vq_unpop(struct virtqueue *vq, unsigned int n)
 	vq->last_avail = (uint16_t)(vq->last_avail - n);
 }
 
-int vq_push(struct virtqueue *vq, const struct vq_elem *e, uint32_t written)
+int vq_fill(struct virtqueue *vq, const struct vq_elem *e, uint32_t written, uint16_t nth)
 {
 	uint32_t entry[2] = { e->head, written };
+	uint16_t slot = (uint16_t)(vq->used_idx + nth);
+
+	if (wr(vq, vq->used + USED_RING + 8ull * (slot % vq->size), entry, sizeof(entry))) {
+		vq->broken = true;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vq_flush(struct virtqueue *vq, uint16_t count)
+{
 	uint16_t idx;
 
-	if (wr(vq, vq->used + USED_RING + 8ull * (vq->used_idx % vq->size), entry, sizeof(entry)))
-		goto broken;
-	/* The entry is visible before the index that publishes it. */
+	/* The entries are visible before the index that publishes them. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	idx = ++vq->used_idx;
-	if (wr(vq, vq->used + 2, &idx, 2))
-		goto broken;
+	idx = (uint16_t)(vq->used_idx + count);
+	if (wr(vq, vq->used + 2, &idx, 2)) {
+		vq->broken = true;
+		return -EINVAL;
+	}
+	vq->used_idx = idx;
 	return 0;
-broken:
-	vq->broken = true;
-	return -EINVAL;
+}
+
+int vq_push(struct virtqueue *vq, const struct vq_elem *e, uint32_t written)
+{
+	int ret = vq_fill(vq, e, written, 0);
+
+	return ret ? ret : vq_flush(vq, 1);
 }
 
 bool vq_wants_interrupt(struct virtqueue *vq)

@@ -70,6 +70,9 @@ uint64_t vq_used_address(uint64_t desc, uint64_t avail, uint64_t used, uint16_t 
 /* Back to the reset state (size kept as the device's maximum by the caller). */
 void vq_reset(struct virtqueue *vq);
 
+/* How many chains the driver has made available that we have not taken (a hint). */
+unsigned int vq_pending(struct virtqueue *vq);
+
 /*
  * Take the next available chain.  1: @e filled; 0: none available;
  * -EINVAL: the ring or chain is malformed (the queue is then broken).
@@ -84,6 +87,15 @@ void vq_unpop(struct virtqueue *vq, unsigned int n);
 
 /* Give @e back with @written bytes written into its writable part. */
 int vq_push(struct virtqueue *vq, const struct vq_elem *e, uint32_t written);
+
+/*
+ * vq_push() in two steps, for a frame spread over several chains: write
+ * @e as the @nth used entry past the published ones, then publish @count
+ * entries at once (the driver must never see the first without the rest).
+ * 0, or -EINVAL (the queue is then broken).
+ */
+int vq_fill(struct virtqueue *vq, const struct vq_elem *e, uint32_t written, uint16_t nth);
+int vq_flush(struct virtqueue *vq, uint16_t count);
 
 /* After vq_push(): does the driver want an interrupt? */
 bool vq_wants_interrupt(struct virtqueue *vq);
