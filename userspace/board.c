@@ -354,7 +354,8 @@ static int add_pci_devices(struct board *b, const struct board_config *cfg, char
 		}
 		b->nic[b->nr_nics++] = n;
 		/* A TAP without offloads or vhost-net is slower: say why, once per run. */
-		if (!n->vnet_hdr && !strncmp(cfg->net[i], "tap", 3) && !b->restarts)
+		if (!n->vnet_hdr && !strcmp(net_backend_kind_name(n->backend), "tap") &&
+		    !b->restarts)
 			fprintf(stderr, "vmapple: %s: no checksum or TSO offloads: %s\n", name,
 				net_backend_vnet_why_not(n->backend));
 		if (n->vhost_why_not[0] && !b->restarts)

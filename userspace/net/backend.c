@@ -134,6 +134,11 @@ void net_backend_vhost_taken(struct net_backend *nb, bool taken)
 	nb->vhost_taken = taken;
 }
 
+const char *net_backend_kind_name(const struct net_backend *nb)
+{
+	return nb->kind->name;
+}
+
 void net_backend_close(struct net_backend *nb)
 {
 	if (nb)

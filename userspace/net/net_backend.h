@@ -89,6 +89,9 @@ int net_backend_vhost_fd(const struct net_backend *nb, const char **why_not);
 /* vhost-net has (true) or gave back (false) the fd of net_backend_vhost_fd(). */
 void net_backend_vhost_taken(struct net_backend *nb, bool taken);
 
+/* The backend's kind as the spec names it: "user" or "tap". */
+const char *net_backend_kind_name(const struct net_backend *nb);
+
 /* NULL is a no-op. */
 void net_backend_close(struct net_backend *nb);
 

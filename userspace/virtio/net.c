@@ -183,7 +183,6 @@ static void backend_rx(void *opaque, const void *frame, size_t len)
 {
 	struct virtio_net *n = opaque;
 	bool locked = !n->in_kick;
-
 	size_t hdr = n->vnet_hdr ? VIRTIO_NET_HDR_LEN : 0;
 
 	if (locked)
@@ -218,7 +217,6 @@ static void transmit(struct virtio_net *n)
 	unsigned int taken = 0;
 	bool used = false;
 	int got = 0;
-
 	/* With a vnet header the guest's goes along: its checksum and TSO asks. */
 	size_t keep = n->vnet_hdr ? VIRTIO_NET_HDR_LEN : 0;
 
@@ -413,7 +411,7 @@ int virtio_net_init(struct virtio_net *n, const char *name, const char *spec,
 
 		if (vhost_net_open(&n->vhost, why_vhost, sizeof(why_vhost)))
 			snprintf(n->vhost_why_not, sizeof(n->vhost_why_not), "%s", why_vhost);
-	} else if (!strncmp(spec, "tap", 3)) {
+	} else if (!strcmp(net_backend_kind_name(n->backend), "tap")) {
 		snprintf(n->vhost_why_not, sizeof(n->vhost_why_not), "%s", no_vhost);
 	}
 	if (n->vnet_hdr)
