@@ -33,6 +33,7 @@ typedef __s64 s64;
 #define GENMASK(h, l)		((~0UL << (l)) & (~0UL >> (8 * sizeof(long) - 1 - (h))))
 #define GENMASK_ULL(h, l)	((~0ULL << (l)) & (~0ULL >> (63 - (h))))
 #define FIELD_GET(mask, reg)	(((reg) & (mask)) >> __builtin_ctzll(mask))
+#define FIELD_PREP(mask, val)	(((u64)(val) << __builtin_ctzll(mask)) & (mask))
 #endif
 
 #endif
