@@ -37,10 +37,14 @@ VIRTIO_SRCS := $(wildcard userspace/virtio/*.c)
 NET_SRCS := $(wildcard userspace/net/*.c)
 # VM bundles, one file per layout (userspace/bundle.c holds their table).
 BUNDLE_SRCS := $(wildcard userspace/bundle/*.c)
+# The boards `run --board` builds, one folder each, and their registry.
+BOARDS_SRCS := $(wildcard userspace/boards/*.c userspace/boards/*/*.c)
 LAUNCHER_SRCS := $(wildcard userspace/*.c) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) \
+	$(BOARDS_SRCS) \
 	$(wildcard common/*.c)
 LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/hw/*.h userspace/virtio/*.h \
-	userspace/net/*.h userspace/bundle/*.h common/*.h) include/uapi/linux/vmapple_kvm.h
+	userspace/net/*.h userspace/bundle/*.h userspace/boards/*.h userspace/boards/*/*.h \
+	common/*.h) include/uapi/linux/vmapple_kvm.h
 # libfdt, libslirp (on glib), libnl, json-c, libplist: the host's for the unit tests.
 HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0 json-c libplist-2.0
 HOST_LIB_CFLAGS = $(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
@@ -50,7 +54,8 @@ COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
 	userspace/nvram.c userspace/timebase.c userspace/stat_view.c userspace/disk.c \
-	userspace/board_dt.c userspace/linux_image.c \
+	userspace/board_dt.c userspace/dt_util.c userspace/linux_image.c \
+	userspace/boards/board_names.c userspace/boards/t8103/t8103_dt.c \
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
 	userspace/progress.c userspace/help.c userspace/clone.c userspace/bundle_run.c \
 	userspace/qmp.c userspace/bundle.c userspace/guest_ram.c \

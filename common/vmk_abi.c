@@ -47,3 +47,36 @@ bool vmk_abi_gicv2m_fits(u64 base, u64 ipa_size)
 {
 	return base < ipa_size && ipa_size - base >= VMK_GICV2M_FRAME_SIZE;
 }
+
+int vmk_abi_check_aic(const struct vmapple_kvm_aic *req)
+{
+	int ret = vmk_abi_check_head(req->api_version, req->flags & ~VMAPPLE_KVM_AIC_FLAGS,
+				     req->reserved, sizeof(req->reserved));
+	u32 i, j;
+
+	if (ret)
+		return ret;
+	if (req->base & (AIC_WINDOW_SIZE - 1) || req->base + AIC_WINDOW_SIZE < req->base)
+		return -EINVAL;
+	if (!req->nr_irqs || req->nr_irqs > AIC_MAX_IRQS || !req->nr_cpus ||
+	    req->nr_cpus > AIC_MAX_CPUS)
+		return -EINVAL;
+	for (i = 0; i < AIC_MAX_CPUS; i++) {
+		/* Only Aff2..Aff0 name an Apple core; CPUs past nr_cpus are 0. */
+		if (req->mpidr[i] & ~VMK_AIC_MPIDR_AFF || (i >= req->nr_cpus && req->mpidr[i]))
+			return -EINVAL;
+		for (j = 0; j < i && i < req->nr_cpus; j++)
+			if (req->mpidr[i] == req->mpidr[j])
+				return -EINVAL;
+	}
+	return 0;
+}
+
+int vmk_abi_check_aic_irq(const struct vmapple_kvm_aic_irq *req)
+{
+	int ret = vmk_abi_check_head(req->api_version, 0, &req->reserved, sizeof(req->reserved));
+
+	if (ret)
+		return ret;
+	return req->level > 1 || req->irq >= AIC_MAX_IRQS ? -EINVAL : 0;
+}

@@ -119,7 +119,8 @@ int vmk_session_attach(struct vmk_session *s,
 	ret = vmk_registry_add(vm);
 	if (ret) {
 		put_pid(vm->pid);
-		kvfree(vm->vcpus);
+		vmk_aic_free(vm);
+	kvfree(vm->vcpus);
 		kfree(vm);
 		goto out_put;
 	}
@@ -159,6 +160,7 @@ void vmk_session_detach(struct vmk_session *s)
 	/* No WFK may outlive the attachment: a sleeper holds the module. */
 	vmk_hvc_wake_all(vm);
 	vmk_gicv2m_remove(vm);
+	vmk_aic_remove(vm);
 	pr_debug("detached VM %p\n", vm->kvm);
 	vmk_vm_put(vm);
 }

@@ -40,4 +40,19 @@ struct vmk_hook vmk_hooks[VMK_NR_HOOKS] = {
 		.live_bit = VMAPPLE_KVM_HOOK_VCPU_PUT,
 		.wanted = vmk_apple_pac_wanted,
 	},
+	[VMK_HOOK_SYS_REG] = {
+		.name = "kvm_handle_sys_reg",
+		.replacement = vmk_handle_sys_reg_hook,
+		.claims = vmk_aic_sysreg_claims,
+		.live_bit = VMAPPLE_KVM_HOOK_SYS_REG,
+		.wanted = vmk_aic_wanted,
+	},
+	[VMK_HOOK_TIMER_LEVEL] = {
+		.name = "kvm_timer_should_notify_user",
+		.replacement = vmk_timer_level_hook,
+		.claims = vmk_aic_timer_claims,
+		.atomic = true,		/* called with interrupts off on guest entry */
+		.live_bit = VMAPPLE_KVM_HOOK_TIMER_LEVEL,
+		.wanted = vmk_aic_wanted,
+	},
 };

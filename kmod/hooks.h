@@ -17,6 +17,8 @@ enum vmk_hook_id {
 	VMK_HOOK_SMCCC_CALL,
 	VMK_HOOK_VCPU_LOAD,	/* the Apple-native PAC backend's, only when wanted */
 	VMK_HOOK_VCPU_PUT,
+	VMK_HOOK_SYS_REG,	/* the t8103 AIC's, optional */
+	VMK_HOOK_TIMER_LEVEL,
 	VMK_NR_HOOKS,
 };
 

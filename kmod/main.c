@@ -79,6 +79,10 @@ static long vmk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vmk_session_set_apple_hvc(s, argp);
 	case VMAPPLE_KVM_SET_GICV2M:
 		return vmk_session_set_gicv2m(s, argp);
+	case VMAPPLE_KVM_SET_AIC:
+		return vmk_session_set_aic(s, argp);
+	case VMAPPLE_KVM_AIC_IRQ:
+		return vmk_session_aic_irq(s, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -120,6 +124,7 @@ static int __init vmk_init(void)
 
 	vmk_apple_pac_init();
 	vmk_gicv2m_resolve();
+	vmk_aic_resolve();
 	ret = vmk_hooks_init(hooks);
 	if (ret)
 		return ret;

@@ -113,6 +113,19 @@ TRACE_EVENT(vmapple_kvm_msi,
 		      __entry->vcpu_id, __entry->intid)
 );
 
+TRACE_EVENT(vmapple_kvm_aic_fast_ipi,
+	    TP_PROTO(u32 from, u32 to, u32 type),
+	    TP_ARGS(from, to, type),
+	    TP_STRUCT__entry(__field(u32, from)
+			     __field(u32, to)
+			     __field(u32, type)),
+	    TP_fast_assign(__entry->from = from;
+			   __entry->to = to;
+			   __entry->type = type;),
+	    TP_printk("AIC CPU %u sent a fast IPI (type %u) to CPU %u",
+		      __entry->from, __entry->type, __entry->to)
+);
+
 #endif /* VMAPPLE_KVM_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -18,7 +18,10 @@
 
 #include <uapi/linux/vmapple_kvm.h>
 
+#include <linux/hrtimer.h>
+
 #include "../common/a64_emulate.h"
+#include "../common/apple_aic.h"
 #include "../common/apple_hvc.h"
 #include "../common/vmk_abi.h"
 
@@ -85,6 +88,28 @@ struct vmk_gicv2m {
 	bool registered;		/* under the session's lock */
 };
 
+/* One AIC CPU's state beyond the model: its fast IPIs and Apple registers. */
+struct vmk_aic_vcpu {
+	struct vmk_aic *aic;
+	unsigned long fipi;		/* VMK_FIPI_* bits, set from any vCPU */
+	struct hrtimer deferred;	/* a deferred fast IPI's countdown */
+	u64 ipi_cr;			/* IPI_CR_EL1: the countdown it sends with */
+	u64 pmcr0, upmcr0;		/* kept as written */
+	bool timer_fiq;			/* its timers had the FIQ up (for the counter) */
+};
+
+/* The VM's AIC (aic.c): common/apple_aic.c's model on KVM's MMIO bus. */
+struct vmk_aic {
+	struct kvm_io_device dev;
+	struct vmk_vm *vm;
+	struct kvm *kvm;
+	u64 base;
+	u32 flags;			/* VMAPPLE_KVM_AIC_F_* */
+	spinlock_t lock;		/* @model, and applying its IRQ lines */
+	struct apple_aic model;
+	struct vmk_aic_vcpu cpus[AIC_MAX_CPUS];
+};
+
 /*
  * One attached VM.  The registry and each exit hook running for it hold a
  * reference; the last one frees it.
@@ -100,6 +125,7 @@ struct vmk_vm {
 	u32 id;
 	struct vmk_vcpu *vcpus;		/* KVM_MAX_VCPUS entries, by vcpu_idx */
 	struct vmk_gicv2m gicv2m;
+	struct vmk_aic *aic;		/* published once, freed with the VM */
 	struct apple_hvc_config hvc_cfg;	/* valid once @hvc_ready */
 	bool hvc_ready;			/* set once, with release semantics */
 	bool hvc_notify_boot_state;	/* VMAPPLE_KVM_APPLE_HVC_F_NOTIFY_BOOT_STATE */
@@ -160,6 +186,18 @@ int vmk_session_set_gicv2m(struct vmk_session *s,
 void vmk_gicv2m_remove(struct vmk_vm *vm);
 int vmk_session_set_apple_hvc(struct vmk_session *s,
 			      const struct vmapple_kvm_apple_hvc __user *uarg);
+
+/* aic.c: the t8103 board's AIC in the kernel. */
+void vmk_aic_resolve(void);
+bool vmk_aic_wanted(void);
+bool vmk_aic_sysreg_claims(struct kvm_vcpu *vcpu);
+bool vmk_aic_timer_claims(struct kvm_vcpu *vcpu);
+int vmk_handle_sys_reg_hook(struct kvm_vcpu *vcpu);
+bool vmk_timer_level_hook(struct kvm_vcpu *vcpu);
+int vmk_session_set_aic(struct vmk_session *s, const struct vmapple_kvm_aic __user *uarg);
+int vmk_session_aic_irq(struct vmk_session *s, const struct vmapple_kvm_aic_irq __user *uarg);
+void vmk_aic_remove(struct vmk_vm *vm);
+void vmk_aic_free(struct vmk_vm *vm);
 
 /* apple_pac.c: Apple's PAC registers at vCPU load/put (module parameter apple_pac). */
 void vmk_apple_pac_init(void);

@@ -8,6 +8,7 @@
 #include <libfdt.h>
 
 #include "board.h"
+#include "dt_util.h"
 #include "hw/gpex.h"
 
 /* phandles */
@@ -22,38 +23,7 @@
 #define IRQ_LEVEL_HIGH	4
 #define KEY_POWER	116	/* <linux/input-event-codes.h> */
 
-/* A string-list property from a literal with embedded NULs. */
-#define PROP_STRINGS(fdt, name, lit) fdt_property(fdt, name, lit, sizeof(lit))
 
-#define CHECK(expr) do { if ((ret = (expr)) < 0) goto fail; } while (0)
-
-static int prop_cells(void *fdt, const char *name, const uint32_t *cells, unsigned int n)
-{
-	fdt32_t be[160];
-	unsigned int i;
-
-	if (n > sizeof(be) / sizeof(be[0]))
-		return -FDT_ERR_NOSPACE;
-	for (i = 0; i < n; i++)
-		be[i] = cpu_to_fdt32(cells[i]);
-	return fdt_property(fdt, name, be, (int)(n * sizeof(be[0])));
-}
-
-/* reg = <addr size> with #address-cells = #size-cells = 2. */
-static int prop_reg(void *fdt, uint64_t addr, uint64_t size)
-{
-	const uint32_t cells[] = { addr >> 32, (uint32_t)addr, size >> 32, (uint32_t)size };
-
-	return prop_cells(fdt, "reg", cells, 4);
-}
-
-static int begin_node_at(void *fdt, const char *name, uint64_t addr)
-{
-	char node[64];
-
-	snprintf(node, sizeof(node), "%s@%llx", name, (unsigned long long)addr);
-	return fdt_begin_node(fdt, node);
-}
 
 /* A primecell: compatible "arm,NAME", "arm,primecell"; one SPI; the APB clock. */
 static int primecell(void *fdt, const char *name, uint64_t base, uint64_t size, uint32_t spi,

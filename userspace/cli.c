@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boards/board_kind.h"
+
 struct command_name {
 	const char *name;
 	enum vmapple_command command;
@@ -80,6 +82,7 @@ static const struct option_spec options[] = {
 	OPT(VMAPPLE_CMD_RUN, "--fix-overlapping-used", OPT_ON_OFF, fix_used_ring),
 	OPT(VMAPPLE_CMD_RUN, "--event-idx", OPT_ON_OFF, event_idx),
 	OPT(VMAPPLE_CMD_RUN, "--on-reset", OPT_PATH, on_reset),
+	OPT(VMAPPLE_CMD_RUN, "--board", OPT_PATH, board),
 	OPT(VMAPPLE_CMD_RUN, "--stop-timeout", OPT_NUMBER, stop_timeout),
 	OPT(VMAPPLE_CMD_RUN, "--reset-limit", OPT_NUMBER, reset_limit),
 	OPT(VMAPPLE_CMD_RUN, "--reset-window", OPT_NUMBER, reset_window),
@@ -212,6 +215,15 @@ static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 			 "give one");
 		return -1;
 	}
+	if (!board_kind_known(args->board)) {
+		snprintf(err, err_len, "vmapple run: --board '%s': one of %s", args->board,
+			 board_kind_names());
+		return -1;
+	}
+	if (strcmp(args->board, "vmapple") && (args->bundle || args->bios)) {
+		snprintf(err, err_len, "vmapple run: --board %s boots only --kernel", args->board);
+		return -1;
+	}
 	if (strcmp(args->on_reset, "restart") && strcmp(args->on_reset, "exit")) {
 		snprintf(err, err_len, "vmapple run: --on-reset '%s': restart or exit",
 			 args->on_reset);
@@ -323,6 +335,7 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		.balloon = 1,
 		.max_macos = 2,
 		.on_reset = "restart",
+		.board = "vmapple",
 		.stop_timeout = 30,
 		.production_mode = 1,
 		.fix_used_ring = 1,

@@ -68,6 +68,7 @@ struct vmapple_args {
 	uint64_t fix_used_ring;		/* run: --fix-overlapping-used on|off; default on */
 	uint64_t production_mode;	/* run: --production-mode on|off; default on */
 	const char *on_reset;		/* run: --on-reset restart|exit; default restart */
+	const char *board;		/* run: --board vmapple|t8103; default vmapple */
 	uint64_t stop_timeout;		/* run: --stop-timeout SECONDS; default 30 */
 	uint64_t reset_limit;		/* run: --reset-limit N; default 10 */
 	uint64_t reset_window;		/* run: --reset-window SECONDS; default 60 */

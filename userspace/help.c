@@ -74,6 +74,8 @@ static const char run_help[] =
 	"                        the bundle (sparsely) instead of refusing\n"
 	"  --stop-timeout SECONDS  after SIGTERM or vmapple stop presses the power\n"
 	"                        button, force the VM off if it is still on (default 30)\n"
+	"  --board vmapple|t8103   the machine: VMApple (default), or an M1 whose AIC is\n"
+	"                          in vmapple_kvm (needs the module; boots only --kernel)\n"
 	"  --on-reset restart|exit  a guest's reset restarts it in place, disks kept\n"
 	"                        (default), or ends the run (status 5)\n"
 	"  --reset-limit N --reset-window SECONDS  more than N restarts within SECONDS\n"

@@ -59,9 +59,9 @@ static int file_size(const char *opt, const char *path, uint64_t *size, char *er
 	return 0;
 }
 
-int linux_boot_load(struct vm *vm, const char *kernel, const char *initrd,
-		    struct board_dt_params *dt, uint64_t *entry, uint64_t *dtb, char *err,
-		    size_t err_len)
+int linux_boot_load_dt(struct vm *vm, const char *kernel, const char *initrd, uint64_t ram_base,
+		       uint64_t ram_size, linux_boot_dt_fn build_dt, void *opaque, uint64_t *entry,
+		       uint64_t *dtb, char *err, size_t err_len)
 {
 	uint8_t hdr[LINUX_IMAGE_HDR_SIZE] = { 0 };
 	struct linux_boot_image img;
@@ -83,16 +83,33 @@ int linux_boot_load(struct vm *vm, const char *kernel, const char *initrd,
 		return -1;
 	}
 	if (linux_image_parse(hdr, (size_t)got, &img, kernel, err, err_len) ||
-	    linux_boot_layout(&img, ksize, dt->ram_base, dt->ram_size, isize, &lay, err, err_len) ||
+	    linux_boot_layout(&img, ksize, ram_base, ram_size, isize, &lay, err, err_len) ||
 	    load_file(vm, "--kernel", kernel, lay.kernel, ksize, err, err_len) ||
 	    (initrd && load_file(vm, "--initrd", initrd, lay.initrd, isize, err, err_len)))
 		return -1;
-	dt->initrd_start = lay.initrd;
-	dt->initrd_size = initrd ? isize : 0;
-	dtb_host = vm_ram(vm, lay.dtb, BOARD_DT_MAX_SIZE);
-	if (!dtb_host || board_dt_build(dt, dtb_host, BOARD_DT_MAX_SIZE, err, err_len) < 0)
+	dtb_host = vm_ram(vm, lay.dtb, LINUX_BOOT_DT_MAX_SIZE);
+	if (!dtb_host || build_dt(opaque, lay.initrd, initrd ? isize : 0, dtb_host,
+				  LINUX_BOOT_DT_MAX_SIZE, err, err_len) < 0)
 		return -1;
 	*entry = lay.kernel;
 	*dtb = lay.dtb;
 	return 0;
+}
+
+static int vmapple_dt(void *opaque, uint64_t initrd_start, uint64_t initrd_size, void *buf,
+		      size_t size, char *err, size_t err_len)
+{
+	struct board_dt_params *dt = opaque;
+
+	dt->initrd_start = initrd_start;
+	dt->initrd_size = initrd_size;
+	return board_dt_build(dt, buf, size, err, err_len);
+}
+
+int linux_boot_load(struct vm *vm, const char *kernel, const char *initrd,
+		    struct board_dt_params *dt, uint64_t *entry, uint64_t *dtb, char *err,
+		    size_t err_len)
+{
+	return linux_boot_load_dt(vm, kernel, initrd, dt->ram_base, dt->ram_size, vmapple_dt, dt,
+				  entry, dtb, err, err_len);
 }

@@ -46,10 +46,22 @@ int linux_boot_layout(const struct linux_boot_image *img, uint64_t file_size, ui
 		      uint64_t ram_size, uint64_t initrd_size, struct linux_boot_layout *out,
 		      char *err, size_t err_len);
 
+/* Room for a board's device tree (both boards' fit). */
+#define LINUX_BOOT_DT_MAX_SIZE	0x10000
+
+/* A board's device tree, told where the initrd went: its size, or -1 with @err. */
+typedef int (*linux_boot_dt_fn)(void *opaque, uint64_t initrd_start, uint64_t initrd_size,
+				void *buf, size_t size, char *err, size_t err_len);
+
 /*
- * Load --kernel (and --initrd) into the VM's RAM and write the device tree
- * from @dt (its initrd fields are filled here).  Sets *entry and *dtb.
+ * Load --kernel (and --initrd) into RAM [ram_base, + ram_size) and write
+ * the device tree @build_dt makes.  Sets *entry and *dtb.
  */
+int linux_boot_load_dt(struct vm *vm, const char *kernel, const char *initrd, uint64_t ram_base,
+		       uint64_t ram_size, linux_boot_dt_fn build_dt, void *opaque, uint64_t *entry,
+		       uint64_t *dtb, char *err, size_t err_len);
+
+/* The VMApple board's: the tree from @dt (its initrd fields are filled here). */
 int linux_boot_load(struct vm *vm, const char *kernel, const char *initrd,
 		    struct board_dt_params *dt, uint64_t *entry, uint64_t *dtb, char *err,
 		    size_t err_len);

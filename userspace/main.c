@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "boards/board_kind.h"
 #include "caps.h"
 #include "bundle_run.h"
 #include "clone.h"
@@ -100,6 +101,7 @@ static int cmd_run(const struct vmapple_args *args)
 	static char scratch[4096];
 	static struct board board;
 	static struct bundle bundle;
+	const struct board_kind *kind;
 	unsigned int i;
 	char err[1024];
 	int status;
@@ -125,6 +127,15 @@ static int cmd_run(const struct vmapple_args *args)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	kind = board_kind_find(args->board);
+	if (kind && kind->run) {
+		if (args->pidfile && write_pidfile(args->pidfile))
+			return BOARD_EXIT_ERROR;
+		status = kind->run(&cfg, &stop_requests);
+		if (args->pidfile)
+			unlink(args->pidfile);
+		return status;
+	}
 	/* Held (by the kernel's flock) until the process ends, however it ends. */
 	if (cfg.bios && macos_slot_take(NULL, (unsigned int)args->max_macos, err,
 					  sizeof(err)) < 0) {

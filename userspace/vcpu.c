@@ -62,7 +62,7 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int index)
 	if (ioctl(vm->fd, KVM_ARM_PREFERRED_TARGET, &init))
 		goto fail;
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
-	if (index)
+	if (index && !vm->spin_table)
 		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
 	if (vm->pmu)
 		init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;

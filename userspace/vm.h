@@ -53,6 +53,7 @@ struct vm {
 	int pause_requested;
 	unsigned int vcpus_paused;
 	bool pmu;			/* vCPUs get a PMU (KVM_ARM_VCPU_PMU_V3) */
+	bool spin_table;		/* every vCPU starts running (no PSCI CPU_ON) */
 	int spi_irqfd[256];		/* per SPI, made on first use; -1 none */
 	pthread_mutex_t irqfd_lock;
 };

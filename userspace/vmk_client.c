@@ -66,6 +66,29 @@ int vmk_set_gicv2m(int dev_fd, uint64_t base, uint32_t first_intid, uint32_t nr_
 	return ioctl(dev_fd, VMAPPLE_KVM_SET_GICV2M, &req) ? -errno : 0;
 }
 
+int vmk_set_aic(int dev_fd, uint64_t base, uint32_t nr_irqs, uint32_t nr_cpus,
+		const uint64_t *mpidr, uint32_t flags)
+{
+	struct vmapple_kvm_aic req = {
+		.api_version = VMAPPLE_KVM_API_VERSION,
+		.flags = flags, .base = base, .nr_irqs = nr_irqs, .nr_cpus = nr_cpus,
+	};
+
+	if (nr_cpus > sizeof(req.mpidr) / sizeof(req.mpidr[0]))
+		return -EINVAL;
+	memcpy(req.mpidr, mpidr, nr_cpus * sizeof(req.mpidr[0]));
+	return ioctl(dev_fd, VMAPPLE_KVM_SET_AIC, &req) ? -errno : 0;
+}
+
+int vmk_aic_irq(int dev_fd, uint32_t irq, bool level)
+{
+	struct vmapple_kvm_aic_irq req = {
+		.api_version = VMAPPLE_KVM_API_VERSION, .irq = irq, .level = level,
+	};
+
+	return ioctl(dev_fd, VMAPPLE_KVM_AIC_IRQ, &req) ? -errno : 0;
+}
+
 int vmk_get_vm_stats(int dev_fd, struct vmapple_kvm_vm_stats *out, unsigned int *nr)
 {
 	struct vmapple_kvm_stats_request req = {

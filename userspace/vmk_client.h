@@ -3,6 +3,7 @@
 #ifndef VMAPPLE_VMK_CLIENT_H
 #define VMAPPLE_VMK_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,16 @@ int vmk_set_apple_hvc_flags(int dev_fd, const struct apple_hvc_config *cfg, uint
 
 /* Have the module serve the attached VM's GICv2m frame: 0 or -errno. */
 int vmk_set_gicv2m(int dev_fd, uint64_t base, uint32_t first_intid, uint32_t nr_spis);
+
+/*
+ * Have the module be the attached VM's AIC (VMAPPLE_KVM_SET_AIC): @nr_cpus
+ * MPIDRs at @mpidr, VMAPPLE_KVM_AIC_F_* @flags.  0 or -errno.
+ */
+int vmk_set_aic(int dev_fd, uint64_t base, uint32_t nr_irqs, uint32_t nr_cpus,
+		const uint64_t *mpidr, uint32_t flags);
+
+/* Drive device line @irq of the module's AIC: 0 or -errno. */
+int vmk_aic_irq(int dev_fd, uint32_t irq, bool level);
 
 /*
  * Counters of every attached VM: fills up to *@nr entries of @out and sets

@@ -27,3 +27,55 @@ RIG_APT_OPTS=(-oAPT::Architecture=arm64 -oAPT::Architectures=arm64
 # the network off).
 read -ra rig_extra <<<"${RIG_APT_EXTRA_OPTS:-}"
 RIG_APT_OPTS+=("${rig_extra[@]}")
+
+# rig_kernel_source_version: the version of apt's linux-source-6.12, or the newest one cached.
+rig_kernel_source_version() {
+	local PKG=linux-source-6.12
+	local v cached
+	v=$(apt-cache policy "$PKG" 2>/dev/null | awk '/Candidate:/ {print $2}')
+	if [ -n "$v" ] && [ "$v" != "(none)" ]; then
+		echo "$v"
+		return
+	fi
+	cached=$(find "$RIG_CACHE" -mindepth 2 -maxdepth 2 -path "*/linux-source-full-*/.complete" \
+		2>/dev/null | sort -V | tail -n 1)
+	[ -n "$cached" ] || rig_die "$PKG is not in the apt lists and no full source is cached (network?)"
+	basename "$(dirname "$cached")" | sed 's/^linux-source-full-//'
+}
+
+# rig_need_pkgs PKG...: kernel build tools beyond what setup.sh installs.
+rig_need_pkgs() {
+	local p missing=() sudo=
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	rig_note "installing ${missing[*]} (to build a kernel)"
+	{ $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+		{ $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; }
+	} >"$RIG_CACHE/kernel-apt.log" 2>&1 ||
+		{ tail -n 5 "$RIG_CACHE/kernel-apt.log" >&2; rig_die "apt-get could not install ${missing[*]}"; }
+}
+
+# rig_full_source VERSION: the whole linux-source-6.12 tree of VERSION,
+# unpacked once into the cache (shared by every kernel the rig builds).
+rig_full_source() {
+	local ver=$1 PKG=linux-source-6.12
+	local sdir=$RIG_CACHE/linux-source-full-$ver
+	if [ ! -f "$sdir/.complete" ]; then
+		rig_need_space "$RIG_CACHE" 2500
+		rm -rf "$sdir"
+		mkdir -p "$sdir"
+		rig_note "downloading and unpacking $PKG $ver (the source of the kernels the rig builds)"
+		(cd "$sdir" && timeout 600 apt-get download -qq "$PKG=$ver") >"$sdir/download.log" 2>&1 ||
+			{ tail -n 5 "$sdir/download.log" >&2; rig_die "download of $PKG $ver failed"; }
+		dpkg-deb --fsys-tarfile "$sdir"/*.deb | tar -x -C "$sdir" "./usr/src/$PKG.tar.xz"
+		tar -xJf "$sdir/usr/src/$PKG.tar.xz" -C "$sdir"
+		rm -rf "${sdir:?}"/*.deb "${sdir:?}/usr"
+		touch "$sdir/.complete"
+	fi
+	echo "$sdir/$PKG"
+}
+

@@ -27,20 +27,7 @@ esac
 export ARCH=arm64
 [ "$(uname -m)" = aarch64 ] || export CROSS_COMPILE=aarch64-linux-gnu-
 
-# The source version: apt's linux-source-6.12, or the newest one cached.
-src_version() {
-	local v cached
-	v=$(apt-cache policy "$PKG" 2>/dev/null | awk '/Candidate:/ {print $2}')
-	if [ -n "$v" ] && [ "$v" != "(none)" ]; then
-		echo "$v"
-		return
-	fi
-	cached=$(find "$RIG_CACHE" -mindepth 2 -maxdepth 2 -path "*/linux-source-full-*/.complete" \
-		2>/dev/null | sort -V | tail -n 1)
-	[ -n "$cached" ] || rig_die "$PKG is not in the apt lists and no full source is cached (network?)"
-	basename "$(dirname "$cached")" | sed 's/^linux-source-full-//'
-}
-ver=$(src_version)
+ver=$(rig_kernel_source_version)
 hash=$({ cat "$FRAG"; echo "source $ver recipe $RECIPE"; } | sha256sum | cut -c1-12)
 dir=$RIG_CACHE/debug-kernel-$hash
 env=$dir/rig.env
@@ -50,40 +37,6 @@ if [ -n "$cached_only" ]; then
 	echo "$env"
 	exit 0
 fi
-
-# Kernel build tools beyond what setup.sh installs.
-need_pkgs() {
-	local p missing=() sudo=
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	rig_note "installing ${missing[*]} (to build the debug kernel)"
-	{ $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
-		{ $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; }
-	} >"$RIG_CACHE/debug-kernel-apt.log" 2>&1 ||
-		{ tail -n 5 "$RIG_CACHE/debug-kernel-apt.log" >&2; rig_die "apt-get could not install ${missing[*]}"; }
-}
-
-# The whole tree (scripts/linux-source.sh keeps only the parts it needs).
-full_source() {
-	local sdir=$RIG_CACHE/linux-source-full-$ver
-	if [ ! -f "$sdir/.complete" ]; then
-		rig_need_space "$RIG_CACHE" 2500
-		rm -rf "$sdir"
-		mkdir -p "$sdir"
-		rig_note "downloading and unpacking $PKG $ver (the debug kernel's source)"
-		(cd "$sdir" && timeout 600 apt-get download -qq "$PKG=$ver") >"$sdir/download.log" 2>&1 ||
-			{ tail -n 5 "$sdir/download.log" >&2; rig_die "download of $PKG $ver failed"; }
-		dpkg-deb --fsys-tarfile "$sdir"/*.deb | tar -x -C "$sdir" "./usr/src/$PKG.tar.xz"
-		tar -xJf "$sdir/usr/src/$PKG.tar.xz" -C "$sdir"
-		rm -rf "${sdir:?}"/*.deb "${sdir:?}/usr"
-		touch "$sdir/.complete"
-	fi
-	echo "$sdir/$PKG"
-}
 
 # The fragment as asked: every `=` line in the final .config as written,
 # every `is not set` symbol neither y nor m.
@@ -136,8 +89,8 @@ mkdir -p "$RIG_CACHE"
 exec 9>"$dir.lock"
 flock 9
 if [ ! -f "$dir/.complete" ]; then
-	need_pkgs make gcc bc bison flex libssl-dev libelf-dev cpio kmod gcc-aarch64-linux-gnu
-	src=$(full_source)
+	rig_need_pkgs make gcc bc bison flex libssl-dev libelf-dev cpio kmod gcc-aarch64-linux-gnu
+	src=$(rig_full_source "$ver")
 	rig_need_space "$RIG_CACHE" 6000
 	mkdir -p "$dir"
 	rig_note "building the debug kernel (KASAN, lockdep; about 40 min on 2 cores) in $dir"

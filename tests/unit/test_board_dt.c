@@ -10,6 +10,7 @@
 
 #include "../../userspace/board_dt.h"
 #include "../../userspace/board.h"
+#include "fdt_read.h"
 #include "tap.h"
 
 static uint8_t fdt[BOARD_DT_MAX_SIZE];
@@ -24,40 +25,6 @@ static const struct board_dt_params params = {
 	.bootargs = "console=ttyAMA0 root=/dev/vda",
 	.pmu = true,
 };
-
-/* Cell @i of property @name at @path, or 0xdeadbeef when it is not there. */
-static uint32_t cell(const void *t, const char *path, const char *name, int i)
-{
-	int node = fdt_path_offset(t, path), len;
-	const fdt32_t *p;
-
-	if (node < 0)
-		return 0xdeadbeef;
-	p = fdt_getprop(t, node, name, &len);
-	if (!p || len < (int)((i + 1) * sizeof(*p)))
-		return 0xdeadbeef;
-	return fdt32_to_cpu(p[i]);
-}
-
-static int prop_len(const void *t, const char *path, const char *name)
-{
-	int node = fdt_path_offset(t, path), len;
-
-	if (node < 0)
-		return -2;
-	return fdt_getprop(t, node, name, &len) ? len : -1;
-}
-
-static const char *str(const void *t, const char *path, const char *name)
-{
-	int node = fdt_path_offset(t, path);
-	const char *s;
-
-	if (node < 0)
-		return "";
-	s = fdt_getprop(t, node, name, NULL);
-	return s ? s : "";
-}
 
 static bool has_compat(const void *t, const char *path, const char *compat)
 {

@@ -133,6 +133,14 @@ int main(void)
 	   args.reset_limit == 3 && args.reset_window == 5 && !strcmp(args.serial, "C02X") &&
 	   !strcmp(args.model, "VirtualMac2,1") && args.production_mode == 0,
 	   "run: reset, serial, model and production-mode options taken");
+	ok(PARSE("run", "--kernel", "Image") == 0 && !strcmp(args.board, "vmapple"),
+	   "run: the VMApple board by default");
+	ok(PARSE("run", "--board", "t8103", "--kernel", "Image") == 0 &&
+	   !strcmp(args.board, "t8103"), "run: --board t8103 taken");
+	refuses(PARSE("run", "--board", "m2", "--kernel", "Image"),
+		"--board 'm2': one of vmapple, t8103", "an unknown --board");
+	refuses(PARSE("run", "--board", "t8103", "--bios", "fw"),
+		"--board t8103 boots only --kernel", "t8103 with firmware");
 	refuses(PARSE("run", "--bios", "fw", "--on-reset", "reboot"),
 		"--on-reset 'reboot': restart or exit", "an unknown --on-reset");
 	refuses(PARSE("run", "--bios", "fw", "--reset-limit", "1001"),

@@ -34,6 +34,9 @@
 /* Only with the Apple-native PAC backend (module parameter apple_pac): */
 #define VMAPPLE_KVM_HOOK_VCPU_LOAD	(1ULL << 3)	/* kvm_arch_vcpu_load() */
 #define VMAPPLE_KVM_HOOK_VCPU_PUT	(1ULL << 4)	/* kvm_arch_vcpu_put() */
+/* The t8103 board's AIC (VMAPPLE_KVM_SET_AIC needs both): */
+#define VMAPPLE_KVM_HOOK_SYS_REG	(1ULL << 5)	/* kvm_handle_sys_reg() */
+#define VMAPPLE_KVM_HOOK_TIMER_LEVEL	(1ULL << 6)	/* kvm_timer_should_notify_user() */
 
 /*
  * vmapple_kvm_info.pac_backend: where attached VMs keep Apple's own PAC
@@ -78,6 +81,10 @@ enum vmapple_kvm_stat {
 	VMAPPLE_KVM_STAT_MSI_DROPPED,	/* ... SETSPI writes outside the frame's SPIs */
 	VMAPPLE_KVM_STAT_PAC_LOADS,	/* vCPU loads that put its Apple PAC state in place */
 	VMAPPLE_KVM_STAT_PAC_PUTS,	/* vCPU puts that saved it */
+	VMAPPLE_KVM_STAT_AIC_MMIO,	/* AIC register accesses served in the kernel */
+	VMAPPLE_KVM_STAT_AIC_SYSREG,	/* Apple IMPDEF system register accesses emulated */
+	VMAPPLE_KVM_STAT_AIC_FAST_IPI,	/* fast IPIs this vCPU sent */
+	VMAPPLE_KVM_STAT_AIC_TIMER_FIQ,	/* times its timers raised its FIQ */
 	VMAPPLE_KVM_NR_STATS,
 };
 
@@ -138,6 +145,41 @@ struct vmapple_kvm_gicv2m {
 	__u64 reserved[5];	/* in: must be 0 */
 };
 
+/*
+ * VMAPPLE_KVM_SET_AIC: the attached VM's Apple Interrupt Controller
+ * (AICv1 with fast IPIs, as on a t8103) in the kernel.  The VM must have
+ * no in-kernel irqchip.  The register window is served on KVM's MMIO bus;
+ * the fast-IPI and PMU system registers are emulated where KVM would
+ * inject UNDEF; the AIC drives each vCPU's IRQ line, and its FIQ line from
+ * fast IPIs and the guest timers, with no exit to the VMM.  vCPU n (by
+ * creation order) is AIC CPU n.  Set once.
+ */
+struct vmapple_kvm_aic {
+	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
+	__u32 flags;		/* in: VMAPPLE_KVM_AIC_F_*, others 0 */
+	__u64 base;		/* in: guest physical, 32 KiB aligned */
+	__u32 nr_irqs;		/* in: 1..1024, what AIC_INFO reports */
+	__u32 nr_cpus;		/* in: 1..16 */
+	__u64 mpidr[16];	/* in: each CPU's MPIDR_EL1 (Aff2..Aff0), all different */
+	__u64 reserved[4];	/* in: must be 0 */
+};
+
+/*
+ * For measurements only: leave the guest timers to KVM's user-irqchip
+ * path (a KVM_EXIT_INTR per level change, the VMM raising the FIQ with
+ * KVM_IRQ_LINE), which is what the in-kernel timer FIQ saves.
+ */
+#define VMAPPLE_KVM_AIC_F_USER_TIMER	(1u << 0)
+#define VMAPPLE_KVM_AIC_FLAGS		VMAPPLE_KVM_AIC_F_USER_TIMER
+
+/* VMAPPLE_KVM_AIC_IRQ: the VMM's device line @irq of the in-kernel AIC. */
+struct vmapple_kvm_aic_irq {
+	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
+	__u32 irq;		/* in: below the AIC's nr_irqs */
+	__u32 level;		/* in: 0 or 1 */
+	__u32 reserved;		/* in: must be 0 */
+};
+
 /* VMAPPLE_KVM_ATTACH_VM: bind a KVM VM to this session. */
 struct vmapple_kvm_attach {
 	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
@@ -167,5 +209,14 @@ struct vmapple_kvm_attach {
 					     struct vmapple_kvm_apple_hvc)
 #define VMAPPLE_KVM_SET_GICV2M		_IOW(VMAPPLE_KVM_IOC_MAGIC, 0x45, \
 					     struct vmapple_kvm_gicv2m)
+/*
+ * EOPNOTSUPP: the two AIC hooks are not live; EBUSY: the VM has an
+ * in-kernel irqchip; EEXIST: set already; ENOTCONN: no VM attached.
+ */
+#define VMAPPLE_KVM_SET_AIC		_IOW(VMAPPLE_KVM_IOC_MAGIC, 0x46, \
+					     struct vmapple_kvm_aic)
+/* ENODEV: no AIC set; EINVAL: irq out of range, level not 0/1, reserved not 0. */
+#define VMAPPLE_KVM_AIC_IRQ		_IOW(VMAPPLE_KVM_IOC_MAGIC, 0x47, \
+					     struct vmapple_kvm_aic_irq)
 
 #endif /* _UAPI_LINUX_VMAPPLE_KVM_H */
