@@ -256,6 +256,14 @@ $(BUILD)/rig/guest-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/guest-initram
 		tests/kselftest/guest/init $(BUILD)/arm64/gbench
 	scripts/rig/guest-initramfs.sh $(BUILD)/rig.env $@ $(BUILD)/arm64/gbench
 
+# The t8103 board's Linux guest: a kernel built once into the cache, and its initramfs.
+$(BUILD)/rig/apple-kernel.built: scripts/rig/apple-kernel.sh scripts/rig/apple-kernel.config | setup
+	@mkdir -p $(@D)
+	scripts/rig/apple-kernel.sh >$@.tmp && mv $@.tmp $@
+$(BUILD)/rig/t8103-initramfs.cpio.gz: $(BUILD)/rig.env scripts/rig/t8103-initramfs.sh \
+		tests/kselftest/guest/t8103-init
+	scripts/rig/t8103-initramfs.sh $(BUILD)/rig.env $@
+
 # make bench's rig initramfs: the usual one with Debian's arm64 QEMU appended
 # (scripts/rig/peer-qemu.sh; the kernel unpacks both archives).
 $(BUILD)/rig/peer-qemu.cpio.gz: scripts/rig/peer-qemu.sh | setup
@@ -269,6 +277,7 @@ $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payloa
 		$(BUILD)/arm64/payload/mmio_peer.bin \
 		$(BUILD)/arm64/payload/nvram-aux.bin $(BUILD)/bundles/.made \
 		$(BUILD)/rig/guest-initramfs.cpio.gz \
+		$(BUILD)/rig/apple-kernel.built $(BUILD)/rig/t8103-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \
 		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench \
 		$(BUILD)/arm64/tstamp $(BUILD)/arm64/gbench $(wildcard tests/bench/*.sh) \

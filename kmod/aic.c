@@ -35,6 +35,7 @@
 #include <asm/kvm_emulate.h>
 #include <asm/kvm_hyp.h>
 #include <asm/kvm_mmu.h>
+#include <asm/kvm_nested.h>
 #include <kvm/arm_arch_timer.h>
 #include <kvm/iodev.h>
 
@@ -121,7 +122,7 @@ static int vmk_aic_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev, g
 		v = apple_aic_read(&aic->model, cpu, addr - aic->base, len, &changed);
 		vmk_aic_apply(aic, vcpu, changed);
 		spin_unlock(&aic->lock);
-		vmk_count(&aic->vm->vcpus[cpu], VMAPPLE_KVM_STAT_AIC_MMIO);
+		vmk_count(vmk_vcpu_state(aic->vm, vcpu), VMAPPLE_KVM_STAT_AIC_MMIO);
 	}
 	memset(val, 0, len);
 	memcpy(val, &v, min(len, 4));
@@ -141,7 +142,7 @@ static int vmk_aic_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev, 
 	apple_aic_write(&aic->model, cpu, addr - aic->base, len, v, &changed);
 	vmk_aic_apply(aic, vcpu, changed);
 	spin_unlock(&aic->lock);
-	vmk_count(&aic->vm->vcpus[cpu], VMAPPLE_KVM_STAT_AIC_MMIO);
+	vmk_count(vmk_vcpu_state(aic->vm, vcpu), VMAPPLE_KVM_STAT_AIC_MMIO);
 	return 0;
 }
 
@@ -160,10 +161,13 @@ static bool vmk_aic_timer_fires(struct kvm_vcpu *vcpu, struct arch_timer_context
 		ctl = virt ? read_sysreg_el0(SYS_CNTV_CTL) : read_sysreg_el0(SYS_CNTP_CTL);
 		return (ctl & TIMER_FIRING_BITS) == TIMER_FIRING;
 	}
-	ctl = virt ? __vcpu_sys_reg(vcpu, CNTV_CTL_EL0) : __vcpu_sys_reg(vcpu, CNTP_CTL_EL0);
+	/* Saved by KVM at vCPU put; not nested (vmk_aic_of()), so no VNCR page. */
+	ctl = virt ? ctxt_sys_reg(&vcpu->arch.ctxt, CNTV_CTL_EL0) :
+		     ctxt_sys_reg(&vcpu->arch.ctxt, CNTP_CTL_EL0);
 	if ((ctl & (ARCH_TIMER_CTRL_ENABLE | ARCH_TIMER_CTRL_IT_MASK)) != ARCH_TIMER_CTRL_ENABLE)
 		return false;
-	cval = virt ? __vcpu_sys_reg(vcpu, CNTV_CVAL_EL0) : __vcpu_sys_reg(vcpu, CNTP_CVAL_EL0);
+	cval = virt ? ctxt_sys_reg(&vcpu->arch.ctxt, CNTV_CVAL_EL0) :
+		      ctxt_sys_reg(&vcpu->arch.ctxt, CNTP_CVAL_EL0);
 	if (ctx->offset.vm_offset)
 		offset += *ctx->offset.vm_offset;
 	if (ctx->offset.vcpu_offset)
@@ -186,7 +190,7 @@ static bool vmk_aic_update_fiq(struct vmk_aic *aic, struct kvm_vcpu *vcpu, u32 c
 			 vmk_aic_timer_fires(vcpu, vcpu_ptimer(vcpu), false);
 		preempt_enable();
 		if (timers && !ac->timer_fiq)
-			vmk_count(&aic->vm->vcpus[cpu], VMAPPLE_KVM_STAT_AIC_TIMER_FIQ);
+			vmk_count(vmk_vcpu_state(aic->vm, vcpu), VMAPPLE_KVM_STAT_AIC_TIMER_FIQ);
 		ac->timer_fiq = timers;
 	}
 	fiq = timers || test_bit(VMK_FIPI_PENDING, &ac->fipi);
@@ -223,8 +227,7 @@ static u64 vmk_aic_ticks_to_ns(u64 ticks)
 	return freq ? div64_u64(ticks * NSEC_PER_SEC, freq) : 0;
 }
 
-static void vmk_aic_fast_ipi_send(struct vmk_aic *aic, struct kvm_vcpu *vcpu, u32 cpu,
-				  bool global, u64 val)
+static void vmk_aic_fast_ipi_send(struct vmk_aic *aic, u32 cpu, bool global, u64 val)
 {
 	u32 type;
 	int target = apple_aic_fast_ipi_target(&aic->model, cpu, global, val, &type);
@@ -232,7 +235,7 @@ static void vmk_aic_fast_ipi_send(struct vmk_aic *aic, struct kvm_vcpu *vcpu, u3
 
 	if (target < 0)
 		return;		/* no such core: dropped, as hardware would */
-	vmk_count(&aic->vm->vcpus[cpu], VMAPPLE_KVM_STAT_AIC_FAST_IPI);
+	vmk_count(&aic->vm->vcpus[cpu], VMAPPLE_KVM_STAT_AIC_FAST_IPI);	/* the sender's: used */
 	trace_vmapple_kvm_aic_fast_ipi(cpu, target, type);
 	tc = &aic->cpus[target];
 	switch (type) {
@@ -264,7 +267,7 @@ static void vmk_aic_sysreg(struct vmk_aic *aic, struct kvm_vcpu *vcpu, u32 cpu, 
 	case AIC_SYSREG_IPI_RR_LOCAL:
 	case AIC_SYSREG_IPI_RR_GLOBAL:
 		if (is_write)
-			vmk_aic_fast_ipi_send(aic, vcpu, cpu, reg == AIC_SYSREG_IPI_RR_GLOBAL, *val);
+			vmk_aic_fast_ipi_send(aic, cpu, reg == AIC_SYSREG_IPI_RR_GLOBAL, *val);
 		else
 			*val = 0;
 		break;
@@ -313,7 +316,8 @@ static struct vmk_aic *vmk_aic_of(struct vmk_vm *vm, struct kvm_vcpu *vcpu)
 	/* Pairs with the setter: a published AIC is whole. */
 	struct vmk_aic *aic = vm ? smp_load_acquire(&vm->aic) : NULL;
 
-	if (!aic || vcpu->vcpu_idx >= aic->model.nr_cpus || irqchip_in_kernel(vcpu->kvm))
+	if (!aic || vcpu->vcpu_idx >= aic->model.nr_cpus || irqchip_in_kernel(vcpu->kvm) ||
+	    vcpu_has_nv(vcpu))
 		return NULL;
 	return aic;
 }
@@ -349,7 +353,7 @@ int vmk_handle_sys_reg_hook(struct kvm_vcpu *vcpu)
 	vmk_aic_sysreg(aic, vcpu, cpu, vmk_aic_trapped_sysreg(vcpu), is_write, &val);
 	if (!is_write)
 		vcpu_set_reg(vcpu, rt, val);	/* XZR (rt 31) is ignored there */
-	vmk_count(&vm->vcpus[cpu], VMAPPLE_KVM_STAT_AIC_SYSREG);
+	vmk_count(vmk_vcpu_state(vm, vcpu), VMAPPLE_KVM_STAT_AIC_SYSREG);
 	kvm_incr_pc(vcpu);
 	ret = 1;
 out:
@@ -465,6 +469,7 @@ int vmk_session_aic_irq(struct vmk_session *s, const struct vmapple_kvm_aic_irq 
 {
 	struct vmapple_kvm_aic_irq req;
 	struct vmk_aic *aic;
+	struct vmk_vm *vm;
 	u32 changed;
 	int ret;
 
@@ -474,7 +479,8 @@ int vmk_session_aic_irq(struct vmk_session *s, const struct vmapple_kvm_aic_irq 
 	if (ret)
 		return ret;
 	/* No session lock: the AIC, once set, lives as long as the session. */
-	aic = s->vm ? smp_load_acquire(&s->vm->aic) : NULL;
+	vm = READ_ONCE(s->vm);
+	aic = vm ? smp_load_acquire(&vm->aic) : NULL;
 	if (!aic)
 		return -ENODEV;
 	spin_lock(&aic->lock);

@@ -43,5 +43,13 @@ else
 fi
 stage rig scripts/rig/run.sh -t 2700 -l "$build/rig/check-console.log" "$build/rig.env" \
 	"$build/rig/initramfs.cpio.gz" /usr/lib/vmapple-tests/run_all.sh
+# The t8103 board, in a rig whose QEMU traps Apple's IMPDEF registers to EL2.
+t8103_rig() {
+	local qemu
+	qemu=$(scripts/rig/qemu-tidcp.sh) || return 1
+	RIG_QEMU=$qemu scripts/rig/run.sh -t 1200 -l "$build/rig/t8103-console.log" "$build/rig.env" \
+		"$build/rig/initramfs.cpio.gz" /usr/lib/vmapple-tests/t8103_all.sh
+}
+stage rig-t8103 t8103_rig
 echo "=== summary (TAP in $out, rig console in $build/rig/check-console.log)"
 scripts/tap-summary.sh "$out"/*.tap

@@ -24,7 +24,9 @@ shift 2
 . "$env_file"
 [ -f "$base" ] || rig_die "initramfs $base does not exist (run make first)"
 [ -f "$RIG_IMAGE" ] || rig_die "kernel image $RIG_IMAGE missing (rerun scripts/rig/fetch.sh)"
-command -v qemu-system-aarch64 >/dev/null || rig_die "qemu-system-aarch64 not installed (run scripts/setup.sh)"
+# RIG_QEMU: another qemu-system-aarch64 (scripts/rig/qemu-tidcp.sh's, for the t8103 tests).
+qemu=${RIG_QEMU:-qemu-system-aarch64}
+command -v "$qemu" >/dev/null || rig_die "$qemu not installed (run scripts/setup.sh)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -36,7 +38,7 @@ chmod +x "$work/cmd/rig/cmd"
 (cd "$work/cmd" && find . | cpio -o -H newc --quiet | gzip -1) | cat "$base" - >"$work/initrd"
 
 set +e
-timeout "$timeout_s" qemu-system-aarch64 \
+timeout "$timeout_s" "$qemu" \
 	-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on \
 	-smp 2 -m 2048 -no-reboot -nic none -display none -monitor none \
 	-serial "file:$console" \

@@ -47,6 +47,9 @@ cp "$build"/arm64/kvm-selftests/* "$tests/kvm/"
 mkdir -p "$tests/guest"
 cp "${RIG_GUEST_IMAGE:-$RIG_IMAGE}" "$tests/guest/Image"
 cp "$build/rig/guest-initramfs.cpio.gz" "$tests/guest/initramfs.cpio.gz"
+# The t8103 board's guest: scripts/rig/apple-kernel.sh's Image, its initramfs.
+cp "$("$RIG_TOP/scripts/rig/apple-kernel.sh" --cached)" "$tests/guest/t8103-Image"
+cp "$build/rig/t8103-initramfs.cpio.gz" "$tests/guest/t8103-initramfs.cpio.gz"
 cp "$build/arm64/gbench" "$tests/guest/gbench"
 cp "$RIG_TOP"/tests/kselftest/*.sh "$RIG_TOP"/tests/bench/*.sh "$build"/arm64/payload/*.bin "$tests/"
 # A fake bundle of each layout (tests/fixtures/make-bundle.py), for bundles.sh.

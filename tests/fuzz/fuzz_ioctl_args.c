@@ -66,10 +66,29 @@ static void check_gicv2m(const uint8_t *data, size_t size)
 		abort();
 }
 
+/* An AIC that passes: a model apple_aic_init() takes, in the window's alignment. */
+static void check_aic(const uint8_t *data, size_t size)
+{
+	struct vmapple_kvm_aic a;
+	struct apple_aic *model;
+
+	memset(&a, 0, sizeof(a));
+	memcpy(&a, data, size < sizeof(a) ? size : sizeof(a));
+	if (vmk_abi_check_aic(&a))
+		return;
+	if (a.base % AIC_WINDOW_SIZE || a.nr_cpus > AIC_MAX_CPUS || a.nr_irqs > AIC_MAX_IRQS)
+		abort();
+	model = malloc(sizeof(*model));
+	if (!model || apple_aic_init(model, a.nr_irqs, a.nr_cpus, a.mpidr))
+		abort();
+	free(model);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_head(data, size);
 	check_apple_hvc(data, size);
 	check_gicv2m(data, size);
+	check_aic(data, size);
 	return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_apple_aic - the AICv1 register model, as Linux's irq-apple-aic.c drives it. */
 #include "../../common/apple_aic.h"
+#include "../../common/vmk_abi.h"
 #include "tap.h"
 
 /* Two e-cores and two p-cores, as the t8103 board lays out four vCPUs. */
@@ -192,8 +193,49 @@ static void test_hostile(void)
 	ok(1, "and EVENT drains on every CPU afterwards");
 }
 
+static void test_ioctl_checks(void)
+{
+	struct vmapple_kvm_aic a = {
+		.api_version = VMAPPLE_KVM_API_VERSION, .base = 0x23b100000ull,
+		.nr_irqs = AIC_T8103_NR_IRQS, .nr_cpus = 2, .mpidr = { 0x0, 0x10100 },
+	};
+	struct vmapple_kvm_aic b;
+	struct vmapple_kvm_aic_irq irq = { .api_version = VMAPPLE_KVM_API_VERSION, .irq = 605,
+					   .level = 1 };
+
+	ok(vmk_abi_check_aic(&a) == 0, "SET_AIC: the t8103 board's request passes");
+	b = a, b.api_version = 0;
+	ok(vmk_abi_check_aic(&b) == -EPROTONOSUPPORT, "SET_AIC: another ABI version");
+	b = a, b.flags = 1u << 7;
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: an unknown flag");
+	b = a, b.base += 0x4000;
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: a window not 32 KiB aligned");
+	b = a, b.base = ~0ull & ~(u64)(AIC_WINDOW_SIZE - 1);
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: a window that wraps");
+	b = a, b.nr_irqs = AIC_MAX_IRQS + 1;
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: more IRQs than the model");
+	b = a, b.nr_cpus = 0;
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: no CPUs");
+	b = a, b.mpidr[1] = 0;
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: two CPUs with one MPIDR");
+	b = a, b.mpidr[1] = 1ull << 32;
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: an MPIDR beyond Aff2..Aff0");
+	b = a, b.mpidr[5] = 7;
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: an MPIDR past nr_cpus");
+	b = a, b.reserved[3] = 1;
+	ok(vmk_abi_check_aic(&b) == -EINVAL, "SET_AIC: reserved not zero");
+	ok(vmk_abi_check_aic_irq(&irq) == 0, "AIC_IRQ: line 605 up passes");
+	irq.level = 2;
+	ok(vmk_abi_check_aic_irq(&irq) == -EINVAL, "AIC_IRQ: a level other than 0 or 1");
+	irq.level = 0, irq.irq = AIC_MAX_IRQS;
+	ok(vmk_abi_check_aic_irq(&irq) == -EINVAL, "AIC_IRQ: a line past the model's");
+	irq.irq = 1, irq.reserved = 1;
+	ok(vmk_abi_check_aic_irq(&irq) == -EINVAL, "AIC_IRQ: reserved not zero");
+}
+
 int main(void)
 {
+	test_ioctl_checks();
 	test_init_and_ids();
 	test_event_priority_and_automask();
 	test_targets_and_masks();
