@@ -163,6 +163,7 @@ PAYLOAD_BASE_hostile := 0x70000000
 PAYLOAD_BASE_vdrv := 0x100000
 PAYLOAD_BASE_rawk := 0x70000000
 PAYLOAD_BASE_mmio_peer := 0x70000000
+PAYLOAD_BASE_aic := 0x800000000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
@@ -205,6 +206,14 @@ $(BUILD)/arm64/msi_test: tests/kselftest/msi_test.c $(LAYER0_SRCS) userspace/hw/
 	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
 		-DMSI_PAYLOAD='"$(BUILD)/arm64/payload/msi.bin"' $(ARM64_LDFLAGS) -o $@ $< \
 		$(LAYER0_SRCS) userspace/hw/gicv2m.c
+
+# The t8103 board's in-kernel AIC, driven by its payload.
+$(BUILD)/arm64/aic_test: tests/kselftest/aic_test.c $(LAYER0_SRCS) $(LAUNCHER_HDRS) \
+		$(BUILD)/arm64/payload/aic.bin $(BUILD)/linux-source.path
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(KSFT_CFLAGS) -I$$(cat $(BUILD)/linux-source.path)/tools/testing/selftests \
+		-DAIC_PAYLOAD='"$(BUILD)/arm64/payload/aic.bin"' $(ARM64_LDFLAGS) -o $@ $< \
+		$(LAYER0_SRCS) -lpthread
 
 # The security review's cases (hostile_test) and a guest that parks its vCPU
 # in KVM (park_vcpu, for module_unload.sh), on one payload.

@@ -7,7 +7,7 @@ dir=$(dirname "$0")
 
 run "$dir/t8103_boot.sh" nomodule
 modprobe vmapple_kvm || fail=1
+run "$dir/aic_test"
 run "$dir/t8103_boot.sh"
-rmmod vmapple_kvm || fail=1
 run "$dir/kernel_log.sh"
 exit $fail
