@@ -480,6 +480,7 @@ int vmk_session_aic_irq(struct vmk_session *s, const struct vmapple_kvm_aic_irq 
 		return ret;
 	/* No session lock: the AIC, once set, lives as long as the session. */
 	vm = READ_ONCE(s->vm);
+	/* Pairs with vmk_session_set_aic()'s release: a published AIC is whole. */
 	aic = vm ? smp_load_acquire(&vm->aic) : NULL;
 	if (!aic)
 		return -ENODEV;

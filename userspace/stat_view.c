@@ -14,6 +14,10 @@ static const char *const stat_names[VMAPPLE_KVM_NR_STATS] = {
 	[VMAPPLE_KVM_STAT_MSI_DROPPED] = "msi_dropped",
 	[VMAPPLE_KVM_STAT_PAC_LOADS] = "pac_loads",
 	[VMAPPLE_KVM_STAT_PAC_PUTS] = "pac_puts",
+	[VMAPPLE_KVM_STAT_AIC_MMIO] = "aic_mmio",
+	[VMAPPLE_KVM_STAT_AIC_SYSREG] = "aic_sysreg",
+	[VMAPPLE_KVM_STAT_AIC_FAST_IPI] = "aic_fast_ipi",
+	[VMAPPLE_KVM_STAT_AIC_TIMER_FIQ] = "aic_timer_fiq",
 };
 
 const char *stat_name(unsigned int stat)
