@@ -88,8 +88,12 @@ bool apple_aic_irq_line(const struct apple_aic *aic, u32 cpu)
 	return false;
 }
 
-/* EVENT: the first pending IRQ aimed at @cpu, else its IPIs; masked as it is returned. */
-static u32 aic_event(struct apple_aic *aic, u32 cpu)
+/*
+ * EVENT: the first pending IRQ aimed at @cpu, else its IPIs; masked as it
+ * is returned.  *@changed: every CPU that IRQ was aimed at (its mask bit is
+ * theirs too).
+ */
+static u32 aic_event(struct apple_aic *aic, u32 cpu, u32 *changed)
 {
 	struct apple_aic_cpu *c = &aic->cpu[cpu];
 	u32 w, ipis;
@@ -103,6 +107,7 @@ static u32 aic_event(struct apple_aic *aic, u32 cpu)
 
 			if (aic->target[irq] & aic_cpu_bit(cpu)) {
 				aic->mask[w] |= aic_cpu_bit(b);
+				*changed |= aic->target[irq];
 				return FIELD_PREP(AIC_EVENT_TYPE, AIC_EVENT_TYPE_IRQ) |
 				       FIELD_PREP(AIC_EVENT_NUM, irq);
 			}
@@ -190,7 +195,7 @@ u32 apple_aic_read(struct apple_aic *aic, u32 cpu, u32 offset, u32 len, u32 *cha
 		return cpu;
 	case AIC_EVENT:
 		*changed = aic_cpu_bit(cpu);
-		return aic_event(aic, cpu);
+		return aic_event(aic, cpu, changed);
 	case AIC_IPI_SEND:
 	case AIC_IPI_ACK:
 		return aic->cpu[cpu].ipi_pending;

@@ -50,8 +50,8 @@ bool vmk_abi_gicv2m_fits(u64 base, u64 ipa_size)
 
 int vmk_abi_check_aic(const struct vmapple_kvm_aic *req)
 {
-	int ret = vmk_abi_check_head(req->api_version, req->flags & ~VMAPPLE_KVM_AIC_FLAGS,
-				     req->reserved, sizeof(req->reserved));
+	int ret = vmk_abi_check_head(req->api_version, req->flags, req->reserved,
+				     sizeof(req->reserved));
 	u32 i, j;
 
 	if (ret)

@@ -19,7 +19,7 @@
 #define VMK_AIC_MPIDR_AFF	0xffffffull
 
 /*
- * An AIC: the head with only known flags, a 32 KiB aligned window, IRQs
+ * An AIC: the head (no flags yet), a 32 KiB aligned window, IRQs
  * and CPUs within the model's bounds, distinct MPIDRs of Aff2..Aff0 only,
  * zero past nr_cpus; 0 or the errno.
  */

@@ -44,11 +44,17 @@
 #include "vmapple_kvm.h"
 
 #define VMK_FIPI_PENDING	0	/* IPI_SR.PENDING */
-#define VMK_FIPI_DEFERRED	1	/* a deferred IPI waits on @deferred */
 
 #define TIMER_FIRING_BITS (ARCH_TIMER_CTRL_ENABLE | ARCH_TIMER_CTRL_IT_STAT | \
 			   ARCH_TIMER_CTRL_IT_MASK)
 #define TIMER_FIRING	(ARCH_TIMER_CTRL_ENABLE | ARCH_TIMER_CTRL_IT_STAT)
+
+static atomic64_t vmk_nr_aics = ATOMIC64_INIT(0);
+
+u64 vmk_aic_records(void)
+{
+	return atomic64_read(&vmk_nr_aics);
+}
 
 static typeof(kvm_io_bus_register_dev) *vmk_aic_bus_register;
 static typeof(kvm_io_bus_unregister_dev) *vmk_aic_bus_unregister;
@@ -91,9 +97,12 @@ static void vmk_aic_apply(struct vmk_aic *aic, struct kvm_vcpu *self, u32 change
 		u32 cpu = __ffs(changed);
 		struct kvm_vcpu *vcpu = kvm_get_vcpu(aic->kvm, cpu);
 
+		bool level = apple_aic_irq_line(&aic->model, cpu);
+
+		/* Kept: each entry re-asserts it (vCPU load rewrites HCR non-atomically). */
+		WRITE_ONCE(aic->cpus[cpu].irq_line, level);
 		if (vcpu)
-			vmk_aic_line(vcpu, HCR_VI, apple_aic_irq_line(&aic->model, cpu),
-				     vcpu != self);
+			vmk_aic_line(vcpu, HCR_VI, level, vcpu != self);
 		changed &= changed - 1;
 	}
 }
@@ -176,31 +185,41 @@ static bool vmk_aic_timer_fires(struct kvm_vcpu *vcpu, struct arch_timer_context
 }
 
 /*
- * On @vcpu's own thread: the FIQ line from its fast IPI and, unless the
- * VMM keeps them, its timers; HCR_EL2.VF set to match.
+ * On @vcpu's own thread: the FIQ line from its fast IPI and its timers;
+ * HCR_EL2.VF set to match.
  */
 static bool vmk_aic_update_fiq(struct vmk_aic *aic, struct kvm_vcpu *vcpu, u32 cpu)
 {
 	struct vmk_aic_vcpu *ac = &aic->cpus[cpu];
-	bool timers = false, fiq;
+	bool timers, fiq;
 
-	if (!(aic->flags & VMAPPLE_KVM_AIC_F_USER_TIMER)) {
-		preempt_disable();	/* a loaded timer is this CPU's */
-		timers = vmk_aic_timer_fires(vcpu, vcpu_vtimer(vcpu), true) ||
-			 vmk_aic_timer_fires(vcpu, vcpu_ptimer(vcpu), false);
-		preempt_enable();
-		if (timers && !ac->timer_fiq)
-			vmk_count(vmk_vcpu_state(aic->vm, vcpu), VMAPPLE_KVM_STAT_AIC_TIMER_FIQ);
-		ac->timer_fiq = timers;
-	}
+	preempt_disable();	/* a loaded timer is this CPU's */
+	timers = vmk_aic_timer_fires(vcpu, vcpu_vtimer(vcpu), true) ||
+		 vmk_aic_timer_fires(vcpu, vcpu_ptimer(vcpu), false);
+	preempt_enable();
+	if (timers && !ac->timer_fiq)
+		vmk_count(vmk_vcpu_state(aic->vm, vcpu), VMAPPLE_KVM_STAT_AIC_TIMER_FIQ);
+	ac->timer_fiq = timers;
 	fiq = timers || test_bit(VMK_FIPI_PENDING, &ac->fipi);
-	if (!(aic->flags & VMAPPLE_KVM_AIC_F_USER_TIMER) || fiq)
-		vmk_aic_line(vcpu, HCR_VF, fiq, false);
+	vmk_aic_line(vcpu, HCR_VF, fiq, false);
+	if (!fiq) {
+		/*
+		 * A sender may have set PENDING after the test, seen VF still
+		 * up and not kicked: look again once VF is down.
+		 */
+		smp_mb__after_atomic();
+		if (test_bit(VMK_FIPI_PENDING, &ac->fipi))
+			fiq = true, vmk_aic_line(vcpu, HCR_VF, true, false);
+	}
 	return fiq;
 }
 
-/* A fast IPI lands on @target: pending, its FIQ up, woken unless @nowake. */
-static void vmk_aic_fast_ipi_deliver(struct vmk_aic *aic, u32 target, bool nowake)
+/*
+ * A fast IPI lands on @target: pending and its FIQ up.  @kick: make it
+ * look (and wake it), whatever VF was; not for NOWAKE, nor when the sender
+ * is the target on its own way back in.
+ */
+static void vmk_aic_fast_ipi_deliver(struct vmk_aic *aic, u32 target, bool kick)
 {
 	struct kvm_vcpu *vcpu = kvm_get_vcpu(aic->kvm, target);
 
@@ -208,15 +227,26 @@ static void vmk_aic_fast_ipi_deliver(struct vmk_aic *aic, u32 target, bool nowak
 		return;
 	set_bit(VMK_FIPI_PENDING, &aic->cpus[target].fipi);
 	/* After the pending bit: the target's entry recomputes VF from it. */
-	vmk_aic_line(vcpu, HCR_VF, true, !nowake && vcpu != kvm_get_running_vcpu());
+	set_bit(__ffs(HCR_VF), vcpu_hcr(vcpu));
+	if (!kick)
+		return;
+	kvm_make_request(KVM_REQ_IRQ_PENDING, vcpu);
+	kvm_vcpu_kick(vcpu);
 }
 
 static enum hrtimer_restart vmk_aic_deferred_fire(struct hrtimer *t)
 {
 	struct vmk_aic_vcpu *ac = container_of(t, struct vmk_aic_vcpu, deferred);
+	unsigned long flags;
+	bool fire;
 
-	if (test_and_clear_bit(VMK_FIPI_DEFERRED, &ac->fipi))
-		vmk_aic_fast_ipi_deliver(ac->aic, ac - ac->aic->cpus, false);
+	spin_lock_irqsave(&ac->deferred_lock, flags);
+	fire = ac->deferred_armed;
+	ac->deferred_armed = false;
+	spin_unlock_irqrestore(&ac->deferred_lock, flags);
+	/* Hard-IRQ context: whichever vCPU is loaded here, the target gets a kick. */
+	if (fire)
+		vmk_aic_fast_ipi_deliver(ac->aic, ac - ac->aic->cpus, true);
 	return HRTIMER_NORESTART;
 }
 
@@ -232,6 +262,7 @@ static void vmk_aic_fast_ipi_send(struct vmk_aic *aic, u32 cpu, bool global, u64
 	u32 type;
 	int target = apple_aic_fast_ipi_target(&aic->model, cpu, global, val, &type);
 	struct vmk_aic_vcpu *tc;
+	unsigned long flags;
 
 	if (target < 0)
 		return;		/* no such core: dropped, as hardware would */
@@ -241,18 +272,27 @@ static void vmk_aic_fast_ipi_send(struct vmk_aic *aic, u32 cpu, bool global, u64
 	switch (type) {
 	case AIC_IPI_RR_IMMEDIATE:
 	case AIC_IPI_RR_NOWAKE:
-		vmk_aic_fast_ipi_deliver(aic, target, type == AIC_IPI_RR_NOWAKE);
+		vmk_aic_fast_ipi_deliver(aic, target,
+					 type == AIC_IPI_RR_IMMEDIATE && target != cpu);
 		break;
 	case AIC_IPI_RR_DEFERRED:
 		/* Delivered when the sender's IPI_CR countdown runs out (or retracted). */
-		if (!test_and_set_bit(VMK_FIPI_DEFERRED, &tc->fipi))
+		spin_lock_irqsave(&tc->deferred_lock, flags);
+		if (!tc->deferred_armed) {
+			tc->deferred_armed = true;
 			hrtimer_start(&tc->deferred,
 				      ns_to_ktime(vmk_aic_ticks_to_ns(aic->cpus[cpu].ipi_cr)),
 				      HRTIMER_MODE_REL);
+		}
+		spin_unlock_irqrestore(&tc->deferred_lock, flags);
 		break;
 	case AIC_IPI_RR_RETRACT:
-		if (test_and_clear_bit(VMK_FIPI_DEFERRED, &tc->fipi))
-			hrtimer_try_to_cancel(&tc->deferred);
+		spin_lock_irqsave(&tc->deferred_lock, flags);
+		if (tc->deferred_armed) {
+			tc->deferred_armed = false;
+			hrtimer_try_to_cancel(&tc->deferred);	/* a running one finds it unarmed */
+		}
+		spin_unlock_irqrestore(&tc->deferred_lock, flags);
 		break;
 	}
 }
@@ -326,7 +366,8 @@ bool vmk_aic_sysreg_claims(struct kvm_vcpu *vcpu)
 {
 	bool ours;
 
-	if (!apple_aic_sysreg_known(vmk_aic_trapped_sysreg(vcpu)))
+	/* Guest EL0 gets KVM's UNDEF, as Apple's EL1-only registers give it. */
+	if (!vcpu_mode_priv(vcpu) || !apple_aic_sysreg_known(vmk_aic_trapped_sysreg(vcpu)))
 		return false;
 	rcu_read_lock();
 	ours = vmk_aic_of(vmk_vm_lookup_rcu(vcpu->kvm), vcpu);
@@ -393,12 +434,13 @@ bool vmk_timer_level_hook(struct kvm_vcpu *vcpu)
 		return false;
 	rcu_read_lock();
 	aic = vmk_aic_of(vmk_vm_lookup_rcu(vcpu->kvm), vcpu);
-	if (aic && (aic->flags & VMAPPLE_KVM_AIC_F_USER_TIMER)) {
+	if (!aic) {	/* detached since the claim */
 		rcu_read_unlock();
 		return vmk_original(VMK_HOOK_TIMER_LEVEL, kvm_timer_should_notify_user)(vcpu);
 	}
-	if (aic)
-		fiq = vmk_aic_update_fiq(aic, vcpu, vcpu->vcpu_idx);
+	/* The IRQ line as the model last set it: a vCPU load may have lost the bit. */
+	vmk_aic_line(vcpu, HCR_VI, READ_ONCE(aic->cpus[vcpu->vcpu_idx].irq_line), false);
+	fiq = vmk_aic_update_fiq(aic, vcpu, vcpu->vcpu_idx);
 	rcu_read_unlock();
 	return irqs_disabled() ? false : fiq;
 }
@@ -428,9 +470,9 @@ int vmk_session_set_aic(struct vmk_session *s, const struct vmapple_kvm_aic __us
 		goto free;
 	spin_lock_init(&aic->lock);
 	aic->base = req.base;
-	aic->flags = req.flags;
 	for (i = 0; i < AIC_MAX_CPUS; i++) {
 		aic->cpus[i].aic = aic;
+		spin_lock_init(&aic->cpus[i].deferred_lock);
 		hrtimer_init(&aic->cpus[i].deferred, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		aic->cpus[i].deferred.function = vmk_aic_deferred_fire;
 	}
@@ -458,8 +500,10 @@ int vmk_session_set_aic(struct vmk_session *s, const struct vmapple_kvm_aic __us
 			smp_store_release(&vm->aic, aic);	/* hooks see it whole */
 	}
 	mutex_unlock(&s->lock);
-	if (!ret)
+	if (!ret) {
+		atomic64_inc(&vmk_nr_aics);
 		return 0;
+	}
 free:
 	kfree(aic);
 	return ret;
@@ -513,6 +557,7 @@ void vmk_aic_free(struct vmk_vm *vm)
 	if (!aic)
 		return;
 	for (i = 0; i < AIC_MAX_CPUS; i++)
-		hrtimer_cancel(&aic->cpus[i].deferred);
+		hrtimer_cancel(&aic->cpus[i].deferred);	/* waits for a running one */
 	kfree(aic);
+	atomic64_dec(&vmk_nr_aics);
 }

@@ -119,8 +119,7 @@ int vmk_session_attach(struct vmk_session *s,
 	ret = vmk_registry_add(vm);
 	if (ret) {
 		put_pid(vm->pid);
-		vmk_aic_free(vm);
-	kvfree(vm->vcpus);
+		kvfree(vm->vcpus);
 		kfree(vm);
 		goto out_put;
 	}
@@ -139,6 +138,8 @@ out_put:
 /* The last reference is gone: no hook uses @vm any more. */
 void vmk_vm_free(struct vmk_vm *vm)
 {
+	/* Before the VM can go: a deferred fast IPI's timer kicks its vCPUs. */
+	vmk_aic_free(vm);
 	fput(vm->vm_file);
 	put_pid(vm->pid);
 	kvfree(vm->vcpus);

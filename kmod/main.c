@@ -53,6 +53,7 @@ static long vmk_get_info(struct vmapple_kvm_info __user *uinfo)
 		.api_version = VMAPPLE_KVM_API_VERSION,
 		.attached_vms = vmk_registry_count(),
 		.vm_records = vmk_vm_records(),
+		.aic_records = vmk_aic_records(),
 	};
 
 	vmk_hooks_info(&info);

@@ -91,8 +91,11 @@ struct vmk_gicv2m {
 /* One AIC CPU's state beyond the model: its fast IPIs and Apple registers. */
 struct vmk_aic_vcpu {
 	struct vmk_aic *aic;
-	unsigned long fipi;		/* VMK_FIPI_* bits, set from any vCPU */
-	struct hrtimer deferred;	/* a deferred fast IPI's countdown */
+	unsigned long fipi;		/* VMK_FIPI_PENDING, set from any vCPU */
+	spinlock_t deferred_lock;	/* @deferred_armed and @deferred together */
+	bool deferred_armed;		/* a deferred IPI waits on @deferred */
+	struct hrtimer deferred;	/* its countdown */
+	bool irq_line;			/* the model's IRQ line, under the AIC's lock */
 	u64 ipi_cr;			/* IPI_CR_EL1: the countdown it sends with */
 	u64 pmcr0, upmcr0;		/* kept as written */
 	bool timer_fiq;			/* its timers had the FIQ up (for the counter) */
@@ -104,7 +107,6 @@ struct vmk_aic {
 	struct vmk_vm *vm;
 	struct kvm *kvm;
 	u64 base;
-	u32 flags;			/* VMAPPLE_KVM_AIC_F_* */
 	spinlock_t lock;		/* @model, and applying its IRQ lines */
 	struct apple_aic model;
 	struct vmk_aic_vcpu cpus[AIC_MAX_CPUS];
@@ -198,6 +200,7 @@ int vmk_session_set_aic(struct vmk_session *s, const struct vmapple_kvm_aic __us
 int vmk_session_aic_irq(struct vmk_session *s, const struct vmapple_kvm_aic_irq __user *uarg);
 void vmk_aic_remove(struct vmk_vm *vm);
 void vmk_aic_free(struct vmk_vm *vm);
+u64 vmk_aic_records(void);
 
 /* apple_pac.c: Apple's PAC registers at vCPU load/put (module parameter apple_pac). */
 void vmk_apple_pac_init(void);

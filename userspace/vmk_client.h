@@ -31,7 +31,7 @@ int vmk_set_gicv2m(int dev_fd, uint64_t base, uint32_t first_intid, uint32_t nr_
 
 /*
  * Have the module be the attached VM's AIC (VMAPPLE_KVM_SET_AIC): @nr_cpus
- * MPIDRs at @mpidr, VMAPPLE_KVM_AIC_F_* @flags.  0 or -errno.
+ * MPIDRs at @mpidr; @flags 0 (none is defined yet).  0 or -errno.
  */
 int vmk_set_aic(int dev_fd, uint64_t base, uint32_t nr_irqs, uint32_t nr_cpus,
 		const uint64_t *mpidr, uint32_t flags);

@@ -19,7 +19,16 @@ int main(void)
 	   offsetof(struct vmapple_kvm_info, hook_error) == 28 &&
 	   offsetof(struct vmapple_kvm_info, pac_backend) == 32 &&
 	   offsetof(struct vmapple_kvm_info, pac_error) == 36 &&
-	   offsetof(struct vmapple_kvm_info, reserved) == 40, "vmapple_kvm_info offsets");
+	   offsetof(struct vmapple_kvm_info, aic_records) == 40 &&
+	   offsetof(struct vmapple_kvm_info, reserved) == 48, "vmapple_kvm_info offsets");
+	ok(sizeof(struct vmapple_kvm_aic) == 184 && offsetof(struct vmapple_kvm_aic, base) == 8 &&
+	   offsetof(struct vmapple_kvm_aic, nr_irqs) == 16 &&
+	   offsetof(struct vmapple_kvm_aic, mpidr) == 24 &&
+	   offsetof(struct vmapple_kvm_aic, reserved) == 152, "vmapple_kvm_aic layout");
+	ok(sizeof(struct vmapple_kvm_aic_irq) == 16 &&
+	   offsetof(struct vmapple_kvm_aic_irq, level) == 8, "vmapple_kvm_aic_irq layout");
+	ok(_IOC_NR(VMAPPLE_KVM_SET_AIC) == 0x46 && _IOC_NR(VMAPPLE_KVM_AIC_IRQ) == 0x47,
+	   "the AIC ioctls are 0x46 and 0x47");
 	ok(sizeof(struct vmapple_kvm_attach) == 64, "struct vmapple_kvm_attach is 64 bytes");
 	ok(offsetof(struct vmapple_kvm_attach, vm_fd) == 4 &&
 	   offsetof(struct vmapple_kvm_attach, flags) == 8 &&

@@ -62,7 +62,8 @@ struct vmapple_kvm_info {
 	__s32 hook_error;	/* 0, or -errno: why hooks are not live */
 	__u32 pac_backend;	/* VMAPPLE_KVM_PAC_* */
 	__s32 pac_error;	/* -errno: why asked-for native is off; else 0 */
-	__u64 reserved[3];	/* zero */
+	__u64 aic_records;	/* in-kernel AICs allocated and not yet freed */
+	__u64 reserved[2];	/* zero */
 };
 
 /*
@@ -156,21 +157,13 @@ struct vmapple_kvm_gicv2m {
  */
 struct vmapple_kvm_aic {
 	__u32 api_version;	/* in: must be VMAPPLE_KVM_API_VERSION */
-	__u32 flags;		/* in: VMAPPLE_KVM_AIC_F_*, others 0 */
+	__u32 flags;		/* in: must be 0 */
 	__u64 base;		/* in: guest physical, 32 KiB aligned */
 	__u32 nr_irqs;		/* in: 1..1024, what AIC_INFO reports */
 	__u32 nr_cpus;		/* in: 1..16 */
 	__u64 mpidr[16];	/* in: each CPU's MPIDR_EL1 (Aff2..Aff0), all different */
 	__u64 reserved[4];	/* in: must be 0 */
 };
-
-/*
- * For measurements only: leave the guest timers to KVM's user-irqchip
- * path (a KVM_EXIT_INTR per level change, the VMM raising the FIQ with
- * KVM_IRQ_LINE), which is what the in-kernel timer FIQ saves.
- */
-#define VMAPPLE_KVM_AIC_F_USER_TIMER	(1u << 0)
-#define VMAPPLE_KVM_AIC_FLAGS		VMAPPLE_KVM_AIC_F_USER_TIMER
 
 /* VMAPPLE_KVM_AIC_IRQ: the VMM's device line @irq of the in-kernel AIC. */
 struct vmapple_kvm_aic_irq {

@@ -52,6 +52,8 @@ _start:
 	b.eq	t_deferred
 	cmp	x19, #5
 	b.eq	t_hostile
+	cmp	x19, #6
+	b.eq	t_deferred_arm
 	b	off
 
 /* 0: SW_SET two IRQs aimed here, read EVENT three times, then MASK_SET. */
@@ -174,6 +176,16 @@ t_deferred:
 	orr	x10, x10, x3
 	msr	s3_5_c15_c0_0, x10		// deferred, short: delivered
 	b	wait_peer
+
+/* 6: a deferred IPI with the longest countdown, then off at once (teardown test). */
+t_deferred_arm:
+	cbnz	x20, wait_fiq
+	mov	x10, #0xffff
+	msr	s3_5_c15_c3_1, x10
+	mov	x10, #(2 << 28)
+	orr	x10, x10, x3
+	msr	s3_5_c15_c0_0, x10
+	b	off
 
 /*
  * 5: every 32-bit offset of the window written with ones and read; then

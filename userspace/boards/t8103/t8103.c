@@ -333,6 +333,10 @@ int t8103_run(const struct board_config *cfg, volatile int *stop_requests)
 		goto out;
 	}
 	t->done_fd = eventfd(0, EFD_CLOEXEC);
+	if (t->done_fd < 0) {
+		perror("vmapple: t8103: eventfd");
+		goto out;
+	}
 	sigemptyset(&kick.sa_mask);
 	sigaction(VCPU_KICK_SIGNAL, &kick, NULL);
 	fprintf(stderr, "vmapple: t8103 board, %u vCPUs, AIC in vmapple_kvm\n", t->nr_cpus);
@@ -340,12 +344,18 @@ int t8103_run(const struct board_config *cfg, volatile int *stop_requests)
 		vt[i] = (struct vcpu_thread){ t, i };
 		if (pthread_create(&t->tid[i], NULL, vcpu_main, &vt[i])) {
 			fprintf(stderr, "vmapple: t8103: cannot start vCPU %u's thread\n", i);
-			stop_all(t);
 			break;
 		}
 		t->nr_threads++;
 	}
-	status = t->nr_threads == t->nr_cpus ? wait_for_end(t, stop_requests) : BOARD_EXIT_ERROR;
+	if (t->nr_threads == t->nr_cpus) {
+		status = wait_for_end(t, stop_requests);
+	} else {
+		/* Nothing is torn down under a running vCPU. */
+		stop_all(t);
+		for (i = 0; i < t->nr_threads; i++)
+			pthread_join(t->tid[i], NULL);
+	}
 	console_close(&t->console);
 	print_stats(t);
 out:
