@@ -133,12 +133,18 @@ TEST_F(session, info_hooks_are_consistent)
 		EXPECT_EQ(0, info.hook_error);
 		EXPECT_TRUE(info.hook_mechanism == VMAPPLE_KVM_MECH_FTRACE ||
 			    info.hook_mechanism == VMAPPLE_KVM_MECH_KPROBE);
-		/* The exit-path hooks all live; the PAC backend's pair only when asked for. */
+		/*
+		 * The exit-path hooks all live; the PAC backend's pair only when
+		 * asked for; the AIC's pair (optional) together or not at all.
+		 */
 		EXPECT_EQ(VMAPPLE_KVM_HOOK_IO_MEM_ABORT | VMAPPLE_KVM_HOOK_MMIO_RETURN |
 			  VMAPPLE_KVM_HOOK_SMCCC_CALL,
-			  info.hooks_live & ~(VMAPPLE_KVM_HOOK_VCPU_LOAD | VMAPPLE_KVM_HOOK_VCPU_PUT));
+			  info.hooks_live & ~(VMAPPLE_KVM_HOOK_VCPU_LOAD | VMAPPLE_KVM_HOOK_VCPU_PUT |
+					      VMAPPLE_KVM_HOOK_SYS_REG | VMAPPLE_KVM_HOOK_TIMER_LEVEL));
 		EXPECT_EQ(!!(info.hooks_live & VMAPPLE_KVM_HOOK_VCPU_LOAD),
 			  !!(info.hooks_live & VMAPPLE_KVM_HOOK_VCPU_PUT));
+		EXPECT_EQ(!!(info.hooks_live & VMAPPLE_KVM_HOOK_SYS_REG),
+			  !!(info.hooks_live & VMAPPLE_KVM_HOOK_TIMER_LEVEL));
 	} else {
 		EXPECT_GT(0, info.hook_error);
 		EXPECT_EQ(VMAPPLE_KVM_MECH_NONE, info.hook_mechanism);
