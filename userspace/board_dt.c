@@ -217,19 +217,8 @@ static int chosen_and_memory(void *fdt, const struct board_dt_params *p)
 {
 	int ret;
 
-	CHECK(fdt_begin_node(fdt, "chosen"));
-	if (p->bootargs)
-		CHECK(fdt_property_string(fdt, "bootargs", p->bootargs));
-	CHECK(fdt_property_string(fdt, "stdout-path", "/pl011@20010000"));
-	if (p->initrd_size) {
-		CHECK(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
-		CHECK(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_start + p->initrd_size));
-	}
-	CHECK(fdt_end_node(fdt));
-	CHECK(begin_node_at(fdt, "memory", p->ram_base));
-	CHECK(fdt_property_string(fdt, "device_type", "memory"));
-	CHECK(prop_reg(fdt, p->ram_base, p->ram_size));
-	return fdt_end_node(fdt);
+	CHECK(dt_chosen(fdt, p->bootargs, "/pl011@20010000", p->initrd_start, p->initrd_size));
+	return dt_memory(fdt, p->ram_base, p->ram_size);
 fail:
 	return ret;
 }

@@ -16,6 +16,13 @@ int prop_cells(void *fdt, const char *name, const uint32_t *cells, unsigned int 
 /* reg = <addr size> with #address-cells = #size-cells = 2. */
 int prop_reg(void *fdt, uint64_t addr, uint64_t size);
 
+/* /chosen: @bootargs (NULL: none), stdout-path, the initrd when @initrd_size. */
+int dt_chosen(void *fdt, const char *bootargs, const char *stdout_path, uint64_t initrd_start,
+	      uint64_t initrd_size);
+
+/* A memory node for RAM [@base, @base + @size). */
+int dt_memory(void *fdt, uint64_t base, uint64_t size);
+
 /* A node NAME@ADDR (hex). */
 int begin_node_at(void *fdt, const char *name, uint64_t addr);
 

@@ -124,22 +124,9 @@ static int root(void *fdt, const struct t8103_dt_params *p)
 	CHECK(fdt_property_string(fdt, "serial0", uart_path));
 	CHECK(fdt_end_node(fdt));
 
-	CHECK(fdt_begin_node(fdt, "chosen"));
-	if (p->bootargs)
-		CHECK(fdt_property_string(fdt, "bootargs", p->bootargs));
-	CHECK(fdt_property_string(fdt, "stdout-path", "serial0"));
-	if (p->initrd_size) {
-		CHECK(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
-		CHECK(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_start + p->initrd_size));
-	}
-	CHECK(fdt_end_node(fdt));
-
+	CHECK(dt_chosen(fdt, p->bootargs, "serial0", p->initrd_start, p->initrd_size));
 	CHECK(cpus(fdt, p));
-
-	CHECK(begin_node_at(fdt, "memory", p->ram_base));
-	CHECK(fdt_property_string(fdt, "device_type", "memory"));
-	CHECK(prop_reg(fdt, p->ram_base, p->ram_size));
-	CHECK(fdt_end_node(fdt));
+	CHECK(dt_memory(fdt, p->ram_base, p->ram_size));
 
 	CHECK(fdt_begin_node(fdt, "timer"));
 	CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
