@@ -28,24 +28,32 @@ start_writer() {
 # kill right after a half-printed line left no block to check).
 wait_first_flush() {
 	i=0
-	until grep -q "GUEST: flushed [0-9]" out.log; do
+	until LC_ALL=C grep -aq "GUEST: flushed [0-9]" out.log; do
 		i=$((i + 1))
 		[ $i -le $(($1 * 10)) ] && kill -0 "$vm" 2>/dev/null || return 1
 		sleep 0.1
 	done
 }
 
-# Every block the guest reported flushed is on the image, whole.
+# Every block the guest reported flushed is on the image, whole; and the
+# guest wrote nothing but those (a failed write, or no disk, is its own
+# failure).  What the launcher printed last is shown on a failure.
 blocks_intact() {
 	bad=0 n=0
-	for i in $(sed -n 's/.*GUEST: flushed \([0-9]*\).*/\1/p' out.log | sort -un); do
+	if LC_ALL=C grep -a "GUEST: writer:" out.log; then
+		bad=1
+	fi
+	for i in $(LC_ALL=C sed -n 's/.*GUEST: flushed \([0-9][0-9]*\).*/\1/p' out.log | sort -un); do
 		n=$((n + 1))
 		yes "blk-$i" | head -c 4096 >want
 		dd if=disk.img of=got bs=4096 skip="$i" count=1 2>/dev/null
 		cmp -s want got || { echo "block $i was reported flushed but is not on the image"; bad=1; }
 	done
 	echo "$n flushed blocks checked"
-	[ $n -gt 0 ] && [ $bad = 0 ]
+	[ $n -gt 0 ] && [ $bad = 0 ] && return 0
+	echo "the launcher's last output:"
+	tail -n 15 out.log | LC_ALL=C tr -c '[:print:]\n' '?'
+	return 1
 }
 
 kill_at_random() {	# $1: the round
