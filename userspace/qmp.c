@@ -1153,17 +1153,33 @@ int qmp_client_command(const char *path, const char *command_json, char *reply, 
 {
 	json_object *msg = NULL;
 	struct qmp_conn k;
-	char *line;
+	char *request, *line;
+	size_t len;
 	int ret;
 
+	/*
+	 * The command and its newline in one send: the server acts on a whole
+	 * JSON object, so a quit sent apart from its newline ended the run
+	 * (its socket closed) before that newline, which then failed EPIPE.
+	 */
+	len = strlen(command_json);
+	if (len >= QMP_MAX_MESSAGE)
+		return -EMSGSIZE;
+	request = malloc(len + 1);
+	if (!request)
+		return -ENOMEM;
+	memcpy(request, command_json, len);
+	request[len] = '\n';
 	ret = client_open(&k, path);
+	if (!ret) {
+		ret = send_all(k.fd, request, len + 1);
+		if (ret)
+			client_close(&k);
+	}
+	free(request);
 	if (ret)
 		return ret;
-	ret = send_all(k.fd, command_json, strlen(command_json));
-	if (!ret)
-		ret = send_all(k.fd, "\n", 1);
-	if (!ret)
-		ret = next_reply(&k, &msg, &line);
+	ret = next_reply(&k, &msg, &line);
 	if (!ret && strlen(line) >= reply_len)
 		ret = -EMSGSIZE;
 	if (!ret) {

@@ -4,7 +4,7 @@
  * negotiation, each command reaching its callback, QEMU's errors, events
  * (only to negotiated clients, from any thread), several clients, the
  * limits (message size, client count, a client that never reads), the
- * socket file's life, and the one-shot client.  SIGPIPE is left at its
+ * socket file's life, and the one-shot client (its command sent whole).  SIGPIPE is left at its
  * default on purpose: the server must never raise it.
  */
 #include <errno.h>
@@ -961,6 +961,75 @@ static void test_client_command(void)
 	atomic_store(&board.state, QMP_RUN_RUNNING);
 }
 
+/*
+ * The client's sends, seen: this send() takes the place of libc's for the
+ * whole test binary, so what one call carried is known without a race.
+ */
+static bool record_sends;
+static char last_send[256];
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	if (record_sends) {
+		size_t n = len < sizeof(last_send) - 1 ? len : sizeof(last_send) - 1;
+
+		memcpy(last_send, buf, n);
+		last_send[n] = 0;
+	}
+	return sendto(fd, buf, len, flags, NULL, 0);
+}
+
+/*
+ * A bare server that acts like the launcher on quit: it answers the
+ * command and closes at once.  Sent apart from its newline, the command
+ * had the newline find the socket closed (EPIPE, no reply).
+ */
+static void *serve_once_and_close(void *arg)
+{
+	static const char greeting[] = "{\"QMP\":{\"version\":{},\"capabilities\":[]}}\n";
+	static const char ret[] = "{\"return\":{}}\n";
+	int fd = accept(*(int *)arg, NULL, NULL);
+	char buf[256];
+
+	if (fd < 0)
+		return NULL;
+	if (write(fd, greeting, sizeof(greeting) - 1) > 0 && read(fd, buf, sizeof(buf)) > 0 &&
+	    write(fd, ret, sizeof(ret) - 1) > 0 && read(fd, buf, sizeof(buf)) > 0)
+		(void)!write(fd, ret, sizeof(ret) - 1);
+	close(fd);
+	return NULL;
+}
+
+static void test_client_command_whole(void)
+{
+	static const char sock[] = "/tmp/vmapple-qmp-quitting";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	char reply[64] = "";
+	pthread_t t;
+	int ret;
+
+	strcpy(sa.sun_path, sock);
+	unlink(sock);
+	if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(listen_fd, 1) || pthread_create(&t, NULL, serve_once_and_close, &listen_fd)) {
+		ok(0, "the quitting server starts");
+		return;
+	}
+	record_sends = true;
+	ret = qmp_client_command(sock, "{\"execute\":\"quit\"}", reply, sizeof(reply));
+	record_sends = false;
+	pthread_join(t, NULL);
+	close(listen_fd);
+	unlink(sock);
+	ok(!strcmp(last_send, "{\"execute\":\"quit\"}\n"),
+	   "qmp_client_command sends the command and its newline in one send (the last: %zu bytes)",
+	   strlen(last_send));
+	ok(ret == 0 && !strcmp(reply, "{\"return\":{}}"),
+	   "a server that closes right after its reply (quit): the reply is got (%d, \"%s\")",
+	   ret, reply);
+}
+
 /* --- vmapple qmp --events: started before the server closes, ended by it. */
 
 struct listener {
@@ -1080,6 +1149,7 @@ int main(void)
 	test_stale_socket();
 	test_live_socket();
 	test_client_command();
+	test_client_command_whole();
 	test_client_events_start();
 
 	qmp_close(&q);
