@@ -39,10 +39,13 @@ NET_SRCS := $(wildcard userspace/net/*.c)
 BUNDLE_SRCS := $(wildcard userspace/bundle/*.c)
 # The boards `run --board` builds, one folder each, and their registry.
 BOARDS_SRCS := $(wildcard userspace/boards/*.c userspace/boards/*/*.c)
-LAUNCHER_SRCS := $(wildcard userspace/*.c) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) \
+# The VM runtime every board runs on: vm, vcpu (the run loop), MMIO bus, exits.
+RUNTIME_SRCS := $(wildcard userspace/runtime/*.c)
+LAUNCHER_SRCS := $(wildcard userspace/*.c) $(RUNTIME_SRCS) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) \
+	$(BUNDLE_SRCS) \
 	$(BOARDS_SRCS) \
 	$(wildcard common/*.c)
-LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/hw/*.h userspace/virtio/*.h \
+LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/runtime/*.h userspace/hw/*.h userspace/virtio/*.h \
 	userspace/net/*.h userspace/bundle/*.h userspace/boards/*.h userspace/boards/*/*.h \
 	common/*.h) include/uapi/linux/vmapple_kvm.h
 # libfdt, libslirp (on glib), libnl, json-c, libplist: the host's for the unit tests.
@@ -52,13 +55,13 @@ HOST_LIBS = -lcrypto -lfdt $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null)
 # common/: the decoder and walker, built unchanged into the module and the launcher.
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
-PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/mmio_bus.c \
+PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/runtime/mmio_bus.c \
 	userspace/nvram.c userspace/timebase.c userspace/stat_view.c userspace/disk.c \
-	userspace/board_dt.c userspace/dt_util.c userspace/linux_image.c \
+	userspace/boards/vmapple/board_dt.c userspace/dt_util.c userspace/linux_image.c \
 	userspace/boards/board_names.c userspace/boards/t8103/t8103_dt.c \
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
 	userspace/progress.c userspace/help.c userspace/clone.c userspace/bundle_run.c \
-	userspace/qmp.c userspace/bundle.c userspace/guest_ram.c \
+	userspace/qmp.c userspace/bundle.c userspace/runtime/guest_ram.c \
 	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -148,9 +151,9 @@ $(BUILD)/arm64/kvm-selftests/.built: scripts/kvm-selftests.sh $(BUILD)/linux-sou
 	touch $@
 
 # Layer 0 against real KVM: the launcher's VM code plus a bare-metal payload.
-LAYER0_SRCS := userspace/vm.c userspace/guest_ram.c userspace/vcpu.c userspace/nisv.c userspace/apple_hvc.c \
+LAYER0_SRCS := $(RUNTIME_SRCS) \
 	userspace/timebase.c userspace/vmk_client.c \
-	userspace/mmio_bus.c $(COMMON_SRCS)
+	$(COMMON_SRCS)
 
 # Guest payloads, linked where they are loaded: fwtest is firmware at 0x10_0000.
 PAYLOAD_BASE_isv0 := 0x70000000

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "board.h"
+#include "boards/vmapple/board.h"
 #include "bundle.h"
 #include "cli.h"
 

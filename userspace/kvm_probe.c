@@ -14,7 +14,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "arm64_kvm.h"
+#include "runtime/arm64_kvm.h"
 #include "vmk_client.h"
 
 static int check_ext(int kvm, long cap)

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vm.h"
+#include "runtime/vm.h"
 
 
 /* Read all of @path into guest RAM at @gpa (at most @max bytes). */

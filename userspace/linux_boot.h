@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "board_dt.h"
+#include "boards/vmapple/board_dt.h"
 
 #define LINUX_IMAGE_HDR_SIZE	64
 

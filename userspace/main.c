@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "board.h"
+#include "boards/board_config.h"
 #include "boards/board_kind.h"
 #include "caps.h"
 #include "bundle_run.h"
@@ -41,7 +41,7 @@ static int cmd_check(const struct vmapple_args *args)
 _Static_assert(VMAPPLE_MAX_RESET_LIMIT == BOARD_MAX_RESET_LIMIT, "one ceiling");
 
 static volatile int stop_requests;
-static struct board *volatile running_board;	/* set once it exists: the handler wakes it */
+static const struct board_kind *volatile running_kind;	/* the handler wakes it */
 
 static void on_stop_signal(int sig)
 {
@@ -49,8 +49,8 @@ static void on_stop_signal(int sig)
 
 	(void)sig;
 	stop_requests++;
-	if (running_board)
-		board_wake(running_board);
+	if (running_kind && running_kind->wake)
+		running_kind->wake();
 	errno = saved;
 }
 
@@ -99,7 +99,6 @@ static int cmd_run(const struct vmapple_args *args)
 	};
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	static char scratch[4096];
-	static struct board board;
 	static struct bundle bundle;
 	const struct board_kind *kind;
 	unsigned int i;
@@ -128,13 +127,9 @@ static int cmd_run(const struct vmapple_args *args)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	kind = board_kind_find(args->board);
-	if (kind && kind->run) {
-		if (args->pidfile && write_pidfile(args->pidfile))
-			return BOARD_EXIT_ERROR;
-		status = kind->run(&cfg, &stop_requests);
-		if (args->pidfile)
-			unlink(args->pidfile);
-		return status;
+	if (!kind) {	/* the command line checked the name */
+		fprintf(stderr, "vmapple run: no board '%s'\n", args->board);
+		return BOARD_EXIT_ERROR;
 	}
 	/* Held (by the kernel's flock) until the process ends, however it ends. */
 	if (cfg.bios && macos_slot_take(NULL, (unsigned int)args->max_macos, err,
@@ -144,31 +139,9 @@ static int cmd_run(const struct vmapple_args *args)
 	}
 	if (args->pidfile && write_pidfile(args->pidfile))
 		return BOARD_EXIT_ERROR;
-	if (board_create(&board, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		status = BOARD_EXIT_ERROR;
-		goto out;
-	}
-	/*
-	 * --ephemeral: its files are open now and stay open across restarts;
-	 * unlinked, they go when the process does, however it ends.
-	 */
-	if (scratch[0] && clone_remove(scratch))
-		fprintf(stderr, "vmapple: cannot remove the scratch copy %s; the next run with "
-			"--ephemeral will\n", scratch);
-	running_board = &board;
-	board_wake(&board);	/* a signal before it existed was counted, not woken */
-	status = board_run(&board, &stop_requests);
-	/*
-	 * The vCPU threads may still run until exit: give the terminal back
-	 * and remove the console socket, but tear nothing else down.  The
-	 * control socket goes too, once the command being answered (quit)
-	 * has its reply queued: every client gets what was queued for it.
-	 */
-	qmp_close(&board.qmp);
-	console_close(&board.console);
-	board_print_stats(&board, stderr);
-out:
+	cfg.remove_once_open = scratch[0] ? scratch : NULL;
+	running_kind = kind;
+	status = kind->run(&cfg, &stop_requests);
 	if (scratch[0])
 		clone_remove(scratch);
 	if (args->pidfile)

@@ -22,11 +22,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../../userspace/apple_hvc.h"
+#include "../../userspace/runtime/apple_hvc.h"
 #include "../../userspace/hw/gicv2m.h"
 #include "../../userspace/stat_view.h"
-#include "../../userspace/vcpu.h"
-#include "../../userspace/vm.h"
+#include "../../userspace/runtime/vcpu.h"
+#include "../../userspace/runtime/vm.h"
 #include "../../userspace/vmk_client.h"
 
 __asm__(".pushsection .rodata\n"

@@ -19,8 +19,8 @@
 #include <linux/vmapple_kvm.h>
 
 #include "../../common/apple_aic.h"
-#include "../../userspace/vcpu.h"
-#include "../../userspace/vm.h"
+#include "../../userspace/runtime/vcpu.h"
+#include "../../userspace/runtime/vm.h"
 #include "../../userspace/vmk_client.h"
 
 #include "kselftest_harness.h"

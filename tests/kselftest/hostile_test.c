@@ -29,10 +29,10 @@
 #include <unistd.h>
 
 #include "../../common/s1_walk.h"
-#include "../../userspace/apple_hvc.h"
+#include "../../userspace/runtime/apple_hvc.h"
 #include "../../userspace/hw/gicv2m.h"
-#include "../../userspace/vcpu.h"
-#include "../../userspace/vm.h"
+#include "../../userspace/runtime/vcpu.h"
+#include "../../userspace/runtime/vm.h"
 #include "../../userspace/vmk_client.h"
 
 #include "hostile_payload.h"

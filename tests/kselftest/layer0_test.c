@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../userspace/apple_hvc.h"
-#include "../../userspace/arm64_kvm.h"
-#include "../../userspace/vcpu.h"
-#include "../../userspace/vm.h"
+#include "../../userspace/runtime/apple_hvc.h"
+#include "../../userspace/runtime/arm64_kvm.h"
+#include "../../userspace/runtime/vcpu.h"
+#include "../../userspace/runtime/vm.h"
 #include "../../userspace/vmk_client.h"
 
 #include "kselftest_harness.h"

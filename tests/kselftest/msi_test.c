@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "../../userspace/hw/gicv2m.h"
-#include "../../userspace/vcpu.h"
-#include "../../userspace/vm.h"
+#include "../../userspace/runtime/vcpu.h"
+#include "../../userspace/runtime/vm.h"
 #include "../../userspace/vmk_client.h"
 
 #include "kselftest_harness.h"

@@ -19,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../userspace/apple_hvc.h"
-#include "../../userspace/vcpu.h"
-#include "../../userspace/vm.h"
+#include "../../userspace/runtime/apple_hvc.h"
+#include "../../userspace/runtime/vcpu.h"
+#include "../../userspace/runtime/vm.h"
 #include "../../userspace/vmk_client.h"
 
 #include "hostile_payload.h"

@@ -8,8 +8,8 @@
 
 #include <libfdt.h>
 
-#include "../../userspace/board_dt.h"
-#include "../../userspace/board.h"
+#include "../../userspace/boards/vmapple/board_dt.h"
+#include "../../userspace/boards/vmapple/board.h"
 #include "fdt_read.h"
 #include "tap.h"
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../userspace/guest_ram.h"
+#include "../../userspace/runtime/guest_ram.h"
 #include "tap.h"
 
 /* The smaps field @field ("THPeligible:", "Size:") of the mapping at @addr, or -1. */

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../userspace/mmio_bus.h"
+#include "../../userspace/runtime/mmio_bus.h"
 #include "tap.h"
 
 static uint64_t last_offset;

@@ -5,9 +5,10 @@
 
 #include "board_kind.h"
 #include "t8103/t8103.h"
+#include "vmapple/vmapple_run.h"
 
 static const struct board_kind board_kinds[] = {
-	{ .name = "vmapple" },
+	{ .name = "vmapple", .run = vmapple_board_run, .wake = vmapple_board_wake },
 	{ .name = "t8103", .run = t8103_run },
 };
 

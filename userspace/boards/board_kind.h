@@ -15,10 +15,11 @@ struct board_kind {
 	const char *name;
 	/*
 	 * Boot @cfg until the guest powers off or *@stop_requests grows: a
-	 * BOARD_EXIT_* status, with any error already on stderr.  NULL: the
-	 * VMApple board, which main() runs itself (bundles, QMP, restarts).
+	 * BOARD_EXIT_* status, with any error already on stderr.
 	 */
 	int (*run)(const struct board_config *cfg, volatile int *stop_requests);
+	/* Optional, async-signal-safe: *stop_requests grew, look now (else it polls). */
+	void (*wake)(void);
 };
 
 /* Is @name a board (the command line's check, without linking the boards)? */

@@ -16,12 +16,12 @@
 #include <linux/kvm.h>
 #include <linux/vmapple_kvm.h>
 
-#include "../../board.h"
+#include "../board_config.h"
 #include "../../console.h"
 #include "../../hw/s5l_uart.h"
 #include "../../linux_boot.h"
-#include "../../vcpu.h"
-#include "../../vm.h"
+#include "../../runtime/vcpu.h"
+#include "../../runtime/vm.h"
 #include "../../vmk_client.h"
 #include "t8103.h"
 #include "t8103_dt.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "../common/a64_emulate.h"
+#include "../../common/a64_emulate.h"
 #include "arm64_kvm.h"
 #include "vcpu.h"
 #include "vm.h"

@@ -3,14 +3,18 @@
 #ifndef VMAPPLE_VCPU_H
 #define VMAPPLE_VCPU_H
 
+#include <signal.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/kvm.h>
 
-#include "../common/vmk_types.h"
+#include "../../common/vmk_types.h"
 
 struct vm;
+
+#define VCPU_KICK_SIGNAL	SIGUSR1	/* brings a vCPU thread out of KVM_RUN (EINTR) */
 
 struct vcpu {
 	struct vm *vm;

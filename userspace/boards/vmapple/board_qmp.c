@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "board.h"
-#include "stat_view.h"
-#include "vmk_client.h"
+#include "../../stat_view.h"
+#include "../../vmk_client.h"
 
 #define PAUSE_WAIT_MS	5000
 

@@ -10,7 +10,7 @@
 #include <linux/vmapple_kvm.h>
 
 #include "arm64_kvm.h"
-#include "timebase.h"
+#include "../timebase.h"
 #include "vcpu.h"
 #include "vm.h"
 

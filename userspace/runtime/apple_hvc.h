@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "../common/apple_hvc.h"
+#include "../../common/apple_hvc.h"
 
 #define APPLE_HVC_MAX_VCPUS 32
 

@@ -8,8 +8,8 @@
 #include <libfdt.h>
 
 #include "board.h"
-#include "dt_util.h"
-#include "hw/gpex.h"
+#include "../../dt_util.h"
+#include "../../hw/gpex.h"
 
 /* phandles */
 #define PH_GIC		1

@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arm64_kvm.h"
+#include "../../runtime/arm64_kvm.h"
 #include "board_dt.h"
-#include "hw/cfg.h"
-#include "boot_session.h"
-#include "linux_boot.h"
-#include "stat_view.h"
-#include "timebase.h"
-#include "vmk_client.h"
+#include "../../hw/cfg.h"
+#include "../../boot_session.h"
+#include "../../linux_boot.h"
+#include "../../stat_view.h"
+#include "../../timebase.h"
+#include "../../vmk_client.h"
 
 #define BOARD_IPA_BITS 40
 #define BUTTON_PRESS_S		0.2	/* a press as long as a finger's */
