@@ -167,6 +167,7 @@ PAYLOAD_BASE_vdrv := 0x100000
 PAYLOAD_BASE_rawk := 0x70000000
 PAYLOAD_BASE_mmio_peer := 0x70000000
 PAYLOAD_BASE_aic := 0x800000000
+PAYLOAD_BASE_irq_bench := 0x800000000
 $(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.S | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) -march=armv8.4-a -nostdlib -static -Wl,-Ttext=$(PAYLOAD_BASE_$*) \
@@ -237,6 +238,13 @@ $(BUILD)/arm64/exit_bench: tests/bench/exit_bench.c $(LAYER0_SRCS) userspace/hw/
 	$(ARM64_CC) $(USER_CFLAGS) -DBENCH_PAYLOAD='"$(BUILD)/arm64/payload/exit_bench.bin"' \
 		$(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS) userspace/hw/gicv2m.c userspace/stat_view.c
 
+# make bench's interrupt rows: vGIC, the module's AIC, and a userspace AIC (the bench's only).
+$(BUILD)/arm64/irq_bench: tests/bench/irq_bench.c $(LAYER0_SRCS) $(LAUNCHER_HDRS) \
+		$(BUILD)/arm64/payload/irq_bench.bin | setup
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(USER_CFLAGS) -DIRQ_PAYLOAD='"$(BUILD)/arm64/payload/irq_bench.bin"' \
+		$(ARM64_LDFLAGS) -o $@ $< $(LAYER0_SRCS) -lpthread
+
 # The rig's kernel (x86 hosts only): KDIR and the image come from its env file.
 $(BUILD)/rig.env: scripts/rig/fetch.sh scripts/rig/common.sh | setup
 	@mkdir -p $(@D)
@@ -292,6 +300,7 @@ $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payloa
 		$(BUILD)/rig/apple-kernel.built $(BUILD)/rig/t8103-initramfs.cpio.gz \
 		$(BUILD)/arm64/kvm-selftests/.built \
 		$(BUILD)/arm64/payload/mmio_loop.bin $(BUILD)/arm64/payload/wfk.bin $(BUILD)/arm64/exit_bench \
+		$(BUILD)/arm64/irq_bench \
 		$(BUILD)/arm64/tstamp $(BUILD)/arm64/gbench $(wildcard tests/bench/*.sh) \
 		$(wildcard tests/kselftest/*.sh) \
 		scripts/rig/init scripts/rig/initramfs.sh scripts/demo.sh
@@ -304,12 +313,14 @@ demo: all $(BUILD)/rig/initramfs.cpio.gz
 	scripts/rig/run.sh -l $(BUILD)/rig/demo-console.log $(BUILD)/rig.env \
 		$(BUILD)/rig/initramfs.cpio.gz vmapple-demo
 
-# Exit costs, measured by the guest, all cases in one rig run (see README).
+# Exit costs, measured by the guest, all cases in one rig run; then the
+# interrupt rows in a second, under a QEMU that traps IMPDEF registers (see README).
 BENCH_ROUNDS ?= 10
 BENCH_OPS ?= 2000
 PEER_ROUNDS ?= 2
+BENCH_IRQ_OPS ?= 2000
 bench: all $(BUILD)/rig/bench-initramfs.cpio.gz
-	scripts/bench.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_OPS) $(PEER_ROUNDS)
+	scripts/bench.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_OPS) $(PEER_ROUNDS) $(BENCH_IRQ_OPS)
 
 # Boot reliability: the Linux guest booted N times under Layer 1, in one rig
 # boot (failures out of boots, seconds per boot).  `make check` runs N=3.

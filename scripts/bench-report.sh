@@ -1,22 +1,51 @@
 #!/bin/bash
-# bench-report.sh LOG CSV - from the `bench NAME TICKS OPS HZ` lines that
-# tests/bench/bench.sh printed in the rig (one per case per round), print
-# the table of `make bench` (mean guest counter ticks per exit, its
-# standard error over the rounds, and the ratios the issue sets targets
-# for, each with its error) and write CSV
-# (name,ticks_per_op,ops: one row per case, all rounds together).
+# bench-report.sh LOG CSV [exits|irq] - from the `bench NAME TICKS OPS HZ`
+# lines that the rig's side of `make bench` printed (one per case per
+# round), print one table (mean guest counter ticks per operation, its
+# standard error over the rounds, and the ratios the issues set targets
+# for, each with its error) and write CSV (name,ticks_per_op,ops: one row
+# per case, all rounds together).
+#   exits: tests/bench/bench.sh's exit cases (exit_bench): ticks per exit.
+#   irq:   tests/bench/irq_bench.sh's interrupt cases (irq_bench): ticks
+#          per IPI round trip, timer interrupt or device interrupt.
 # Reports; asserts nothing about speed (a missed target is printed as such).
 set -euo pipefail
-[ $# -eq 2 ] || { echo "usage: bench-report.sh LOG CSV" >&2; exit 2; }
-log=$1 csv=$2
-names="isv1_vgic isv1_user isv0_vgic_l0 isv0_vgic_l1 isv0_user_l0 isv0_user_l1 isv1_user_passthrough \
-	hvc_kvm hvc_apple_l0 hvc_apple_l1 msi_l0 msi_l1 irqfd_spi"
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: bench-report.sh LOG CSV [exits|irq]" >&2; exit 2; }
+log=$1 csv=$2 table=${3:-exits}
+# Ratios: "label;numerator;denominator;<= or >= or -;target (or a note)", one a line.
+case $table in
+exits)
+	unit="exit"
+	names="isv1_vgic isv1_user isv0_vgic_l0 isv0_vgic_l1 isv0_user_l0 isv0_user_l1 \
+		isv1_user_passthrough hvc_kvm hvc_apple_l0 hvc_apple_l1 msi_l0 msi_l1 irqfd_spi"
+	ratios="Layer 1 ISV=0 vGIC / ISV=1 vGIC;isv0_vgic_l1;isv1_vgic;<=;1.3
+Layer 1 ISV=0 user / ISV=1 user;isv0_user_l1;isv1_user;<=;1.15
+Layer 0 ISV=0 vGIC / Layer 1 ISV=0 vGIC;isv0_vgic_l0;isv0_vgic_l1;>=;2.5
+ISV=1 user, hooks live, not attached / stock;isv1_user_passthrough;isv1_user;<=;1.05
+Apple hypercall in the kernel / PSCI_VERSION;hvc_apple_l1;hvc_kvm;<=;1.2
+Apple hypercall: Layer 0 / Layer 1;hvc_apple_l0;hvc_apple_l1;>=;2.5
+Layer 0 ISV=0 user / Layer 1 ISV=0 user;isv0_user_l0;isv0_user_l1;-;no target
+GICv2m MSI: Layer 0 / Layer 1;msi_l0;msi_l1;-;no target
+GICv2m MSI Layer 1 / ioeventfd->irqfd SPI;msi_l1;irqfd_spi;-;reference" ;;
+irq)
+	unit="op"
+	names="ipi_vgic_sgi ipi_aic_fast ipi_aic_mmio ipi_user_aic_mmio timer_vgic timer_aic \
+		timer_user_irqchip devirq_vgic_irqfd devirq_aic_ioctl"
+	ratios="AIC fast IPI round trip / vGIC SGI;ipi_aic_fast;ipi_vgic_sgi;<=;1.3
+AIC MMIO IPI round trip / vGIC SGI;ipi_aic_mmio;ipi_vgic_sgi;-;no target
+userspace AIC MMIO IPI / in-kernel AIC MMIO IPI;ipi_user_aic_mmio;ipi_aic_mmio;>=;2.5
+userspace AIC MMIO IPI / in-kernel fast IPI;ipi_user_aic_mmio;ipi_aic_fast;-;no target
+AIC timer FIQ / vGIC timer PPI;timer_aic;timer_vgic;<=;1.3
+user-irqchip timer FIQ / in-kernel AIC FIQ;timer_user_irqchip;timer_aic;>=;2.5
+AIC device IRQ (ioctl) / vGIC irqfd SPI;devirq_aic_ioctl;devirq_vgic_irqfd;-;reference" ;;
+*) echo "bench-report: no table '$table' (exits or irq)" >&2; exit 2 ;;
+esac
 for n in $names; do
 	grep -q "^bench $n " "$log" || { echo "bench-report: no result for $n in $log" >&2; exit 1; }
 done
 mkdir -p "$(dirname "$csv")"
 grep '^bench-info ' "$log" | sed 's/^bench-info /# /' || true
-awk -v names="$names" -v csv="$csv" '
+awk -v names="$names" -v csv="$csv" -v ratios="$ratios" -v unit="$unit" '
 $1 == "bench" {
 	t[$2] += $3; o[$2] += $4; hz = $5
 	per = $3 / $4
@@ -32,15 +61,20 @@ function rse(n,   m, v) {
 }
 function ratio(label, a, b, op, target,   x, e, ok) {
 	x = mean(a) / mean(b)
+	if (op == "-") {
+		printf "  %-48s %6.2fx          (%s)\n", label, x, target
+		return
+	}
 	e = x * sqrt(rse(a) ^ 2 + rse(b) ^ 2)
 	ok = (op == "<=") ? x <= target : x >= target
-	printf "  %-44s %6.2fx ± %.2f   %s %.2fx   %s\n", label, x, e, op, target,
+	printf "  %-48s %6.2fx ± %.2f   %s %.2fx   %s\n", label, x, e, op, target,
 		ok ? "met" : (x - target <= e && target - x <= e) ? "missed, within error" : "MISSED"
 }
 END {
 	n = split(names, list, " ")
 	printf "# guest counter at %.1f MHz (1 tick = %.1f ns)\n\n", hz / 1e6, 1e9 / hz
-	printf "  %-24s %12s %10s %8s %7s %6s\n", "case", "ticks/exit", "ns/exit", "exits", "rounds", "±"
+	printf "  %-24s %12s %10s %8s %7s %6s\n", "case", "ticks/" unit, "ns/" unit, unit "s",
+		"rounds", "±"
 	print "name,ticks_per_op,ops" > csv
 	for (i = 1; i <= n; i++) {
 		c = list[i]
@@ -48,20 +82,12 @@ END {
 			r[c], 100 * rse(c)
 		printf "%s,%.2f,%d\n", c, mean(c), o[c] > csv
 	}
-	printf "\n  %-44s %14s   %-8s   %s\n", "ratio", "measured", "target", "result"
-	ratio("Layer 1 ISV=0 vGIC / ISV=1 vGIC", "isv0_vgic_l1", "isv1_vgic", "<=", 1.3)
-	ratio("Layer 1 ISV=0 user / ISV=1 user", "isv0_user_l1", "isv1_user", "<=", 1.15)
-	ratio("Layer 0 ISV=0 vGIC / Layer 1 ISV=0 vGIC", "isv0_vgic_l0", "isv0_vgic_l1", ">=", 2.5)
-	ratio("ISV=1 user, hooks live, not attached / stock", "isv1_user_passthrough",
-	      "isv1_user", "<=", 1.05)
-	ratio("Apple hypercall in the kernel / PSCI_VERSION", "hvc_apple_l1", "hvc_kvm", "<=", 1.2)
-	ratio("Apple hypercall: Layer 0 / Layer 1", "hvc_apple_l0", "hvc_apple_l1", ">=", 2.5)
-	x = mean("isv0_user_l0") / mean("isv0_user_l1")
-	printf "  %-44s %6.2fx          (no target)\n", "Layer 0 ISV=0 user / Layer 1 ISV=0 user", x
-	x = mean("msi_l0") / mean("msi_l1")
-	printf "  %-44s %6.2fx          (no target)\n", "GICv2m MSI: Layer 0 / Layer 1", x
-	x = mean("msi_l1") / mean("irqfd_spi")
-	printf "  %-44s %6.2fx          (reference)\n", "GICv2m MSI Layer 1 / ioeventfd->irqfd SPI", x
+	printf "\n  %-48s %14s   %-8s   %s\n", "ratio", "measured", "target", "result"
+	m = split(ratios, line, "\n")
+	for (i = 1; i <= m; i++) {
+		split(line[i], f, ";")
+		ratio(f[1], f[2], f[3], f[4], f[5])
+	}
 	printf "\n  ±: standard error over the rounds (case: relative; ratio: absolute)\n"
 }' "$log"
 echo "  CSV: $csv"

@@ -11,6 +11,9 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 apt_dir=$RIG_CACHE/apt-bookworm-backports
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+# One at a time: two CI runs on one machine share the lists and the unpacked tree.
+exec 9>"$apt_dir.lock"
+flock 9
 echo "deb http://deb.debian.org/debian bookworm-backports main" >"$apt_dir/sources.list"
 opts=(-oDir::Etc::SourceList="$apt_dir/sources.list" -oDir::Etc::SourceParts=/nonexistent
 	-oDir::State::Lists="$apt_dir/lists" -oDir::Cache="$apt_dir/cache")

@@ -50,7 +50,21 @@ csv_is() {
 		EOT
 }
 
-tap_plan 6
+# The interrupt table: the fast IPI at 1.5x the SGI (missed), the userspace
+# AIC 3x the module's MMIO IPI (met), the user-irqchip timer 2x (missed).
+cat >"$work/irq" <<-EOT
+	bench ipi_vgic_sgi 2000 100 1000000
+	bench ipi_aic_fast 3000 100 1000000
+	bench ipi_aic_mmio 4000 100 1000000
+	bench ipi_user_aic_mmio 12000 100 1000000
+	bench timer_vgic 1000 100 1000000
+	bench timer_aic 1200 100 1000000
+	bench timer_user_irqchip 2400 100 1000000
+	bench devirq_vgic_irqfd 1000 100 1000000
+	bench devirq_aic_ioctl 1500 100 1000000
+	EOT
+
+tap_plan 11
 t "the CSV has one row per case, the rounds summed" csv_is
 t "a ratio within its target is reported met" \
 	expect 0 "Layer 1 ISV=0 vGIC / ISV=1 vGIC +1.10x ± 0.11 +<= 1.30x +met" \
@@ -65,4 +79,18 @@ t "a case missing from the log is named" \
 	expect 1 "bench-report: no result for isv0_user_l1 in $work/short" \
 	"$report" "$work/short" "$work/out/x.csv"
 t "bad usage prints the usage" expect 2 "usage: bench-report.sh LOG CSV" "$report"
+t "irq table: a ratio outside its target is reported missed" \
+	expect 0 "AIC fast IPI round trip / vGIC SGI +1.50x ± 0.00 +<= 1.30x +MISSED$" \
+	"$report" "$work/irq" "$work/out/irq.csv" irq
+t "irq table: the userspace AIC against the module's, met" \
+	expect 0 "userspace AIC MMIO IPI / in-kernel AIC MMIO IPI +3.00x ± 0.00 +>= 2.50x +met" \
+	"$report" "$work/irq" "$work/out/irq.csv" irq
+t "irq table: per-operation columns, a reference row without a target" \
+	expect 0 "ticks/op.*AIC device IRQ \(ioctl\) / vGIC irqfd SPI +1.50x +\(reference\)" \
+	sh -c '"$0" "$1" "$2" irq | tr "\n" " "' "$report" "$work/irq" "$work/out/irq.csv"
+t "irq table: an exit case is not asked for" \
+	expect 1 "bench-report: no result for ipi_vgic_sgi in $work/log" \
+	"$report" "$work/log" "$work/out/x.csv" irq
+t "an unknown table is named" expect 2 "bench-report: no table 'nope' \(exits or irq\)" \
+	"$report" "$work/irq" "$work/out/x.csv" nope
 tap_exit
