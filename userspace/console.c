@@ -223,9 +223,9 @@ static bool feed(struct console *c, const uint8_t *buf, ssize_t n)
 		struct pollfd stop = { .fd = c->stop_fd, .events = POLLIN };
 		bool taken;
 
-		pthread_mutex_lock(c->uart_lock);
-		taken = pl011_receive(c->uart, buf[i]);
-		pthread_mutex_unlock(c->uart_lock);
+		pthread_mutex_lock(c->input.lock);
+		taken = c->input.receive(c->input.uart, buf[i]);
+		pthread_mutex_unlock(c->input.lock);
 		if (taken) {
 			i++;
 			continue;
@@ -312,13 +312,12 @@ static void *console_main(void *arg)
 	}
 }
 
-int console_start(struct console *c, struct pl011 *uart, pthread_mutex_t *uart_lock)
+int console_start(struct console *c, const struct console_input *input)
 {
 	sigset_t all, old;
 	int ret;
 
-	c->uart = uart;
-	c->uart_lock = uart_lock;
+	c->input = *input;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	ret = pthread_create(&c->tid, NULL, console_main, c);

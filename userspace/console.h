@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * console.h - where the PL011 console goes: the launcher's stdio (a
+ * console.h - where a board's console UART goes: the launcher's stdio (a
  * terminal is put in non-canonical, no-echo mode; ^C still stops the VM),
  * or a Unix socket the launcher listens on ("unix:PATH", one client at a
  * time; output is dropped while none is connected, and queued up to 64 KiB
@@ -17,9 +17,14 @@
 #include <stdint.h>
 #include <termios.h>
 
-#include "hw/pl011.h"
-
 #define CONSOLE_OUT_QUEUE	(64u << 10)
+
+/* A board's UART as the input thread feeds it: one byte, false while its FIFO is full. */
+struct console_input {
+	bool (*receive)(void *uart, uint8_t byte);
+	void *uart;
+	pthread_mutex_t *lock;		/* serialises @uart with the vCPUs' accesses */
+};
 
 struct console {
 	int in_fd, out_fd;		/* stdio: 0 and 1; socket: the client (-1: none) */
@@ -28,8 +33,7 @@ struct console {
 	int wake_fd;			/* unix: output queued for the client */
 	int notify_fd;			/* an eventfd poked when a note is held, or -1 */
 	char *path;			/* unix: the socket's path, removed at close */
-	struct pl011 *uart;
-	pthread_mutex_t *uart_lock;
+	struct console_input input;
 	pthread_mutex_t out_lock;
 	pthread_t tid;
 	bool started, tty_saved;
@@ -47,10 +51,10 @@ struct console {
 /* "stdio" or "unix:PATH".  0, or -1 with one line naming the problem in @err. */
 int console_open(struct console *c, const char *spec, char *err, size_t err_len);
 
-/* Feed input to @uart (its accesses serialised by @uart_lock). 0 or -errno. */
-int console_start(struct console *c, struct pl011 *uart, pthread_mutex_t *uart_lock);
+/* Feed input to a board's UART, as @input says. 0 or -errno. */
+int console_start(struct console *c, const struct console_input *input);
 
-/* The PL011's tx callback: @opaque is the struct console. */
+/* A UART's tx callback: @opaque is the struct console. */
 void console_tx(void *opaque, uint8_t byte);
 
 /*

@@ -5,7 +5,8 @@
 # and then 4 vCPUs (e- and p-cores, so fast IPIs go within and across
 # clusters): every CPU comes online through spin-table, the timer ticks
 # (FIQs), 1000 rounds of cross-CPU work complete with IPIs counted in
-# /proc/interrupts, and PSCI powers it off.  "nomodule": without the module
+# /proc/interrupts, a line typed on the host reaches the shell through the
+# UART (2 vCPUs), and PSCI powers it off.  "nomodule": without the module
 # the board refuses to start and says why.
 . "$(dirname "$0")/tap.sh"
 guest=$(cd "$(dirname "$0")" && pwd)/guest
@@ -24,12 +25,33 @@ if [ "${1:-}" = nomodule ]; then
 	tap_exit
 fi
 
-tap_plan 14
+tap_plan 15
 # boot CPUS: one run, its console in out.CPUS.log; 0 when it powered off.
+# With 2 vCPUs a line is typed on the launcher's stdin once the guest asks.
 boot() {
+	if [ "$1" != 2 ]; then
+		timeout 300 vmapple run --board t8103 --kernel "$guest/t8103-Image" \
+			--initrd "$guest/t8103-initramfs.cpio.gz" --cpus "$1" --mem 256M \
+			--append "console=ttySAC0 earlycon panic=-1" >"out.$1.log" 2>&1
+		return
+	fi
+	rm -f in.fifo && mkfifo in.fifo
 	timeout 300 vmapple run --board t8103 --kernel "$guest/t8103-Image" \
-		--initrd "$guest/t8103-initramfs.cpio.gz" --cpus "$1" --mem 256M \
-		--append "console=ttySAC0 earlycon panic=-1" >"out.$1.log" 2>&1
+		--initrd "$guest/t8103-initramfs.cpio.gz" --cpus 2 --mem 256M \
+		--append "console=ttySAC0 earlycon panic=-1 vmapple.input" <in.fifo >out.2.log 2>&1 &
+	run=$!
+	exec 3>in.fifo
+	n=0
+	until grep -q "GUEST: ready for input" out.2.log || [ $n -ge 2400 ]; do
+		kill -0 "$run" 2>/dev/null || break
+		sleep 0.1
+		n=$((n + 1))
+	done
+	echo "typed-$((6 * 7))-on-the-host" >&3
+	wait "$run"
+	rc=$?
+	exec 3>&-
+	return $rc
 }
 line() { tr -d '\r' <"out.$1.log" | grep -m1 "^GUEST: $2"; }
 has() { line "$1" "$2" | grep -Eq "$3" || { echo "got: '$(line "$1" "$2")'"; tail -n 30 "out.$1.log"; return 1; }; }
@@ -52,6 +74,8 @@ for cpus in 2 4; do
 	t "$cpus vCPUs: the timer ticks (guest timer FIQs from the module)" ticking "$cpus"
 	t "$cpus vCPUs: 1000 rounds of cross-CPU work complete" has "$cpus" "ipi rounds" "rounds 1000"
 	t "$cpus vCPUs: IPIs counted in /proc/interrupts grew by at least 1000" ipis_counted "$cpus"
+	[ "$cpus" = 2 ] && t "2 vCPUs: a line typed on the host reaches the guest's shell (UART input)" \
+		has 2 "typed" "typed: typed-42-on-the-host$"
 	t "$cpus vCPUs: the module served the AIC and its system registers" \
 		sh -c "grep -Eq 'aic: mmio [1-9][0-9]*, sysreg [1-9][0-9]*, fast IPIs [1-9]' out.$cpus.log || { grep '^aic:' out.$cpus.log; exit 1; }"
 	# What the guest saw, for the record.

@@ -20,10 +20,18 @@
 #include <unistd.h>
 
 #include "../../userspace/console.h"
+#include "../../userspace/hw/pl011.h"
 #include "tap.h"
 
 static struct pl011 uart;
 static pthread_mutex_t uart_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool uart_receive(void *u, uint8_t byte)
+{
+	return pl011_receive(u, byte);
+}
+
+static const struct console_input input = { uart_receive, &uart, &uart_lock };
 
 static int connect_to(const char *path)
 {
@@ -244,7 +252,7 @@ static void test_stdio(void)
 	ok(s.in_fd == STDIN_FILENO && s.out_fd == STDOUT_FILENO && s.listen_fd == -1,
 	   "stdio: input from fd 0, output to fd 1, no socket");
 	ok(!s.tty_saved, "stdio: /dev/null is no terminal: no terminal mode saved");
-	ok(console_start(&s, &uart, &uart_lock) == 0, "stdio: the input thread starts");
+	ok(console_start(&s, &input) == 0, "stdio: the input thread starts");
 	for (waits = 0; waits < 500; waits++) {
 		pthread_mutex_lock(&s.out_lock);
 		in_fd = s.in_fd;
@@ -313,7 +321,7 @@ int main(void)
 	ok(console_open(&(struct console){ 0 }, buf, err, sizeof(err)) == -1 &&
 	   strstr(err, "Address already in use"), "a socket path in use is named");
 	console_tx(&c, 'x');	/* no client: dropped, no crash */
-	ok(console_start(&c, &uart, &uart_lock) == 0, "the input thread starts");
+	ok(console_start(&c, &input) == 0, "the input thread starts");
 
 	client = connect_to(path);
 	ok(client >= 0, "a client connects");

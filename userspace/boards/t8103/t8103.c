@@ -57,7 +57,7 @@ struct t8103 {
 	struct console console;
 	int module_fd;
 	int done_fd;		/* eventfd: a vCPU thread has ended */
-	bool vm_opened;
+	bool vm_opened, console_opened;
 };
 
 static void uart_irq(void *opaque, bool level)
@@ -79,6 +79,12 @@ static int uart_access(void *opaque, uint64_t offset, uint8_t *data, unsigned in
 	ret = s5l_uart_access(&t->uart, offset, data, len, is_write);
 	pthread_mutex_unlock(&t->uart_lock);
 	return ret;
+}
+
+/* The console thread's way into the UART (under uart_lock). */
+static bool uart_receive(void *uart, uint8_t byte)
+{
+	return s5l_uart_receive(uart, byte);
 }
 
 /* The module is the AIC: without it (or its AIC hooks) the board cannot exist. */
@@ -327,14 +333,23 @@ int t8103_run(const struct board_config *cfg, volatile int *stop_requests)
 	t->done_fd = -1;
 	pthread_mutex_init(&t->uart_lock, NULL);
 	if (check_config(cfg, err, sizeof(err)) ||
-	    console_open(&t->console, cfg->console ? cfg->console : "stdio", err, sizeof(err)) ||
-	    machine_build(t, err, sizeof(err))) {
+	    console_open(&t->console, cfg->console ? cfg->console : "stdio", err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	t->console_opened = true;	/* closed on every way out: the terminal comes back */
+	if (machine_build(t, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
 	t->done_fd = eventfd(0, EFD_CLOEXEC);
 	if (t->done_fd < 0) {
 		perror("vmapple: t8103: eventfd");
+		goto out;
+	}
+	if (console_start(&t->console, &(struct console_input){ uart_receive, &t->uart,
+								&t->uart_lock })) {
+		fprintf(stderr, "vmapple: t8103: cannot start the console's input\n");
 		goto out;
 	}
 	sigemptyset(&kick.sa_mask);
@@ -357,8 +372,11 @@ int t8103_run(const struct board_config *cfg, volatile int *stop_requests)
 			pthread_join(t->tid[i], NULL);
 	}
 	console_close(&t->console);
+	t->console_opened = false;
 	print_stats(t);
 out:
+	if (t->console_opened)
+		console_close(&t->console);
 	for (i = 0; i < t->nr_cpus; i++)
 		vcpu_close(&t->vcpu[i]);
 	if (t->module_fd >= 0)

@@ -142,6 +142,12 @@ static int uart_access(void *opaque, uint64_t offset, uint8_t *data, unsigned in
 	return ret;
 }
 
+/* The console thread's way into the PL011 (under uart_lock). */
+static bool uart_receive(void *uart, uint8_t byte)
+{
+	return pl011_receive(uart, byte);
+}
+
 /* The PL061 under a lock: the power button is pressed from the main thread. */
 static int gpio_access(void *opaque, uint64_t offset, uint8_t *data, unsigned int len,
 		       bool is_write)
@@ -726,7 +732,8 @@ int board_create(struct board *b, const struct board_config *cfg, char *err, siz
 	b->console.notify_fd = b->wake_fd;
 	if (open_disks(b, cfg, err, err_len) || machine_build(b, err, err_len))
 		goto fail;
-	if (console_start(&b->console, &b->uart, &b->uart_lock)) {
+	if (console_start(&b->console, &(struct console_input){ uart_receive, &b->uart,
+								&b->uart_lock })) {
 		snprintf(err, err_len, "vmapple: cannot start the console (see above)");
 		goto fail;
 	}
