@@ -41,12 +41,15 @@ BUNDLE_SRCS := $(wildcard userspace/bundle/*.c)
 BOARDS_SRCS := $(wildcard userspace/boards/*.c userspace/boards/*/*.c)
 # The VM runtime every board runs on: vm, vcpu (the run loop), MMIO bus, exits.
 RUNTIME_SRCS := $(wildcard userspace/runtime/*.c)
+# What a fleet engine drives: the VM store and Orchard's vetu command set.
+FLEET_SRCS := $(wildcard userspace/fleet/*.c)
 LAUNCHER_SRCS := $(wildcard userspace/*.c) $(RUNTIME_SRCS) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) \
-	$(BUNDLE_SRCS) \
+	$(BUNDLE_SRCS) $(FLEET_SRCS) \
 	$(BOARDS_SRCS) \
 	$(wildcard common/*.c)
 LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/runtime/*.h userspace/hw/*.h userspace/virtio/*.h \
 	userspace/net/*.h userspace/bundle/*.h userspace/boards/*.h userspace/boards/*/*.h \
+	userspace/fleet/*.h \
 	common/*.h) include/uapi/linux/vmapple_kvm.h
 # libfdt, libslirp (on glib), libnl, json-c, libplist: the host's for the unit tests.
 HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0 json-c libplist-2.0
@@ -62,7 +65,7 @@ PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/r
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
 	userspace/progress.c userspace/help.c userspace/clone.c userspace/bundle_run.c \
 	userspace/qmp.c userspace/bundle.c userspace/runtime/guest_ram.c \
-	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) $(COMMON_SRCS)
+	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) $(FLEET_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))

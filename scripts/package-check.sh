@@ -185,8 +185,9 @@ install_launcher() {
 	in_root dpkg --add-architecture arm64 && apt_in_root install "/tmp/debs/${launcher_deb##*/}"
 }
 check "dpkg --add-architecture arm64; apt-get install ./${launcher_deb##*/}" install_launcher
-check "/usr/bin/vmapple (arm64), run-bundle, vmapple@.service, /var/lib/vmapple" \
+check "/usr/bin/vmapple (arm64), /usr/bin/vetu a link to it, run-bundle, vmapple@.service, /var/lib/vmapple" \
 	sh -c "cd '$root' && file -L usr/bin/vmapple | grep -q 'ARM aarch64' &&
+		test \"\$(readlink usr/bin/vetu)\" = vmapple &&
 		test -x usr/libexec/vmapple/run-bundle && test -f lib/systemd/system/vmapple@.service &&
 		test -d var/lib/vmapple"
 

@@ -15,6 +15,7 @@
 #include "caps.h"
 #include "bundle_run.h"
 #include "clone.h"
+#include "fleet/vetu.h"
 #include "macos_slots.h"
 #include "nvram.h"
 #include "qmp.h"
@@ -334,13 +335,11 @@ static int cmd_nvram(const struct vmapple_args *args)
 	return ret ? BOARD_EXIT_ERROR : 0;
 }
 
-int main(int argc, char **argv)
+static int vmapple_main(int argc, char **argv)
 {
 	struct vmapple_args args;
 	char err[256];
 
-	/* A console or pipe reader that goes away must not kill the VM. */
-	signal(SIGPIPE, SIG_IGN);
 	if (vmapple_parse_args(argc, argv, &args, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return VMAPPLE_EXIT_USAGE;
@@ -370,4 +369,19 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	return VMAPPLE_EXIT_USAGE;
+}
+
+/* Orchard's vetu runtime runs `vetu`: a symlink to us (or `vmapple vetu ...`). */
+int main(int argc, char **argv)
+{
+	const char *self = argc ? strrchr(argv[0], '/') : NULL;
+
+	/* A console or pipe reader that goes away must not kill the VM. */
+	signal(SIGPIPE, SIG_IGN);
+	self = self ? self + 1 : argc ? argv[0] : "";
+	if (!strcmp(self, "vetu"))
+		return vetu_main(argc - 1, argv + 1, vmapple_main);
+	if (argc > 1 && !strcmp(argv[1], "vetu"))
+		return vetu_main(argc - 2, argv + 2, vmapple_main);
+	return vmapple_main(argc, argv);
 }

@@ -35,6 +35,7 @@ for m in drivers/net/tun drivers/net/tap drivers/vhost/vhost_iotlb drivers/vhost
 done
 cp "$kbuild/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
+ln -sf vmapple "$payload/usr/bin/vetu"	# as the packages install it
 for t in "$build"/arm64/*_test "$build"/arm64/exit_bench "$build"/arm64/irq_bench "$build"/arm64/park_vcpu \
 	"$build"/arm64/ioctl_storm "$build"/arm64/tstamp; do
 	cp "$t" "$tests/"

@@ -412,12 +412,31 @@ struct bench_result {
 	u64 ticks, ops, hz;
 };
 
+/*
+ * The userspace AIC's lines, every one re-asserted from the model.  KVM's
+ * KVM_IRQ_LINE sets HCR_EL2.VI with an atomic bit operation, but a vCPU
+ * being loaded rewrites the same word without one (its WFx traps), so a
+ * raise can be lost, and two vCPUs spinning in the guest never exit to
+ * look again.  The module re-asserts VI at every entry; from userspace,
+ * only a poll can.  Seen in the rig: one run in five stalled without it.
+ */
+static void user_aic_refresh(struct bench_vm *b)
+{
+	pthread_mutex_lock(&b->user_aic_lock);
+	for (unsigned int cpu = 0; cpu < b->c->nr_cpus; cpu++)
+		if (apple_aic_irq_line(&b->user_aic, cpu))
+			cpu_line(b, cpu, false, true);
+	pthread_mutex_unlock(&b->user_aic_lock);
+}
+
 /* Until vCPU 0's run ends; -1 (and a message) when it outlives RUN_NS. */
 static int wait_finished(struct bench_vm *b)
 {
 	u64 start = now_ns();
 
 	while (!__atomic_load_n(&b->finished, __ATOMIC_SEQ_CST)) {
+		if (b->c->chip == CHIP_AIC_USER)
+			user_aic_refresh(b);
 		if (now_ns() - start > RUN_NS) {
 			fprintf(stderr, "irq_bench: %s: the guest did not finish within %llds "
 				"(%llu interrupts taken)\n", b->c->name, RUN_NS / 1000000000,
