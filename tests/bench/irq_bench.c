@@ -287,8 +287,11 @@ static void *run_vcpu(void *arg)
 	current_cpu = r->cpu;
 	b->stop[r->cpu] = b->c->chip == CHIP_NONE ? run_user_irqchip(b, &b->vcpu[r->cpu]) :
 			  vcpu_run_loop(&b->vcpu[r->cpu]);
-	/* vCPU 0 ends the run: the other answers IPIs until told. */
-	if (!r->cpu)
+	/*
+	 * vCPU 0 ends a good run (the other answers IPIs until told); either
+	 * ending it early (an UNDEF powers the VM off) is the end too.
+	 */
+	if (!r->cpu || b->stop[r->cpu] != VCPU_STOP_REQUESTED)
 		__atomic_store_n(&b->finished, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }

@@ -12,11 +12,13 @@ kills=${1:-20}
 work=/tmp/data_safety
 rm -rf "$work"
 mkdir -p "$work" && cd "$work" || exit 1
-truncate -s 8M disk.img
 module=none
 [ -e /dev/vmapple_kvm ] && module=/dev/vmapple_kvm
 
+# A fresh image each round: a block an earlier round wrote cannot stand in
+# for one this round reported and lost.
 start_writer() {
+	rm -f disk.img && truncate -s 8M disk.img
 	vmapple run --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
 		--append "console=ttyAMA0 quiet panic=-1 vmapple.writer" --cpus 2 --mem 256M \
 		--module "$module" --drive disk.img </dev/null >out.log 2>&1 &

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,7 +108,7 @@ static int standin_launcher(int argc, char **argv)
 	for (i = 0; i < argc && i < 16; i++)
 		snprintf(run_argv[i], sizeof(run_argv[i]), "%s", argv[i]);
 	run_argc = argc;
-	for (i = 0; i + 1 < argc; i++)
+	for (i = 0; i + 1 < argc && !getenv("STANDIN_NO_PIDFILE"); i++)
 		if (!strcmp(argv[i], "--pidfile")) {
 			char pid[32];
 
@@ -252,6 +254,21 @@ static bool wait_for_file(const char *path)
 	return false;
 }
 
+/* Until a run holds the VM's lock (as another process sees it). */
+static bool wait_running(const char *dir)
+{
+	struct timespec ts = { 0, 20 * 1000000 };
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < 250; i++) {
+		if (vm_store_running(dir, &pid) && pid > 0)
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
 static bool file_has_line(const char *path, const char *line)
 {
 	char buf[1024];
@@ -332,7 +349,7 @@ static void test_lifecycle(void)
 		/* "macAddress": "xx:...": the value's opening quote is after the colon. */
 		if (p && (p = strchr(p, ':')) && (p = strchr(p, '"')))
 			snprintf(mac, sizeof(mac), "%.17s", p + 1);
-		snprintf(lease, sizeof(lease), "1796230000 %s 10.211.0.7 mac-vm *\n", mac);
+		snprintf(lease, sizeof(lease), "0 %s 10.211.0.7 mac-vm *\n", mac);
 		write_str(at(at(home, "network"), "dnsmasq.leases"), lease);
 	}
 	ok(VETU("ip", "--wait", "60", VM) == 0 && !strcmp(trimmed(), "10.211.0.7"),
@@ -347,14 +364,61 @@ static void test_lifecycle(void)
 	ok(VETU("stop", VM) == 1 && strstr(err1, "is not running"),
 	   "stop of a stopped VM: exit 1, \"%s\"", err1);
 
+	/*
+	 * A PID file left by a killed run names a live process that is no
+	 * launcher, and a new run holds the lock but has not written its own
+	 * yet: stop signals the run (the lock's holder), never that process.
+	 */
+	{
+		pid_t bystander = fork();
+		char pid[32];
+
+		if (!bystander) {
+			pause();
+			_exit(0);
+		}
+		snprintf(pid, sizeof(pid), "%d\n", (int)bystander);
+		write_str(at(dir, "run.pid"), pid);
+		setenv("STANDIN_NO_PIDFILE", "1", 1);
+		run = spawn((const char *const[]){ "run", VM, NULL });
+		unsetenv("STANDIN_NO_PIDFILE");
+		ok(wait_running(dir) && VETU("stop", "--timeout", "5", VM) == 0 &&
+		   waitpid(run, &status, 0) == run && WIFEXITED(status) &&
+		   waitpid(bystander, &status, WNOHANG) == 0,
+		   "a stale run.pid naming another live process: stop reaches the run, not it");
+		kill(bystander, SIGKILL);
+		waitpid(bystander, &status, 0);
+	}
+
 	/* A launcher that does not stop at the button is killed after --timeout. */
 	setenv("STANDIN_IGNORES_SIGINT", "1", 1);
-	unlink(at(dir, "run.pid"));
 	run = spawn((const char *const[]){ "run", VM, NULL });
 	unsetenv("STANDIN_IGNORES_SIGINT");
-	ok(wait_for_file(at(dir, "run.pid")) && VETU("stop", "--timeout", "1", VM) == 0 &&
+	ok(wait_running(dir) && VETU("stop", "--timeout", "1", VM) == 0 &&
 	   waitpid(run, &status, 0) == run && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 	   "stop --timeout 1 of a VM that ignores the button: SIGKILL after the timeout");
+
+	/* A run killed with SIGKILL leaves its socket: the VM still clones. */
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", at(dir, "qmp.sock"));
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			die("bind");
+		close(fd);
+	}
+	ok(VETU("clone", VM, "vm-copy") == 0 && VETU("delete", "vm-copy") == 0,
+	   "clone of a VM a killed run left its socket in: done (\"%s\")", err1);
+	setenv("STANDIN_ARGV_TO", argv_file, 1);
+	unlink(argv_file);
+	run = spawn((const char *const[]){ "run", VM, NULL });
+	unsetenv("STANDIN_ARGV_TO");
+	ok(wait_running(dir) && VETU("clone", VM, "vm-copy") == 1 &&
+	   strstr(err1, "is running (pid") && strstr(err1, "stop it before cloning it"),
+	   "clone of a running VM is refused: \"%s\"", err1);
+	ok(VETU("stop", "--timeout", "5", VM) == 0 && waitpid(run, &status, 0) == run,
+	   "(stopped again)");
 
 	ok(VETU("delete", VM) == 0 && stat(dir, &st) && errno == ENOENT,
 	   "delete NAME: the VM's directory is gone");
@@ -382,6 +446,16 @@ static void test_bad_inputs(void)
 	   "a name starting with '.': refused");
 	ok(VETU("clone", src, "vm1") == 0 && VETU("clone", src, "vm1") == 1 &&
 	   strstr(err1, "VM \"vm1\" already exists"), "clone onto an existing name: \"%s\"", err1);
+	{
+		char longname[121];
+
+		memset(longname, 'n', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = 0;
+		ok(VETU("clone", src, longname) == 1 &&
+		   strstr(err1, "over the 107 a Unix socket takes: use a shorter name") &&
+		   !vm_present(longname),
+		   "a name whose control socket would not fit sun_path: refused at clone, named");
+	}
 	ok(VETU("clone", "nope", "vm2") == 1 && strstr(err1, "\"nope\" does not exist"),
 	   "clone of a VM the store lacks: \"%s\"", err1);
 	ok(VETU("set", "vm1", "--cpu", "0") == 2 && strstr(err1, "\"0\" for \"--cpu\""),
@@ -430,11 +504,12 @@ static void test_store_parts(void)
 	   "a reference with '/' is a registry's");
 	snprintf(leases, sizeof(leases), "%s/leases", home);
 	snprintf(arp, sizeof(arp), "%s/arp", home);
-	write_str(leases, "100 02:aa:bb:cc:dd:ee 10.0.0.5 a *\n"
-			  "200 02:AA:BB:CC:DD:EE 10.0.0.6 a *\n"
-			  "300 02:aa:bb:cc:dd:ef 10.0.0.9 b *\n");
+	write_str(leases, "0 02:aa:bb:cc:dd:ee 10.0.0.5 a *\n"
+			  "4102444800 02:AA:BB:CC:DD:EE 10.0.0.6 a *\n"
+			  "100 02:aa:bb:cc:dd:ee 10.0.0.8 a *\n"
+			  "0 02:aa:bb:cc:dd:ef 10.0.0.9 b *\n");
 	ok(!vm_ip_lookup(mac, leases, NULL, ip, sizeof(ip)) && !strcmp(ip, "10.0.0.6"),
-	   "leases: the newest for the MAC, either case (%s)", ip);
+	   "leases: the newest unexpired one for the MAC, either case (%s)", ip);
 	write_str(arp, "IP address       HW type     Flags       HW address            Mask     Device\n"
 		       "10.1.0.3         0x1         0x0         02:aa:bb:cc:dd:ee     *        br0\n"
 		       "10.1.0.4         0x1         0x2         02:aa:bb:cc:dd:ee     *        br0\n");

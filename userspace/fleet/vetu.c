@@ -3,12 +3,15 @@
 #include "vetu.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -153,6 +156,21 @@ static int existing_vm(const struct vm_store *s, const char *name, char *dir, si
 	return 0;
 }
 
+/*
+ * The control socket's path must fit a Unix socket's sun_path: said at
+ * clone, where a shorter name or $VMAPPLE_HOME is still a choice.
+ */
+static int qmp_path_fits(const char *dir, const char *name)
+{
+	size_t len = strlen(dir) + strlen("/qmp.sock");
+
+	if (len < sizeof(((struct sockaddr_un *)0)->sun_path))
+		return 0;
+	return fail("VM \"%s\": its control socket %s/qmp.sock would be %zu bytes, over the "
+		    "%zu a Unix socket takes: use a shorter name or $VMAPPLE_HOME", name, dir, len,
+		    sizeof(((struct sockaddr_un *)0)->sun_path) - 1), -1;
+}
+
 /* A source that is a bundle on the filesystem rather than a name. */
 static bool is_path(const char *ref)
 {
@@ -203,12 +221,23 @@ static int cmd_clone(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn r
 		return EXIT_FAIL;
 	if (vm_store_check_name(name, err, sizeof(err)))
 		return fail("%s", err);
-	if (is_path(src))
+	if (is_path(src)) {
 		snprintf(src_dir, sizeof(src_dir), "%s", src);
-	else if (vm_store_is_remote(src))
+	} else if (vm_store_is_remote(src)) {
 		return remote_unsupported(src);
-	else if (existing_vm(&s, src, src_dir, sizeof(src_dir)))
-		return EXIT_FAIL;
+	} else {
+		pid_t pid;
+
+		if (existing_vm(&s, src, src_dir, sizeof(src_dir)))
+			return EXIT_FAIL;
+		/* A running VM's disk is being written: no consistent copy of it exists. */
+		if (vm_store_running(src_dir, &pid))
+			return fail("VM \"%s\" is running (pid %d): stop it before cloning it", src,
+				    (int)pid);
+		/* Not running: a socket left by a killed run is stale (and clone copies no sockets). */
+		if (snprintf(err, sizeof(err), "%s/qmp.sock", src_dir) < (int)sizeof(err))
+			unlink(err);
+	}
 	if (vm_store_exists(&s, name))
 		return fail("VM \"%s\" already exists", name);
 	if (bundle_open(&b, src_dir, err, sizeof(err)))
@@ -217,10 +246,16 @@ static int cmd_clone(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn r
 	    snprintf(tmp, sizeof(tmp), "%s/.clone-%d-%s", s.vms, (int)getpid(), name) >=
 	    (int)sizeof(tmp))
 		return fail("VM \"%s\": its path is too long", name);
+	if (qmp_path_fits(dst, name))
+		return EXIT_FAIL;
 	/* Reflinked where the store's filesystem can; copied sparsely where not. */
 	if (clone_tree(src_dir, tmp, true, &st, err, sizeof(err)))
 		return fail("%s", err);
-	if (b.has_mac && (clone_fresh_mac(mac) || bundle_set_mac(tmp, mac, err, sizeof(err)))) {
+	if (b.has_mac && clone_fresh_mac(mac)) {
+		clone_remove(tmp);
+		return fail("VM \"%s\": no random MAC address (getrandom failed)", name);
+	}
+	if (b.has_mac && bundle_set_mac(tmp, mac, err, sizeof(err))) {
 		clone_remove(tmp);
 		return fail("%s", err);
 	}
@@ -229,10 +264,13 @@ static int cmd_clone(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn r
 		unlink(err);
 	if (snprintf(err, sizeof(err), "%s/run.pid", tmp) < (int)sizeof(err))
 		unlink(err);
-	if (rename(tmp, dst)) {
+	/* Never over a VM another clone put there meanwhile. */
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE)) {
 		int e = errno;
 
 		clone_remove(tmp);
+		if (e == EEXIST)
+			return fail("VM \"%s\" already exists", name);
 		return fail("cannot move the clone into place as %s: %s", dst, strerror(e));
 	}
 	return 0;
@@ -287,6 +325,8 @@ static int cmd_run(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run
 		return EXIT_FAIL;
 	if (vm_settings_read(dir, &set, err, sizeof(err)))
 		return fail("%s", err);
+	if (qmp_path_fits(dir, cl->pos[0]))
+		return EXIT_FAIL;
 	if (vm_store_hold_running(dir, cl->pos[0], err, sizeof(err)) < 0)
 		return fail("%s", err);
 	if (snprintf(qmp, sizeof(qmp), "unix:%s/qmp.sock", dir) >= (int)sizeof(qmp) ||
@@ -349,36 +389,60 @@ static int cmd_ip(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run)
 	return fail("VM's IP not found in the DHCP leases or the ARP cache, is the VM running?");
 }
 
+/*
+ * @sig to the process holding @dir's run lock, through a pidfd taken while
+ * it held it: never to a process that took its PID since.  false: no run.
+ */
+static bool signal_run(const char *dir, int sig)
+{
+	pid_t pid, again;
+	bool sent;
+	int fd;
+
+	if (!vm_store_running(dir, &pid) || pid <= 0)
+		return false;
+	fd = pidfd_open(pid, 0);
+	if (fd < 0)
+		return false;
+	/* The lock still that process's: the pidfd names the run, not a recycled PID. */
+	sent = vm_store_running(dir, &again) && again == pid && !pidfd_send_signal(fd, sig, NULL, 0);
+	close(fd);
+	return sent;
+}
+
+static bool wait_stopped(const char *dir, uint64_t tenths)
+{
+	pid_t pid;
+	uint64_t i;
+
+	for (i = 0; i < tenths; i++) {
+		if (!vm_store_running(dir, &pid))
+			return true;
+		sleep_ms(100);
+	}
+	return !vm_store_running(dir, &pid);
+}
+
 /* The power button (SIGINT, as vetu sends it), then SIGKILL after --timeout. */
 static int cmd_stop(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run)
 {
 	char dir[PATH_MAX];
-	uint64_t timeout = 30, waited;
+	uint64_t timeout = 30;
 	struct vm_store s;
-	pid_t pid;
 
 	(void)run;
 	if (cl->value[0] && number(c->name, "--timeout", cl->value[0], 0, 65535, &timeout))
 		return EXIT_USAGE;
 	if (open_store(&s) || existing_vm(&s, cl->pos[0], dir, sizeof(dir)))
 		return EXIT_FAIL;
-	/* A run just started may not have written its PID yet. */
-	for (waited = 0; waited < 20 && vm_store_running(dir, &pid) && !pid; waited++)
-		sleep_ms(100);
-	if (!vm_store_running(dir, &pid) || !pid)
+	if (!signal_run(dir, SIGINT))
 		return fail("VM \"%s\" is not running", cl->pos[0]);
-	if (kill(pid, SIGINT))
-		return fail("VM \"%s\": pid %d: %s", cl->pos[0], (int)pid, strerror(errno));
-	for (waited = 0; waited < timeout * 10; waited++) {
-		if (!vm_store_running(dir, &pid))
-			return 0;
-		sleep_ms(100);
-	}
-	if (vm_store_running(dir, &pid) && pid)
-		kill(pid, SIGKILL);
-	for (waited = 0; waited < 50 && vm_store_running(dir, &pid); waited++)
-		sleep_ms(100);
-	return 0;
+	if (wait_stopped(dir, timeout * 10))
+		return 0;
+	signal_run(dir, SIGKILL);
+	if (wait_stopped(dir, 50))
+		return 0;
+	return fail("VM \"%s\" is still running after SIGKILL", cl->pos[0]);
 }
 
 static int cmd_delete(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run)
@@ -391,20 +455,29 @@ static int cmd_delete(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn 
 	if (open_store(&s))
 		return EXIT_FAIL;
 	for (i = 0; i < cl->npos; i++) {
-		char dir[PATH_MAX];
+		char dir[PATH_MAX], gone[PATH_MAX + 32], why[PATH_MAX + 64];
+		int ret, lock;
 		pid_t pid;
-		int ret;
 
 		if (existing_vm(&s, cl->pos[i], dir, sizeof(dir))) {
 			status = EXIT_FAIL;
 			continue;
 		}
-		if (vm_store_running(dir, &pid)) {
-			status = fail("cannot remove VM %s: it is running (pid %d)", cl->pos[i],
-				      (int)pid);
+		/* Its run lock held while it goes: no run can start on it meanwhile. */
+		lock = vm_store_hold_running(dir, cl->pos[i], why, sizeof(why));
+		if (lock < 0) {
+			if (vm_store_running(dir, &pid))
+				status = fail("cannot remove VM %s: it is running (pid %d)",
+					      cl->pos[i], (int)pid);
+			else
+				status = fail("cannot remove VM %s: %s", cl->pos[i], why);
 			continue;
 		}
-		ret = clone_remove(dir);
+		/* Out of the store's names first: a half-removed VM is never listed or run. */
+		ret = snprintf(gone, sizeof(gone), "%s/.delete-%d-%s", s.vms, (int)getpid(),
+			       cl->pos[i]) >= (int)sizeof(gone) ? -ENAMETOOLONG :
+		      rename(dir, gone) ? -errno : clone_remove(gone);
+		close(lock);
 		if (ret)
 			status = fail("cannot remove VM %s: %s", cl->pos[i], strerror(-ret));
 	}

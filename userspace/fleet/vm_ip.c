@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../bundle.h"
 
@@ -33,12 +34,18 @@ static int from_leases(const char *path, const uint8_t mac[6], char *ip, size_t 
 
 	if (!f)
 		return -ENOENT;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %63s %63s", m, addr) == 2 && same_mac(m, mac) &&
-		    is_ipv4(addr) && strlen(addr) < ip_len) {
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long expiry;
+
+		/* An expired lease names an address the VM may no longer have (0: never expires). */
+		if (sscanf(line, "%llu %63s %63s", &expiry, m, addr) != 3 ||
+		    (expiry && expiry < (unsigned long long)time(NULL)))
+			continue;
+		if (same_mac(m, mac) && is_ipv4(addr) && strlen(addr) < ip_len) {
 			strcpy(ip, addr);
 			found = 0;
 		}
+	}
 	fclose(f);
 	return found;
 }

@@ -2,7 +2,7 @@
 /*
  * vm_ip.h - a VM's IPv4 address from its MAC, as `vetu ip` finds it: the
  * shared network's DHCP leases (dnsmasq's lease file: "EXPIRY MAC IP HOST
- * CLIENT-ID" a line, newest last), else the host's neighbour table
+ * CLIENT-ID" a line, newest last; expired ones skipped), else the host's neighbour table
  * (/proc/net/arp: "IP HW-TYPE FLAGS MAC MASK DEVICE" under a header; a
  * complete entry has flag 0x2).
  */

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,7 +16,6 @@
 
 #define SETTINGS_FILE	"settings.json"
 #define LOCK_FILE	"run.lock"
-#define PID_FILE	"run.pid"
 
 static int mkdir_p(const char *path)
 {
@@ -120,8 +118,10 @@ int vm_settings_read(const char *dir, struct vm_settings *set, char *err, size_t
 	int64_t x;
 
 	*set = (struct vm_settings){ 0 };
-	if (file_in(dir, SETTINGS_FILE, path, sizeof(path)))
+	if (file_in(dir, SETTINGS_FILE, path, sizeof(path))) {
+		snprintf(err, err_len, "%s: the path is too long", dir);
 		return -1;
+	}
 	if (access(path, F_OK))
 		return 0;
 	root = json_object_from_file(path);
@@ -154,18 +154,19 @@ int vm_settings_read(const char *dir, struct vm_settings *set, char *err, size_t
 
 int vm_settings_write(const char *dir, const struct vm_settings *set, char *err, size_t err_len)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX], tmp[PATH_MAX + 16];
 	json_object *root = json_object_new_object();
 	int ret;
 
 	json_object_object_add(root, "cpus", json_object_new_int64(set->cpus));
 	json_object_object_add(root, "memory_mib", json_object_new_int64((int64_t)set->memory_mib));
 	if (file_in(dir, SETTINGS_FILE, path, sizeof(path))) {
+		snprintf(err, err_len, "%s: the path is too long", dir);
 		json_object_put(root);
 		return -1;
 	}
 	/* Written whole, then renamed: a reader sees the old settings or the new. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
 	ret = json_object_to_file_ext(tmp, root, JSON_C_TO_STRING_PRETTY);
 	json_object_put(root);
 	if (ret || rename(tmp, path)) {
@@ -176,33 +177,48 @@ int vm_settings_write(const char *dir, const struct vm_settings *set, char *err,
 	return 0;
 }
 
+/* The whole of run.lock, for writing: POSIX record locks name their holder's PID. */
+static struct flock whole_file(short type)
+{
+	return (struct flock){ .l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+}
+
 int vm_store_hold_running(const char *dir, const char *name, char *err, size_t err_len)
 {
+	struct flock fl = whole_file(F_WRLCK);
 	char path[PATH_MAX];
 	int fd;
 
-	if (file_in(dir, LOCK_FILE, path, sizeof(path)))
+	if (file_in(dir, LOCK_FILE, path, sizeof(path))) {
+		snprintf(err, err_len, "VM \"%s\": its path is too long", name);
 		return -1;
-	fd = open(path, O_RDWR | O_CREAT, 0600);
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, err_len, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		snprintf(err, err_len, errno == EWOULDBLOCK ? "VM \"%s\" is already running" :
-			 "VM \"%s\": cannot lock %s", name, path);
+	if (fcntl(fd, F_SETLK, &fl)) {
+		if (errno == EACCES || errno == EAGAIN)
+			snprintf(err, err_len, "VM \"%s\" is already running", name);
+		else
+			snprintf(err, err_len, "VM \"%s\": cannot lock %s: %s", name, path,
+				 strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
+/*
+ * F_GETLK asks without taking: a check never makes a run that starts at the
+ * same moment fail, and it names the holder (no PID file to go stale).
+ */
 bool vm_store_running(const char *dir, pid_t *pid)
 {
+	struct flock fl = whole_file(F_WRLCK);
 	char path[PATH_MAX];
-	bool running;
-	FILE *f;
-	int fd;
+	int fd, ret;
 
 	*pid = 0;
 	if (file_in(dir, LOCK_FILE, path, sizeof(path)))
@@ -210,19 +226,12 @@ bool vm_store_running(const char *dir, pid_t *pid)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	running = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
-	close(fd);
-	if (!running || file_in(dir, PID_FILE, path, sizeof(path)))
-		return running;
-	f = fopen(path, "r");
-	if (f) {
-		int v;
-
-		if (fscanf(f, "%d", &v) == 1 && v > 0)
-			*pid = v;
-		fclose(f);
-	}
-	return running;
+	ret = fcntl(fd, F_GETLK, &fl);
+	close(fd);	/* this process holds no lock on it, so none is dropped */
+	if (ret || fl.l_type == F_UNLCK)
+		return false;
+	*pid = fl.l_pid;
+	return true;
 }
 
 int vm_store_grow_disk(const char *disk, uint64_t bytes, char *err, size_t err_len)

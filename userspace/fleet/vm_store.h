@@ -4,11 +4,12 @@
  * bundles under $VMAPPLE_HOME/vms/ (default ~/.vmapple/vms/), each one
  * directory of any layout bundle.h reads, plus what the store adds:
  *   settings.json  CPUs and memory `set` gave it (they win over the bundle's)
- *   run.lock       flock()ed by its `run` for as long as that process lives
- *   run.pid        that process's PID, for `stop`
+ *   run.lock       write-locked (fcntl) by its `run` for as long as that
+ *                  process lives; F_GETLK names the holder for `stop`
+ *   run.pid        the launcher's --pidfile (for people; the lock is the truth)
  *   qmp.sock       its control socket while it runs
- * A lock, not the PID file, says whether a VM runs: a launcher killed with
- * SIGKILL leaves its PID file behind but not its lock.
+ * A lock, not a PID file, says whether a VM runs and which process runs
+ * it: a launcher killed with SIGKILL leaves files behind but not its lock.
  */
 #ifndef VMAPPLE_FLEET_VM_STORE_H
 #define VMAPPLE_FLEET_VM_STORE_H
@@ -67,11 +68,12 @@ int vm_settings_write(const char *dir, const struct vm_settings *set, char *err,
 
 /*
  * Take the VM at @dir's run lock for this process's life: the fd (kept
- * open, never closed by the caller), or -1 with @err saying it already runs.
+ * open; closing any fd of run.lock in this process drops it), or -1 with
+ * @err saying it already runs.
  */
 int vm_store_hold_running(const char *dir, const char *name, char *err, size_t err_len);
 
-/* Does a process hold @dir's run lock?  Its PID (from run.pid) in *@pid when it does. */
+/* Does a process hold @dir's run lock?  That process's PID in *@pid when it does. */
 bool vm_store_running(const char *dir, pid_t *pid);
 
 /*
