@@ -207,6 +207,19 @@ TEST_F(aic, deferred_fast_ipi_retracted_then_delivered)
 	ASSERT_EQ(0, setup(self, 0x0, 0x1));
 	ASSERT_EQ(VCPU_STOP_SHUTDOWN, run_test(self, T_DEFERRED, 0, 1));
 	NEED_TIDCP(self);
+	/*
+	 * IPI_CR's longest countdown is 65535 ticks: 2.7 ms at Apple's 24 MHz,
+	 * 65 us at the rig QEMU's 1 GHz, less than two TCG traps.  When the
+	 * retract may have reached KVM only after the countdown ran out: the
+	 * first IPI then was rightly delivered, and only the short one is judged.
+	 */
+	if (slot(self, 0, S_WORD(1)) >= 0xffff) {
+		ASSERT_GE(slot(self, 1, S_FAST_IPIS), 1);
+		ASSERT_LE(slot(self, 1, S_FAST_IPIS), 2);
+		SKIP(return, "the retract came %llu ticks after the send, past the 65535-tick "
+		     "countdown: this CPU is too slow to race it (the short IPI was delivered)",
+		     (unsigned long long)slot(self, 0, S_WORD(1)));
+	}
 	EXPECT_EQ(0, slot(self, 0, S_WORD(0)));	/* retracted: never taken */
 	EXPECT_EQ(1, slot(self, 1, S_FAST_IPIS));	/* the short one was */
 }

@@ -8,7 +8,8 @@
  *
  * Slots: 0 the test's own words, 1 fast IPIs taken, 2 timer FIQs taken,
  * 3 first EVENT taken at the IRQ vector, 4 IRQs taken, 5 done flag,
- * 6..13 test words, 31 UNDEFs taken (and skipped).
+ * 6..13 test words, 31 UNDEFs taken (and skipped).  Test 4's words: 6 the
+ * fast IPIs vCPU 1 took after the retract, 7 the ticks from send to retract.
  */
 #define AIC		0x23b100000
 #define RESULTS_OFF	0x10000
@@ -157,10 +158,16 @@ t_deferred:
 	msr	s3_5_c15_c3_1, x10		// IPI_CR: the long countdown
 	mov	x10, #(2 << 28)
 	orr	x10, x10, x3
+	isb
+	mrs	x13, cntvct_el0
 	msr	s3_5_c15_c0_0, x10		// deferred to vCPU 1
 	mov	x10, #(1 << 28)
 	orr	x10, x10, x3
 	msr	s3_5_c15_c0_0, x10		// retracted
+	isb
+	mrs	x14, cntvct_el0
+	sub	x14, x14, x13
+	str	x14, [x21, #SLOT(7)]		// ticks from send to retract, an upper bound
 	/* Wait twice the countdown; vCPU 1 must still have nothing. */
 	mrs	x12, cntvct_el0
 	add	x12, x12, #0x20000
