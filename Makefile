@@ -43,16 +43,18 @@ BOARDS_SRCS := $(wildcard userspace/boards/*.c userspace/boards/*/*.c)
 RUNTIME_SRCS := $(wildcard userspace/runtime/*.c)
 # What a fleet engine drives: the VM store and Orchard's vetu command set.
 FLEET_SRCS := $(wildcard userspace/fleet/*.c)
+# VM images in OCI registries, in Tart's format (libcurl, liblz4).
+OCI_SRCS := $(wildcard userspace/oci/*.c)
 LAUNCHER_SRCS := $(wildcard userspace/*.c) $(RUNTIME_SRCS) $(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) \
-	$(BUNDLE_SRCS) $(FLEET_SRCS) \
+	$(BUNDLE_SRCS) $(FLEET_SRCS) $(OCI_SRCS) \
 	$(BOARDS_SRCS) \
 	$(wildcard common/*.c)
 LAUNCHER_HDRS := $(wildcard userspace/*.h userspace/runtime/*.h userspace/hw/*.h userspace/virtio/*.h \
 	userspace/net/*.h userspace/bundle/*.h userspace/boards/*.h userspace/boards/*/*.h \
-	userspace/fleet/*.h \
+	userspace/fleet/*.h userspace/oci/*.h \
 	common/*.h) include/uapi/linux/vmapple_kvm.h
-# libfdt, libslirp (on glib), libnl, json-c, libplist: the host's for the unit tests.
-HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0 json-c libplist-2.0
+# libfdt, libslirp (on glib), libnl, json-c, libplist, libcurl, liblz4: the host's for the unit tests.
+HOST_PKGS := slirp glib-2.0 libnl-3.0 libnl-route-3.0 json-c libplist-2.0 libcurl liblz4
 HOST_LIB_CFLAGS = $(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
 HOST_LIBS = -lcrypto -lfdt $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null)
 # common/: the decoder and walker, built unchanged into the module and the launcher.
@@ -65,7 +67,7 @@ PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/r
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
 	userspace/progress.c userspace/help.c userspace/clone.c userspace/bundle_run.c \
 	userspace/qmp.c userspace/bundle.c userspace/runtime/guest_ram.c \
-	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) $(FLEET_SRCS) $(COMMON_SRCS)
+	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) $(FLEET_SRCS) $(OCI_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 KSELFTESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/arm64/%,$(wildcard tests/kselftest/*.c))
@@ -80,7 +82,7 @@ all: setup unit fuzzers launcher module kselftests kvm-selftests
 setup:
 	@scripts/setup.sh
 
-unit: $(UNIT_TESTS)
+unit: $(UNIT_TESTS) $(BUILD)/host/vetu-host
 fuzzers: $(FUZZERS)
 launcher: $(BUILD)/arm64/vmapple
 kselftests: $(KSELFTESTS)
@@ -102,6 +104,12 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(BUILD)/ho
 	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -o $@ $< $(BUILD)/host/libpure.a \
 		$(HOST_LIBS) -lpthread
 
+# The vetu/OCI commands on the host, for tests/oci/ against a real registry.
+$(BUILD)/host/vetu-host: tests/oci/vetu_host.c $(BUILD)/host/libpure.a $(LAUNCHER_HDRS) | setup
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -o $@ $< $(BUILD)/host/libpure.a \
+		$(HOST_LIBS) -lpthread
+
 # The device models that parse guest data are fuzzed with the decoder's code.
 FUZZ_SRCS := $(COMMON_SRCS) $(HW_SRCS) userspace/virtio/virtqueue.c
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_guest.h $(FUZZ_SRCS) $(COMMON_HDRS) \
@@ -116,7 +124,7 @@ ifeq ($(HOST_ARCH),aarch64)
 $(BUILD)/arm64-libs.mk: | setup
 	@mkdir -p $(@D)
 	echo "ARM64_LIB_CFLAGS := $$(pkg-config --cflags $(HOST_PKGS))" >$@
-	echo "ARM64_LIBS := -lcrypto -lfdt $$(pkg-config --libs $(HOST_PKGS))" >>$@
+	echo "ARM64_LIBS := -lssl -lcrypto -lfdt $$(pkg-config --libs $(HOST_PKGS))" >>$@
 else
 $(BUILD)/arm64-libs.mk: scripts/arm64-sysroot.sh | setup
 	@mkdir -p $(@D)
@@ -126,7 +134,8 @@ $(BUILD)/arm64-libs.mk: scripts/arm64-sysroot.sh | setup
 		"-I$$root/usr/include/slirp -I$$root/usr/include/libnl3" >$@ && \
 	echo "ARM64_LIBS := $$lib/libfdt.a $$lib/libslirp.a $$lib/libglib-2.0.a" \
 		"$$lib/libpcre2-8.a $$lib/libnl-route-3.a $$root/lib/aarch64-linux-gnu/libnl-3.a" \
-		"$$lib/libjson-c.a $$lib/libplist-2.0.a $$lib/libcrypto.a -lpthread" >>$@
+		"$$lib/libjson-c.a $$lib/libplist-2.0.a $$lib/libcurl.a $$lib/liblz4.a" \
+		"$$lib/libssl.a $$lib/libcrypto.a -lpthread" >>$@
 endif
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 -include $(BUILD)/arm64-libs.mk

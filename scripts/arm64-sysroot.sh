@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/rig/common.sh"
 
 packages=(libssl-dev libfdt-dev libslirp-dev libglib2.0-dev libpcre2-dev
-	libnl-3-dev libnl-route-3-dev libjson-c-dev libplist-dev)
+	libnl-3-dev libnl-route-3-dev libjson-c-dev libplist-dev liblz4-dev libcurl4-openssl-dev)
 dir=$RIG_CACHE/arm64-sysroot
 stamp=$dir/.packages
 triplet=aarch64-linux-gnu
@@ -43,7 +43,8 @@ source_pkg() {
 }
 read -r slirp_src slirp_src_ver <<<"$(source_pkg libslirp-dev)"
 read -r plist_src plist_src_ver <<<"$(source_pkg libplist-dev)"
-want+=$'\n'"libslirp.a=$slirp_src_ver"$'\n'"libplist.a=$plist_src_ver"
+read -r curl_src curl_src_ver <<<"$(source_pkg libcurl4-openssl-dev)"
+want+=$'\n'"libslirp.a=$slirp_src_ver"$'\n'"libplist.a=$plist_src_ver"$'\n'"libcurl.a=$curl_src_ver"
 
 # fetch_source DEV NAME VERSION: unpack that source package under $src_build
 # (from the archive that serves DEV) and print its directory.
@@ -125,6 +126,30 @@ build_plist() {
 	archive_api "$dir/usr/lib/$triplet/libplist-2.0.a" "$src_build/plist.syms" "${objs[@]}"
 }
 
+# build_curl: libcurl.a from Debian's source package.  Debian's own .a needs
+# GSSAPI, LDAP, libpsl, nghttp2... of which Debian ships no .a, so this one is
+# HTTP(S) on the sysroot's OpenSSL and nothing else: all a registry needs.
+# The headers are libcurl4-openssl-dev's (same version).
+build_curl() {
+	local s
+	s=$(fetch_source libcurl4-openssl-dev "$curl_src" "$curl_src_ver")
+	(cd "$s" && ./configure --host="$triplet" CC="$triplet-gcc" \
+		CPPFLAGS="-I$dir/usr/include -I$dir/usr/include/$triplet" \
+		LDFLAGS="-L$dir/usr/lib/$triplet" LIBS="-lpthread -ldl" \
+		--disable-shared --enable-static --with-openssl --without-zlib --without-brotli \
+		--without-zstd --without-libpsl --without-libidn2 --without-nghttp2 --without-nghttp3 \
+		--without-ngtcp2 --without-libssh2 --without-librtmp --without-gssapi --disable-ldap \
+		--disable-ldaps --disable-rtsp --disable-dict --disable-telnet --disable-tftp \
+		--disable-pop3 --disable-imap --disable-smtp --disable-gopher --disable-mqtt \
+		--disable-smb --disable-ftp --disable-file --disable-manual --disable-docs \
+		--disable-ntlm --without-libgsasl --without-hyper \
+		--with-ca-bundle=/etc/ssl/certs/ca-certificates.crt --with-ca-path=/etc/ssl/certs &&
+		make -C lib -j2) >>"$dir/src.log" 2>&1 ||
+		{ tail -n 8 "$dir/src.log" >&2; rig_die "cannot build libcurl $curl_src_ver for arm64"; }
+	cp "$s/lib/.libs/libcurl.a" "$dir/usr/lib/$triplet/libcurl.a" ||
+		rig_die "libcurl's build left no lib/.libs/libcurl.a"
+}
+
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 	rig_need_space "$RIG_CACHE" 200
 	rm -rf "$dir"
@@ -139,6 +164,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 	build_slirp
 	rig_note "building arm64 libplist-2.0.a from the $plist_src $plist_src_ver source"
 	build_plist
+	rig_note "building arm64 libcurl.a (HTTP(S) only) from the $curl_src $curl_src_ver source"
+	build_curl
 	rm -rf "$src_build"
 	echo "$want" >"$stamp"
 fi

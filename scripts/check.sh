@@ -34,6 +34,7 @@ stage rig-errors tests/host/rig_errors.sh "$build"
 stage bench-report tests/host/bench_report.sh
 stage peer-report tests/host/peer_report.sh
 stage man-page tests/host/man_page.sh
+stage oci tests/oci/oci_test.sh "$build"
 # The Debian packages, lintian and rpmlint, then installed in a clean root.
 stage packages scripts/packages.sh "$build"
 if [ "$(id -u)" = 0 ]; then

@@ -435,11 +435,24 @@ static bool vm_present(const char *name)
 
 static void test_bad_inputs(void)
 {
-	ok(VETU("pull", "ghcr.io/cirruslabs/macos-sonoma-base:latest") == 1 &&
-	   strstr(err1, "ghcr.io/cirruslabs/macos-sonoma-base:latest: OCI registries are not supported"),
-	   "pull of a registry image: exit 1, the reference named (\"%s\")", err1);
-	ok(VETU("clone", "ghcr.io/x/y:1", "vm1") == 1 && strstr(err1, "OCI registries"),
-	   "clone of a registry image: exit 1, named");
+	ok(VETU("pull", "ghcr.io/CirrusLabs/x:latest") == 1 &&
+	   strstr(err1, "ghcr.io/CirrusLabs/x:latest: not an image reference"),
+	   "pull of a malformed reference: exit 1, the reference named (\"%s\")", err1);
+	ok(VETU("pull", "--insecure", "127.0.0.1:1/x/y:1") == 1 &&
+	   strstr(err1, "registry 127.0.0.1:1: GET manifest x/y:1: ") && !vm_present("y"),
+	   "pull from a registry that is not there: exit 1, named (\"%s\")", err1);
+	ok(VETU("clone", "--insecure", "127.0.0.1:1/x/y:1", "vm1") == 1 &&
+	   strstr(err1, "registry 127.0.0.1:1") && !vm_present("vm1"),
+	   "clone of an image that cannot be pulled: exit 1, named, no VM");
+	ok(VETU("fqn", "127.0.0.1:1/x/y:1") == 1 && strstr(err1, "not pulled"),
+	   "fqn of an image not pulled: exit 1 (\"%s\")", err1);
+	ok(VETU("push", src, "127.0.0.1:1/x/y@sha256:"
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef") == 1 &&
+	   strstr(err1, "push to a tag"), "push to a digest: refused (\"%s\")", err1);
+	ok(VETU("push", "nosuchvm", "127.0.0.1:1/x/y:1") == 1 && strstr(err1, "does not exist"),
+	   "push of a VM that does not exist: refused (\"%s\")", err1);
+	ok(VETU("push", "--chunk-size", "x", src, "127.0.0.1:1/x/y:1") == 2,
+	   "push --chunk-size x: a usage error");
 	ok(VETU("clone", src, "bad/name") == 1 && strstr(err1, "restricted characters"),
 	   "a name with '/': \"%s\"", err1);
 	ok(VETU("clone", src, ".hidden") == 1 && strstr(err1, "restricted characters"),

@@ -17,6 +17,7 @@
 
 #include "../bundle.h"
 #include "../clone.h"
+#include "../oci/oci.h"
 #include "vm_ip.h"
 #include "vm_store.h"
 
@@ -177,32 +178,101 @@ static bool is_path(const char *ref)
 	return ref[0] == '/' || ref[0] == '.';
 }
 
-static int remote_unsupported(const char *ref)
+/* --insecure and the progress lines: to stdout, which Orchard leaves unread. */
+static void oci_options(const struct cmdline *cl, unsigned int insecure_flag,
+			struct oci_opts *o)
 {
-	return fail("%s: OCI registries are not supported by this vmapple yet; clone a local VM "
-		    "or a bundle path instead", ref);
+	memset(o, 0, sizeof(*o));
+	o->insecure = cl->value[insecure_flag] != NULL;
+	o->progress = stdout;
+}
+
+/* The cached image @ref names, pulled first unless it is there (Orchard's IfNotPresent). */
+static int cached_or_pulled(const struct vm_store *s, const char *ref, const struct oci_opts *o,
+			    char *dir, size_t len)
+{
+	char err[PATH_MAX + 512], fqn[PATH_MAX];
+	int rc = oci_cached(s, ref, dir, len, fqn, sizeof(fqn), err, sizeof(err));
+
+	if (rc < 0)
+		return fail("%s", err), -1;
+	if (rc == 0 && oci_pull(s, ref, o, dir, len, err, sizeof(err)))
+		return fail("%s", err), -1;
+	return 0;
 }
 
 static int cmd_pull(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run)
 {
 	const char *ref = cl->pos[0];
+	char dir[PATH_MAX], err[PATH_MAX + 512];
+	struct oci_opts o;
+	struct vm_store s;
 
 	(void)c, (void)run;
 	if (!vm_store_is_remote(ref) || is_path(ref)) {
 		printf("\"%s\" is a local image, nothing to pull here!\n", ref);
 		return 0;
 	}
-	return remote_unsupported(ref);
+	if (open_store(&s))
+		return EXIT_FAIL;
+	oci_options(cl, 1, &o);
+	if (oci_pull(&s, ref, &o, dir, sizeof(dir), err, sizeof(err)))
+		return fail("%s", err);
+	return 0;
 }
 
+/* push NAME|PATH REF: a store VM (or a bundle) to a registry, in Tart's format. */
+static int cmd_push(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run)
+{
+	const char *src = cl->pos[0], *ref = cl->pos[1];
+	char dir[PATH_MAX], err[PATH_MAX + 512];
+	uint64_t chunk_mb = 0;
+	struct oci_opts o;
+	struct vm_store s;
+	pid_t pid;
+
+	(void)run;
+	if (cl->value[1] && number(c->name, "--chunk-size", cl->value[1], 0, 4096, &chunk_mb))
+		return EXIT_USAGE;
+	if (open_store(&s))
+		return EXIT_FAIL;
+	if (is_path(src))
+		snprintf(dir, sizeof(dir), "%s", src);
+	else if (existing_vm(&s, src, dir, sizeof(dir)))
+		return EXIT_FAIL;
+	/* As for clone: a running VM's disk has no consistent image. */
+	if (!is_path(src) && vm_store_running(dir, &pid))
+		return fail("VM \"%s\" is running (pid %d): stop it before pushing it", src,
+			    (int)pid);
+	oci_options(cl, 0, &o);
+	/* MB as Tart's --chunk-size counts them: 10^6 bytes. */
+	o.chunk_size = chunk_mb * 1000000;
+	if (oci_push(&s, dir, ref, &o, err, sizeof(err)))
+		return fail("%s", err);
+	return 0;
+}
+
+/* A remote name as its cached image's HOST/REPOSITORY@DIGEST; a local one as it is. */
 static int cmd_fqn(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run)
 {
 	const char *ref = cl->pos[0];
+	char dir[PATH_MAX], fqn[PATH_MAX], err[PATH_MAX + 512];
+	struct vm_store s;
+	int rc;
 
 	(void)c, (void)run;
-	if (vm_store_is_remote(ref) && !is_path(ref))
-		return remote_unsupported(ref);
-	printf("%s\n", ref);
+	if (!vm_store_is_remote(ref) || is_path(ref)) {
+		printf("%s\n", ref);
+		return 0;
+	}
+	if (open_store(&s))
+		return EXIT_FAIL;
+	rc = oci_cached(&s, ref, dir, sizeof(dir), fqn, sizeof(fqn), err, sizeof(err));
+	if (rc < 0)
+		return fail("%s", err);
+	if (!rc)
+		return fail("%s: not pulled (vetu pull %s)", ref, ref);
+	printf("%s\n", fqn);
 	return 0;
 }
 
@@ -224,7 +294,11 @@ static int cmd_clone(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn r
 	if (is_path(src)) {
 		snprintf(src_dir, sizeof(src_dir), "%s", src);
 	} else if (vm_store_is_remote(src)) {
-		return remote_unsupported(src);
+		struct oci_opts o;
+
+		oci_options(cl, 1, &o);
+		if (cached_or_pulled(&s, src, &o, src_dir, sizeof(src_dir)))
+			return EXIT_FAIL;
 	} else {
 		pid_t pid;
 
@@ -523,6 +597,9 @@ static int cmd_list(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn ru
 static const struct vetu_cmd commands[] = {
 	{ "pull", 1, 1, "REMOTE_NAME", { { "--concurrency", NULL, true },
 					 { "--insecure", NULL, false } }, cmd_pull },
+	{ "push", 2, 2, "NAME|PATH REMOTE_NAME [--insecure] [--chunk-size MB]",
+	  { { "--insecure", NULL, false }, { "--chunk-size", NULL, true },
+	    { "--concurrency", NULL, true } }, cmd_push },
 	{ "fqn", 1, 1, "NAME", { { 0 } }, cmd_fqn },
 	{ "clone", 2, 2, "SOURCE LOCAL_NAME", { { "--concurrency", NULL, true },
 						{ "--insecure", NULL, false } }, cmd_clone },
@@ -545,7 +622,7 @@ static int usage(void)
 	fprintf(stderr, "usage: vetu COMMAND ...\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(stderr, "  %s %s\n", commands[i].name, commands[i].usage);
-	fprintf(stderr, "(suspend, push, create, login and logout are not supported)\n");
+	fprintf(stderr, "(suspend, create, login and logout are not supported)\n");
 	return EXIT_USAGE;
 }
 

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vetu_host.c - the launcher's vetu/OCI commands, built for the host under
+ * ASan/UBSan, for tests/oci/oci_test.sh to drive against a real registry:
+ * the same code (libpure) as the arm64 launcher, with `run` standing in for
+ * a boot (it prints what it would run: the bundle is what the test checks).
+ */
+#include <stdio.h>
+
+#include "../../userspace/fleet/vetu.h"
+
+static int standin_run(int argc, char **argv)
+{
+	int i;
+
+	printf("would run:");
+	for (i = 0; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: vetu-host COMMAND ...\n");
+		return 2;
+	}
+	return vetu_main(argc - 1, argv + 1, standin_run);
+}
