@@ -22,7 +22,7 @@ const char vmapple_usage[] =
 	"  check          report the host's KVM features and the vmapple_kvm module\n"
 	"  stat           live counters of the VMs attached to vmapple_kvm\n"
 	"  vetu COMMAND   Orchard's vetu commands on the VM store (also as `vetu`):\n"
-	"                 pull fqn clone set run ip stop delete list\n"
+	"                 pull push fqn clone set run ip stop delete list\n"
 	"  version        print the launcher and ABI versions\n"
 	"  help [COMMAND] this text, or a command's options\n"
 	"\n"

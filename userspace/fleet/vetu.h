@@ -6,10 +6,13 @@
  * store (fleet/vm_store.h).  Reached as `vetu ...` (a symlink to vmapple:
  * main() dispatches on argv[0]) or `vmapple vetu ...`.
  *
- *   pull IMAGE | fqn IMAGE | clone SOURCE NAME | set NAME [--cpu N]
+ *   pull IMAGE | push NAME IMAGE | fqn IMAGE | clone SOURCE NAME | set NAME [--cpu N]
  *   [--memory MIB] [--disk-size GB] | run NAME | ip NAME [--wait S] |
  *   stop NAME [--timeout S] | delete NAME... | list [--format text|json]
  *   [--source local|oci] [-q]
+ *
+ * IMAGE is a local name, a bundle path or a registry image (HOST/REPO:TAG,
+ * oci/oci.h: pulled into the store's cache in Tart's format).
  *
  * Flags go before or after the names (as cobra takes them), as --flag V
  * or --flag=V.  Errors: one line on stderr (Orchard reports the first),
