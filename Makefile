@@ -65,7 +65,8 @@ PURE_SRCS := userspace/cli.c userspace/caps.c userspace/vmk_client.c userspace/r
 	userspace/boards/vmapple/board_dt.c userspace/dt_util.c userspace/linux_image.c \
 	userspace/boards/board_names.c userspace/boards/t8103/t8103_dt.c \
 	userspace/console.c userspace/alarm.c userspace/boot_session.c userspace/macos_slots.c \
-	userspace/progress.c userspace/help.c userspace/clone.c userspace/bundle_run.c \
+	userspace/host_config.c userspace/progress.c userspace/help.c userspace/clone.c \
+	userspace/bundle_run.c \
 	userspace/qmp.c userspace/bundle.c userspace/runtime/guest_ram.c \
 	$(HW_SRCS) $(VIRTIO_SRCS) $(NET_SRCS) $(BUNDLE_SRCS) $(FLEET_SRCS) $(OCI_SRCS) $(COMMON_SRCS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))

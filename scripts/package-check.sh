@@ -185,11 +185,12 @@ install_launcher() {
 	in_root dpkg --add-architecture arm64 && apt_in_root install "/tmp/debs/${launcher_deb##*/}"
 }
 check "dpkg --add-architecture arm64; apt-get install ./${launcher_deb##*/}" install_launcher
-check "/usr/bin/vmapple (arm64), /usr/bin/vetu a link to it, run-bundle, vmapple@.service, /var/lib/vmapple" \
+check "/usr/bin/vmapple (arm64), /usr/bin/vetu a link to it, run-bundle, vmapple@.service, /var/lib/vmapple, /etc/vmapple/vmapple.json a conffile" \
 	sh -c "cd '$root' && file -L usr/bin/vmapple | grep -q 'ARM aarch64' &&
 		test \"\$(readlink usr/bin/vetu)\" = vmapple &&
 		test -x usr/libexec/vmapple/run-bundle && test -f lib/systemd/system/vmapple@.service &&
-		test -d var/lib/vmapple"
+		test -d var/lib/vmapple && grep -q '\"max-macos-instances\": 2' etc/vmapple/vmapple.json &&
+		chroot '$root' dpkg-query -W -f '\${Conffiles}' vmapple | grep -q /etc/vmapple/vmapple.json"
 
 # 10: the unit, as bookworm's systemd reads it, against that root's files.
 # Unknown keys and bad values are only warnings there: any output fails.

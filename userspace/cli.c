@@ -24,6 +24,7 @@ static const struct command_name commands[] = {
 	{ "nvram", VMAPPLE_CMD_NVRAM },
 	{ "inspect", VMAPPLE_CMD_INSPECT },
 	{ "clone", VMAPPLE_CMD_CLONE },
+	{ "resources", VMAPPLE_CMD_RESOURCES },
 	{ "version", VMAPPLE_CMD_VERSION },
 	{ "help", VMAPPLE_CMD_HELP },
 	{ "--help", VMAPPLE_CMD_HELP },
@@ -234,7 +235,8 @@ static int check_run(const struct vmapple_args *args, char *err, size_t err_len)
 			 (unsigned long long)args->reset_limit, VMAPPLE_MAX_RESET_LIMIT);
 		return -1;
 	}
-	if (args->max_macos < 1 || args->max_macos > 64) {
+	if (vmapple_given(args, "--max-macos-instances") &&
+	    (args->max_macos < 1 || args->max_macos > 64)) {
 		snprintf(err, err_len, "vmapple run: --max-macos-instances %llu: 1 to 64",
 			 (unsigned long long)args->max_macos);
 		return -1;
@@ -333,7 +335,6 @@ int vmapple_parse_args(int argc, char **argv, struct vmapple_args *args,
 		.rng = 1,
 		.sound = VMAPPLE_SOUND_DEFAULT,
 		.balloon = 1,
-		.max_macos = 2,
 		.on_reset = "restart",
 		.board = "vmapple",
 		.stop_timeout = 30,

@@ -18,6 +18,7 @@ enum vmapple_command {
 	VMAPPLE_CMD_NVRAM,
 	VMAPPLE_CMD_INSPECT,
 	VMAPPLE_CMD_CLONE,
+	VMAPPLE_CMD_RESOURCES,
 };
 
 #define VMAPPLE_MAX_DRIVES	4
@@ -36,7 +37,7 @@ struct vmapple_args {
 	const char *net[VMAPPLE_MAX_NETS];	/* run: --net SPEC, repeatable */
 	uint64_t nr_nets;
 	uint64_t rng;			/* run: --rng on|off; default on */
-	uint64_t max_macos;		/* run: --max-macos-instances N; default 2 */
+	uint64_t max_macos;		/* run: --max-macos-instances N; not given: the host's */
 	uint64_t sound;			/* run: --sound on|off; default on with --bios */
 	uint64_t balloon;		/* run: --balloon on|off; default on */
 	const char *pidfile;		/* run: write it; stop: read it */

@@ -23,6 +23,8 @@ const char vmapple_usage[] =
 	"  stat           live counters of the VMs attached to vmapple_kvm\n"
 	"  vetu COMMAND   Orchard's vetu commands on the VM store (also as `vetu`):\n"
 	"                 pull push fqn clone set run ip stop delete list\n"
+	"  pull, push     vetu pull IMAGE, vetu push NAME IMAGE: OCI registry images\n"
+	"  resources      the Orchard worker's --resources: this host's VM limit\n"
 	"  version        print the launcher and ABI versions\n"
 	"  help [COMMAND] this text, or a command's options\n"
 	"\n"
@@ -83,7 +85,8 @@ static const char run_help[] =
 	"  --reset-limit N --reset-window SECONDS  more than N restarts within SECONDS\n"
 	"                        is a reset loop: the run ends (status 6); default 10, 60\n"
 	"  --max-macos-instances N  --bios (macOS) guests at once on this host\n"
-	"                        (default 2, as Apple's licence allows per Mac)\n"
+	"                        (default: max-macos-instances in /etc/vmapple/\n"
+	"                        vmapple.json, else 2, as Apple's licence allows per Mac)\n"
 	"  --kvm PATH            KVM's device (default /dev/kvm)\n"
 	"  --module PATH|none    vmapple_kvm's device (default /dev/vmapple_kvm); none\n"
 	"                        runs without it (Layer 0)\n"
@@ -158,6 +161,15 @@ static const char stat_help[] =
 	"Live counters of every VM attached to vmapple_kvm (yours; all with\n"
 	"CAP_SYS_ADMIN), per second like kvm_stat; --count 1 prints one snapshot.\n";
 
+static const char resources_help[] =
+	"usage: vmapple resources\n"
+	"\n"
+	"Print the resources this host offers an Orchard worker, as its\n"
+	"--resources takes them: org.cirruslabs.tart-vms=N, N being the macOS\n"
+	"instance limit every vmapple run on the host keeps to (max-macos-instances\n"
+	"in /etc/vmapple/vmapple.json, or $VMAPPLE_CONFIG; 2 without one):\n"
+	"  orchard worker run --resources \"$(vmapple resources)\" CONTROLLER\n";
+
 static const char version_help[] =
 	"usage: vmapple version\n\nPrint the launcher's version and the module ABI it speaks.\n";
 
@@ -170,7 +182,8 @@ static const struct {
 } topics[] = {
 	{ "run", run_help }, { "inspect", inspect_help }, { "clone", clone_help },
 	{ "nvram", nvram_help }, { "qmp", qmp_help }, { "stop", stop_help },
-	{ "check", check_help }, { "stat", stat_help }, { "version", version_help },
+	{ "check", check_help }, { "stat", stat_help }, { "resources", resources_help },
+	{ "version", version_help },
 	{ "help", help_help },
 };
 

@@ -117,7 +117,8 @@ int macos_slot_take(const char *dir, unsigned int max, char *err, size_t err_len
 		append_holder(dir, i, holders, sizeof(holders));
 	}
 	snprintf(err, err_len, "vmapple: %u macOS guest%s already run%s on this host (pid %s): "
-		 "Apple's licence allows two per Mac; --max-macos-instances N changes the limit",
+		 "Apple's licence allows two per Mac; max-macos-instances in "
+		 "/etc/vmapple/vmapple.json (or --max-macos-instances N) changes the limit",
 		 max, max == 1 ? "" : "s", max == 1 ? "s" : "", holders);
 	return -1;
 }

@@ -16,6 +16,7 @@
 #include "bundle_run.h"
 #include "clone.h"
 #include "fleet/vetu.h"
+#include "host_config.h"
 #include "macos_slots.h"
 #include "nvram.h"
 #include "qmp.h"
@@ -77,6 +78,22 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+/* --max-macos-instances, else the host's: the one Orchard is told (cmd_resources). */
+static int macos_limit(const struct vmapple_args *args, unsigned int *max, char *err,
+		       size_t err_len)
+{
+	struct host_config hc;
+
+	if (vmapple_given(args, "--max-macos-instances")) {
+		*max = (unsigned int)args->max_macos;
+		return 0;
+	}
+	if (host_config_read(NULL, &hc, err, err_len))
+		return -1;
+	*max = hc.max_macos;
+	return 0;
+}
+
 static int cmd_run(const struct vmapple_args *args)
 {
 	struct board_config cfg = {
@@ -102,7 +119,7 @@ static int cmd_run(const struct vmapple_args *args)
 	static char scratch[4096];
 	static struct bundle bundle;
 	const struct board_kind *kind;
-	unsigned int i;
+	unsigned int i, max_macos;
 	char err[1024];
 	int status;
 
@@ -133,8 +150,8 @@ static int cmd_run(const struct vmapple_args *args)
 		return BOARD_EXIT_ERROR;
 	}
 	/* Held (by the kernel's flock) until the process ends, however it ends. */
-	if (cfg.bios && macos_slot_take(NULL, (unsigned int)args->max_macos, err,
-					  sizeof(err)) < 0) {
+	if (cfg.bios && (macos_limit(args, &max_macos, err, sizeof(err)) ||
+			 macos_slot_take(NULL, max_macos, err, sizeof(err)) < 0)) {
 		fprintf(stderr, "%s\n", err);
 		return BOARD_EXIT_ERROR;
 	}
@@ -335,6 +352,20 @@ static int cmd_nvram(const struct vmapple_args *args)
 	return ret ? BOARD_EXIT_ERROR : 0;
 }
 
+/* `vmapple resources`: the worker's --resources, as Orchard's flag parses them. */
+static int cmd_resources(void)
+{
+	struct host_config hc;
+	char err[4352];
+
+	if (host_config_read(NULL, &hc, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return BOARD_EXIT_ERROR;
+	}
+	printf("%s=%u\n", ORCHARD_RESOURCE_VMS, hc.max_macos);
+	return 0;
+}
+
 static int vmapple_main(int argc, char **argv)
 {
 	struct vmapple_args args;
@@ -361,6 +392,8 @@ static int vmapple_main(int argc, char **argv)
 		return bundle_inspect(&args);
 	case VMAPPLE_CMD_CLONE:
 		return bundle_clone(&args);
+	case VMAPPLE_CMD_RESOURCES:
+		return cmd_resources();
 	case VMAPPLE_CMD_VERSION:
 		printf("vmapple %s, vmapple_kvm ABI %d\n", VMAPPLE_VERSION, VMAPPLE_KVM_API_VERSION);
 		return 0;
@@ -383,5 +416,8 @@ int main(int argc, char **argv)
 		return vetu_main(argc - 1, argv + 1, vmapple_main);
 	if (argc > 1 && !strcmp(argv[1], "vetu"))
 		return vetu_main(argc - 2, argv + 2, vmapple_main);
+	/* The registry's two, as the workflow names them: vmapple pull REF. */
+	if (argc > 1 && (!strcmp(argv[1], "pull") || !strcmp(argv[1], "push")))
+		return vetu_main(argc - 1, argv + 1, vmapple_main);
 	return vmapple_main(argc, argv);
 }

@@ -2,7 +2,10 @@
 # macos_limit.sh - Apple's licence allows two macOS guests per Mac: with two
 # --bios VMs running, a third is refused with one line saying why, a
 # --max-macos-instances 3 one runs, and a slot comes back when its VM is
-# killed with SIGKILL.  --kernel (Linux) VMs are not counted.
+# killed with SIGKILL.  The host's limit in its config file
+# ($VMAPPLE_CONFIG) does the same for every run, `vmapple resources` offers
+# Orchard that number, and a bad file is refused naming it and the key.
+# --kernel (Linux) VMs are not counted.
 . "$(dirname "$0")/tap.sh"
 loop=$(dirname "$0")/mmio_loop.bin
 export VMAPPLE_MACOS_LOCK_DIR=/tmp/ml-locks
@@ -47,6 +50,22 @@ limit_raised() {
 	stop_vm "$p3"
 	gone "$p3"
 }
+host_limit_raised() {
+	printf '{ "max-macos-instances": 3 }\n' >/tmp/ml-config.json
+	expect 0 "^org\.cirruslabs\.tart-vms=3$" env VMAPPLE_CONFIG=/tmp/ml-config.json \
+		vmapple resources || return 1
+	export VMAPPLE_CONFIG=/tmp/ml-config.json	# this test's subshell only
+	start vm3
+	running vm3 || { cat ml-vm3.log; return 1; }
+	p3=$(pid vm3)
+	stop_vm "$p3"
+	gone "$p3"
+}
+host_limit_bad() {
+	printf '{ "max-macos-instances": 0 }\n' >/tmp/ml-config.json
+	expect 1 "^vmapple: /tmp/ml-config.json: \"max-macos-instances\": a whole number, 1 to 64$" \
+		env VMAPPLE_CONFIG=/tmp/ml-config.json vmapple run --bios "$loop" --mem 32M --module none
+}
 slot_back_after_kill() {
 	old=$(pid vm2)
 	kill -9 "$old"
@@ -59,9 +78,11 @@ linux_not_counted() {
 	expect 1 "^vmapple: --kernel /nonexistent" vmapple run --kernel /nonexistent --module none
 }
 
-tap_plan 4
+tap_plan 6
 t "a third --bios VM is refused, naming the two and why" third_refused
 t "--max-macos-instances 3 lets it run" limit_raised
+t "max-macos-instances 3 in the host's config: resources says 3, and it runs" host_limit_raised
+t "a host config with a limit of 0: the run refused, naming the file and key" host_limit_bad
 t "a VM killed with SIGKILL gives its slot back" slot_back_after_kill
 t "--kernel (Linux) VMs are not counted" linux_not_counted
 for v in vm1 vm2 vm3; do

@@ -151,9 +151,18 @@ int main(void)
 		"--stop-timeout 0: 1 to 86400 seconds", "a zero --stop-timeout");
 	refuses(PARSE("run", "--bios", "fw", "--reset-window", "0"),
 		"--reset-window 0: 1 to 86400 seconds", "a zero --reset-window");
-	ok(PARSE("run", "--bios", "fw") == 0 && args.max_macos == 2 &&
+	ok(PARSE("run", "--bios", "fw") == 0 && !vmapple_given(&args, "--max-macos-instances") &&
 	   args.sound == VMAPPLE_SOUND_DEFAULT && args.balloon == 1,
-	   "run: two macOS instances; sound by boot kind; a balloon");
+	   "run: the host's macOS instance limit; sound by boot kind; a balloon");
+	ok(PARSE("run", "--bios", "fw", "--max-macos-instances", "3") == 0 &&
+	   vmapple_given(&args, "--max-macos-instances") && args.max_macos == 3,
+	   "run: --max-macos-instances 3 overrides the host's");
+	refuses(PARSE("run", "--bios", "fw", "--max-macos-instances", "65"),
+		"--max-macos-instances 65: 1 to 64", "a limit past 64");
+	ok(PARSE("resources") == 0 && args.command == VMAPPLE_CMD_RESOURCES,
+	   "resources: the Orchard worker's resources");
+	refuses(PARSE("resources", "--json"), "vmapple resources: unknown option '--json'",
+		"resources takes no options");
 	refuses(PARSE("run", "--bios", "fw", "--max-macos-instances", "0"),
 		"--max-macos-instances 0: 1 to 64", "no macOS instances at all");
 	refuses(PARSE("run", "--bios", "fw", "--sound", "loud"), "--sound 'loud': on or off",
