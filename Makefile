@@ -83,7 +83,7 @@ all: setup unit fuzzers launcher module kselftests kvm-selftests
 setup:
 	@scripts/setup.sh
 
-unit: $(UNIT_TESTS) $(BUILD)/host/vetu-host
+unit: $(UNIT_TESTS) $(BUILD)/host/vetu-host $(BUILD)/host/net-pump
 fuzzers: $(FUZZERS)
 launcher: $(BUILD)/arm64/vmapple
 kselftests: $(KSELFTESTS)
@@ -107,6 +107,12 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(BUILD)/ho
 
 # The vetu/OCI commands on the host, for tests/oci/ against a real registry.
 $(BUILD)/host/vetu-host: tests/oci/vetu_host.c $(BUILD)/host/libpure.a $(LAUNCHER_HDRS) | setup
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -o $@ $< $(BUILD)/host/libpure.a \
+		$(HOST_LIBS) -lpthread
+
+# A stand-in VMM on the shared network, for tests/network/ in namespaces.
+$(BUILD)/host/net-pump: tests/network/net_pump.c $(BUILD)/host/libpure.a $(LAUNCHER_HDRS) | setup
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(HOST_LIB_CFLAGS) $(SANITIZE) -o $@ $< $(BUILD)/host/libpure.a \
 		$(HOST_LIBS) -lpthread

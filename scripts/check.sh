@@ -1,9 +1,9 @@
 #!/bin/bash
 # check.sh BUILD - `make check`: host unit tests (ASan/UBSan), the decoder
 # table against the assembler, brief fuzzing, lint, the DKMS
-# build, the rig's own failure paths, the man page, the Debian packages
-# (built, linted, installed in a clean root), then every kselftest in one
-# boot of the rig.  Each stage's TAP goes to BUILD/check/; the last line counts
+# build, the rig's own failure paths, the man page, the OCI registry client,
+# the shared network (in namespaces), the Debian packages (built, linted,
+# installed in a clean root), then every kselftest in one boot of the rig.  Each stage's TAP goes to BUILD/check/; the last line counts
 # them all.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +35,8 @@ stage bench-report tests/host/bench_report.sh
 stage peer-report tests/host/peer_report.sh
 stage man-page tests/host/man_page.sh
 stage oci tests/oci/oci_test.sh "$build"
+# The shared NAT network, in network namespaces of its own (root; skipped otherwise).
+stage network tests/network/network_test.sh "$build"
 # The Debian packages, lintian and rpmlint, then installed in a clean root.
 stage packages scripts/packages.sh "$build"
 if [ "$(id -u)" = 0 ]; then

@@ -185,23 +185,25 @@ install_launcher() {
 	in_root dpkg --add-architecture arm64 && apt_in_root install "/tmp/debs/${launcher_deb##*/}"
 }
 check "dpkg --add-architecture arm64; apt-get install ./${launcher_deb##*/}" install_launcher
-check "/usr/bin/vmapple (arm64), /usr/bin/vetu a link to it, run-bundle, vmapple@.service, /var/lib/vmapple, /etc/vmapple/vmapple.json a conffile" \
+check "/usr/bin/vmapple (arm64), /usr/bin/vetu a link to it, run-bundle, vmapple@.service, vmapple-network.service (not enabled), /var/lib/vmapple, /etc/vmapple/vmapple.json a conffile" \
 	sh -c "cd '$root' && file -L usr/bin/vmapple | grep -q 'ARM aarch64' &&
 		test \"\$(readlink usr/bin/vetu)\" = vmapple &&
 		test -x usr/libexec/vmapple/run-bundle && test -f lib/systemd/system/vmapple@.service &&
+		test -f lib/systemd/system/vmapple-network.service &&
+		test ! -e etc/systemd/system/multi-user.target.wants/vmapple-network.service &&
 		test -d var/lib/vmapple && grep -q '\"max-macos-instances\": 2' etc/vmapple/vmapple.json &&
 		chroot '$root' dpkg-query -W -f '\${Conffiles}' vmapple | grep -q /etc/vmapple/vmapple.json"
 
-# 10: the unit, as bookworm's systemd reads it, against that root's files.
+# 10: the units, as bookworm's systemd reads it, against that root's files.
 # Unknown keys and bad values are only warnings there: any output fails.
 verify_unit() {
 	local o rc
-	o=$(in_root systemd-analyze verify --man=no vmapple@check.service 2>&1)
+	o=$(in_root systemd-analyze verify --man=no vmapple@check.service vmapple-network.service 2>&1)
 	rc=$?
 	echo "$o"
 	[ $rc = 0 ] && [ -z "$o" ]
 }
-check "systemd-analyze verify vmapple@check.service: no warning (systemd $(in_root dpkg-query -W -f '${Version}' systemd))" \
+check "systemd-analyze verify vmapple@check.service vmapple-network.service: no warning (systemd $(in_root dpkg-query -W -f '${Version}' systemd))" \
 	verify_unit
 
 # 11: run-bundle's command lines (an arm64 launcher cannot run here: a

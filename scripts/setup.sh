@@ -7,7 +7,7 @@ set -euo pipefail
 common=(make gcc libc6-dev perl cpio kmod xz-utils file clang libclang-rt-14-dev libssl-dev
         pkg-config libfdt-dev libslirp-dev libglib2.0-dev libnl-3-dev libnl-route-3-dev
         libjson-c-dev libplist-dev python3 groff-base xfsprogs libcurl4-openssl-dev liblz4-dev
-        docker-registry python3-lz4 curl)
+        docker-registry python3-lz4 curl dnsmasq-base nftables busybox util-linux iproute2)
 cross=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
        binutils-aarch64-linux-gnu libelf1 libssl3 zlib1g dwarves sparse dkms)
 

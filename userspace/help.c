@@ -25,6 +25,7 @@ const char vmapple_usage[] =
 	"                 pull push fqn clone set run ip stop delete list\n"
 	"  pull, push     vetu pull IMAGE, vetu push NAME IMAGE: OCI registry images\n"
 	"  resources      the Orchard worker's --resources: this host's VM limit\n"
+	"  network        up|down|status: the shared NAT network VMs join by TAP\n"
 	"  version        print the launcher and ABI versions\n"
 	"  help [COMMAND] this text, or a command's options\n"
 	"\n"
@@ -49,7 +50,9 @@ static const char run_help[] =
 	"  --production-mode on|off  cfg's production-mode flag (default on)\n"
 	"  --drive FILE[,ro]     a standard virtio-blk disk (up to 4)\n"
 	"  --net SPEC            virtio-net: user[,hostfwd=tcp:[HOST]:PORT-[GUEST]:PORT]\n"
-	"                        (libslirp) or tap,ifname=NAME[,bridge=BR][,offload=on|off]\n"
+	"                        (libslirp), shared (a free TAP of `vmapple network up`'s\n"
+	"                        pool, no privilege needed) or\n"
+	"                        tap,ifname=NAME[,bridge=BR][,offload=on|off]\n"
 	"                        [,vhost=on|off] (up to 2; a TAP's frames go through\n"
 	"                        vhost-net with checksum and TSO offloads by default)\n"
 	"  --rng on|off          a virtio-rng (default on)\n"
@@ -170,6 +173,22 @@ static const char resources_help[] =
 	"in /etc/vmapple/vmapple.json, or $VMAPPLE_CONFIG; 2 without one):\n"
 	"  orchard worker run --resources \"$(vmapple resources)\" CONTROLLER\n";
 
+static const char network_help[] =
+	"usage: vmapple network up [--taps N] [--group NAME|GID]\n"
+	"       vmapple network down\n"
+	"       vmapple network status\n"
+	"\n"
+	"The shared NAT network, as Tart's shared network on a Mac: up (as root,\n"
+	"once; or systemctl start vmapple-network) makes the bridge vmapple0 at\n"
+	"192.168.64.1/24, N persistent TAPs in it (vmapple0t0...; default 8, at\n"
+	"most 64) that the group may attach to (default kvm), dnsmasq serving\n"
+	"DHCP (192.168.64.2-254) and DNS on it, forwarding, and masquerading in\n"
+	"the nftables table ip vmapple.  VMs then join it unprivileged with\n"
+	"--net shared (vetu run does so itself); vetu ip NAME reads its leases.\n"
+	"down removes all of it (and restores forwarding), however often run.\n"
+	"State, leases and dnsmasq's pid in /run/vmapple/network\n"
+	"($VMAPPLE_NETWORK_DIR).  status exits 0 when up, 1 when down.\n";
+
 static const char version_help[] =
 	"usage: vmapple version\n\nPrint the launcher's version and the module ABI it speaks.\n";
 
@@ -183,6 +202,7 @@ static const struct {
 	{ "run", run_help }, { "inspect", inspect_help }, { "clone", clone_help },
 	{ "nvram", nvram_help }, { "qmp", qmp_help }, { "stop", stop_help },
 	{ "check", check_help }, { "stat", stat_help }, { "resources", resources_help },
+	{ "network", network_help },
 	{ "version", version_help },
 	{ "help", help_help },
 };

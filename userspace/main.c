@@ -17,6 +17,7 @@
 #include "clone.h"
 #include "fleet/vetu.h"
 #include "host_config.h"
+#include "net/shared_setup.h"
 #include "macos_slots.h"
 #include "nvram.h"
 #include "qmp.h"
@@ -416,6 +417,8 @@ int main(int argc, char **argv)
 		return vetu_main(argc - 1, argv + 1, vmapple_main);
 	if (argc > 1 && !strcmp(argv[1], "vetu"))
 		return vetu_main(argc - 2, argv + 2, vmapple_main);
+	if (argc > 1 && !strcmp(argv[1], "network"))
+		return shared_net_main(argc - 2, argv + 2);
 	/* The registry's two, as the workflow names them: vmapple pull REF. */
 	if (argc > 1 && (!strcmp(argv[1], "pull") || !strcmp(argv[1], "push")))
 		return vetu_main(argc - 1, argv + 1, vmapple_main);

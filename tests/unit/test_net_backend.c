@@ -350,7 +350,8 @@ static const struct {
 	const char *spec, *want;
 } bad[] = {
 	{ "", "empty network spec" },
-	{ "slip", "unknown network backend 'slip'" },
+	{ "slip", "unknown network backend 'slip' (want user, tap or shared)" },
+	{ "shared,ifname=t0", "shared: unknown option 'ifname' (it takes none)" },
 	{ "user,,", "empty option" },
 	{ "user,restrict=on", "unknown option 'restrict'" },
 	{ "user,hostfwd", "hostfwd needs a value" },
@@ -387,6 +388,22 @@ static void test_bad_specs(void)
 		   "'%s' is refused: %s", bad[i].spec, err);
 		net_backend_close(nb);
 	}
+}
+
+/* No pool here (the network test makes one, in namespaces): the one line says how. */
+static void test_shared_not_up(void)
+{
+	struct net_backend *nb;
+	char err[256];
+
+	if (if_nametoindex("vmapple0t0")) {
+		skip("this host has the shared network up");
+		return;
+	}
+	nb = net_backend_open("shared", rx, NULL, err, sizeof(err));
+	ok(!nb && strstr(err, "shared: the shared network is not up (no vmapple0t0: run "
+			    "`vmapple network up` once, as root)"), "shared, not up: %s", err);
+	net_backend_close(nb);
 }
 
 static void test_slirp(void)
@@ -561,6 +578,7 @@ static void test_tap(void)
 int main(void)
 {
 	test_bad_specs();
+	test_shared_not_up();
 	test_slirp();
 	test_hostfwd();
 	test_tap();

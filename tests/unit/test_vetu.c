@@ -328,6 +328,7 @@ static void test_lifecycle(void)
 	   "--mem 4096M` (set's values)");
 	snprintf(want, sizeof(want), "unix:%s/qmp.sock", dir);
 	ok(file_has_line(argv_file, want), "run NAME: QMP at a known path (%s)", want);
+	ok(!file_has_line(argv_file, "--net"), "run NAME, no shared network: no --net");
 	n = list_json(info, 4);
 	ok(n == 1 && !strcmp(info[0].name, VM) && info[0].running == 1 &&
 	   !strcmp(info[0].state, "running") && !strcmp(info[0].source, "local"),
@@ -410,11 +411,15 @@ static void test_lifecycle(void)
 	}
 	ok(VETU("clone", VM, "vm-copy") == 0 && VETU("delete", "vm-copy") == 0,
 	   "clone of a VM a killed run left its socket in: done (\"%s\")", err1);
+	/* `vmapple network up` leaves its state: the run joins the network. */
+	write_str(at(at(home, "network"), "network.json"), "{}\n");
 	setenv("STANDIN_ARGV_TO", argv_file, 1);
 	unlink(argv_file);
 	run = spawn((const char *const[]){ "run", VM, NULL });
 	unsetenv("STANDIN_ARGV_TO");
-	ok(wait_running(dir) && VETU("clone", VM, "vm-copy") == 1 &&
+	ok(wait_running(dir) && wait_for_file(argv_file) && file_has_line(argv_file, "--net") &&
+	   file_has_line(argv_file, "shared"), "run NAME, the shared network up: --net shared");
+	ok(VETU("clone", VM, "vm-copy") == 1 &&
 	   strstr(err1, "is running (pid") && strstr(err1, "stop it before cloning it"),
 	   "clone of a running VM is refused: \"%s\"", err1);
 	ok(VETU("stop", "--timeout", "5", VM) == 0 && waitpid(run, &status, 0) == run,
@@ -538,6 +543,7 @@ int main(void)
 	if (mkdir(home, 0755))
 		die(home);
 	setenv("VMAPPLE_HOME", home, 1);
+	setenv("VMAPPLE_NETWORK_DIR", at(home, "network"), 1);	/* the shared network's */
 	snprintf(out_path, sizeof(out_path), "%s/out", home);
 	snprintf(err_path, sizeof(err_path), "%s/err", home);
 	make_source();

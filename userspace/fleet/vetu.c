@@ -17,6 +17,7 @@
 
 #include "../bundle.h"
 #include "../clone.h"
+#include "../net/shared_net.h"
 #include "../oci/oci.h"
 #include "vm_ip.h"
 #include "vm_store.h"
@@ -389,6 +390,7 @@ static int cmd_set(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run
 static int cmd_run(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run)
 {
 	static char dir[PATH_MAX], qmp[PATH_MAX + 16], pidfile[PATH_MAX + 16], cpus[16], mem[32];
+	char state[PATH_MAX];
 	char err[PATH_MAX + 256], *argv[16];
 	struct vm_settings set;
 	struct vm_store s;
@@ -423,6 +425,11 @@ static int cmd_run(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run
 		argv[argc++] = "--mem";
 		argv[argc++] = mem;
 	}
+	/* Reachable at its own IP, as Orchard dials it, when the host has the network. */
+	if (shared_net_path(state, sizeof(state), SHARED_NET_STATE) && !access(state, F_OK)) {
+		argv[argc++] = "--net";
+		argv[argc++] = "shared";
+	}
 	argv[argc] = NULL;
 	return run(argc, argv);
 }
@@ -450,7 +457,9 @@ static int cmd_ip(const struct vetu_cmd *c, struct cmdline *cl, vetu_run_fn run)
 		return fail("%s", err);
 	if (!b.has_mac)
 		return fail("VM \"%s\" has no network device (its bundle names no MAC)", cl->pos[0]);
-	snprintf(leases, sizeof(leases), "%s/network/dnsmasq.leases", s.home);
+	/* The shared network's, one per host (net/shared_net.h). */
+	if (!shared_net_path(leases, sizeof(leases), SHARED_NET_LEASES))
+		return fail("%s: the path is too long", shared_net_dir());
 	/* Once a second, as vetu polls, for up to --wait seconds. */
 	for (tries = 0; tries <= wait; tries++) {
 		if (tries)

@@ -12,7 +12,8 @@
 
 #define NET_MAX_OPTS	32
 
-static const struct net_kind *const kinds[] = { &net_kind_user, &net_kind_tap };
+static const struct net_kind *const kinds[] = { &net_kind_user, &net_kind_tap,
+						&net_kind_shared };
 
 void net_err(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -47,7 +48,7 @@ struct net_backend *net_backend_open(const char *spec, net_rx_fn rx, void *opaqu
 	net_err(err, err_len, "%s", "");
 	if (!spec || !*spec) {
 		net_err(err, err_len,
-			"empty network spec (want user[,hostfwd=...] or tap,ifname=NAME)");
+			"empty network spec (want user[,hostfwd=...], tap,ifname=NAME or shared)");
 		return NULL;
 	}
 	if (!rx) {
@@ -63,7 +64,7 @@ struct net_backend *net_backend_open(const char *spec, net_rx_fn rx, void *opaqu
 	name = strsep(&rest, ",");
 	kind = find_kind(name);
 	if (!kind) {
-		net_err(err, err_len, "unknown network backend '%s' (want user or tap)", name);
+		net_err(err, err_len, "unknown network backend '%s' (want user, tap or shared)", name);
 		goto out;
 	}
 	while ((tok = strsep(&rest, ","))) {

@@ -37,6 +37,17 @@ struct net_backend {
 
 extern const struct net_kind net_kind_user;
 extern const struct net_kind net_kind_tap;
+extern const struct net_kind net_kind_shared;
+
+/*
+ * Attach to the TAP @ifname (made, if it is missing and we may), with a
+ * vnet header when @offload and the kernel allow, its fd offered to
+ * vhost-net when @vhost.  The tap backend, rx unset; or NULL with @err set
+ * and, when TUNSETIFF refused it, its errno in @attach_errno (EBUSY: some
+ * other process holds it).
+ */
+struct net_backend *tap_attach(const char *ifname, bool offload, bool vhost, int *attach_errno,
+			       char *err, size_t err_len);
 
 /* Write one line into @err (which may be NULL). */
 void net_err(char *err, size_t err_len, const char *fmt, ...)

@@ -12,10 +12,8 @@
 #include <sys/ioctl.h>
 #include <linux/if_tun.h>
 
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-
 #include "net_kind.h"
+#include "net_link.h"
 
 #define TUN_PATH	"/dev/net/tun"
 #define TAP_FRAME_MAX	(65535 + 14)	/* the largest MTU (or GSO frame), plus Ethernet's */
@@ -43,76 +41,6 @@ static int check_name(const char *key, const char *val, char *err, size_t err_le
 		return -1;
 	}
 	return 0;
-}
-
-/* Bring @ifname up, enslaved to @bridge when given.  0, or -1 with @err set. */
-static int link_setup(const char *ifname, const char *bridge, char *err, size_t err_len)
-{
-	struct rtnl_link *link = NULL, *br = NULL, *change = NULL;
-	struct nl_sock *sk;
-	const char *type;
-	int r, ret = -1;
-
-	sk = nl_socket_alloc();
-	if (!sk) {
-		net_err(err, err_len, "tap %s: netlink: out of memory", ifname);
-		return -1;
-	}
-	r = nl_connect(sk, NETLINK_ROUTE);
-	if (r < 0) {
-		net_err(err, err_len, "tap %s: netlink: %s", ifname, nl_geterror(r));
-		goto out;
-	}
-	r = rtnl_link_get_kernel(sk, 0, ifname, &link);
-	if (r < 0) {
-		net_err(err, err_len, "tap %s: netlink lookup: %s", ifname, nl_geterror(r));
-		goto out;
-	}
-	change = rtnl_link_alloc();
-	if (!change) {
-		net_err(err, err_len, "tap %s: netlink: out of memory", ifname);
-		goto out;
-	}
-	rtnl_link_set_flags(change, IFF_UP);
-	if (bridge) {
-		r = rtnl_link_get_kernel(sk, 0, bridge, &br);
-		if (r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV) {
-			net_err(err, err_len, "tap %s: bridge %s: no such device", ifname, bridge);
-			goto out;
-		}
-		if (r < 0) {
-			net_err(err, err_len, "tap %s: bridge %s: %s", ifname, bridge,
-				nl_geterror(r));
-			goto out;
-		}
-		type = rtnl_link_get_type(br);
-		if (!type || strcmp(type, "bridge")) {
-			net_err(err, err_len, "tap %s: bridge %s: not a bridge (%s)", ifname,
-				bridge, type ? type : "no link kind");
-			goto out;
-		}
-		rtnl_link_set_master(change, rtnl_link_get_ifindex(br));
-	}
-	r = rtnl_link_change(sk, link, change, 0);
-	if (r < 0) {
-		if (bridge)
-			net_err(err, err_len, "tap %s: cannot bring up in bridge %s: %s", ifname,
-				bridge, nl_geterror(r));
-		else
-			net_err(err, err_len, "tap %s: cannot bring up: %s", ifname,
-				nl_geterror(r));
-		goto out;
-	}
-	ret = 0;
-out:
-	if (change)
-		rtnl_link_put(change);
-	if (br)
-		rtnl_link_put(br);
-	if (link)
-		rtnl_link_put(link);
-	nl_socket_free(sk);
-	return ret;
 }
 
 /* Can this kernel's tun put a virtio-net header on frames?  false with why not. */
@@ -180,8 +108,7 @@ static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_
 				    void *opaque, char *err, size_t err_len)
 {
 	const char *ifname = NULL, *bridge = NULL, *offload = NULL, *vhost = NULL;
-	struct tap_backend *t;
-	struct ifreq ifr;
+	struct net_backend *nb;
 	int i;
 
 	for (i = 0; i < n_opts; i++) {
@@ -219,13 +146,33 @@ static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_
 		net_err(err, err_len, "tap: ifname=NAME is required");
 		return NULL;
 	}
+	nb = tap_attach(ifname, !offload || strcmp(offload, "off"), !vhost || strcmp(vhost, "off"),
+			NULL, err, err_len);
+	if (!nb)
+		return NULL;
+	nb->rx = rx;
+	nb->opaque = opaque;
+	if (net_link_up(((struct tap_backend *)nb)->ifname, bridge, err, err_len)) {
+		tap_close(nb);
+		return NULL;
+	}
+	return nb;
+}
 
+struct net_backend *tap_attach(const char *ifname, bool offload, bool vhost, int *attach_errno,
+			       char *err, size_t err_len)
+{
+	struct tap_backend *t;
+	struct ifreq ifr;
+
+	if (attach_errno)
+		*attach_errno = 0;
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		net_err(err, err_len, "tap %s: %s", ifname, strerror(errno));
 		return NULL;
 	}
-	t->nb = (struct net_backend){ .kind = &net_kind_tap, .rx = rx, .opaque = opaque };
+	t->nb = (struct net_backend){ .kind = &net_kind_tap, .rx = NULL, .opaque = NULL };
 	t->fd = open(TUN_PATH, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (t->fd < 0) {
 		net_err(err, err_len, "tap %s: %s: %s", ifname, TUN_PATH, strerror(errno));
@@ -233,12 +180,14 @@ static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	if (offload && !strcmp(offload, "off"))
+	if (!offload)
 		snprintf(t->nb.vnet_why_not, sizeof(t->nb.vnet_why_not), "tap offload=off");
 	else if (want_vnet_hdr(t->fd, t->nb.vnet_why_not, sizeof(t->nb.vnet_why_not)))
 		ifr.ifr_flags |= IFF_VNET_HDR;
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));	/* check_name: it fits with its NUL */
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
+		if (attach_errno)
+			*attach_errno = errno;
 		net_err(err, err_len, "tap %s: TUNSETIFF: %s", ifname, strerror(errno));
 		goto fail;
 	}
@@ -254,15 +203,13 @@ static struct net_backend *tap_open(const struct net_opt *opts, int n_opts, net_
 	}
 	/* vhost-net reads the same 12-byte header a vnet TAP carries: only then. */
 	t->nb.vhost_backend = -1;
-	if (vhost && !strcmp(vhost, "off"))
+	if (!vhost)
 		snprintf(t->nb.vhost_why_not, sizeof(t->nb.vhost_why_not), "tap vhost=off");
 	else if (!t->nb.vnet_hdr)
 		snprintf(t->nb.vhost_why_not, sizeof(t->nb.vhost_why_not),
 			 "it needs the TAP's vnet header (%s)", t->nb.vnet_why_not);
 	else
 		t->nb.vhost_backend = t->fd;
-	if (link_setup(t->ifname, bridge, err, err_len))
-		goto fail;
 	return &t->nb;
 fail:
 	tap_close(&t->nb);
