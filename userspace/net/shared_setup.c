@@ -33,6 +33,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
 
+#include "../oci/oci_cache.h"
 #include "net_link.h"
 #include "shared_net.h"
 
@@ -351,8 +352,6 @@ static bool read_state(struct setup *s)
 		return false;
 	if (json_object_object_get_ex(o, "taps", &v))
 		s->taps = (unsigned int)json_object_get_int(v);
-	if (json_object_object_get_ex(o, "group", &v))
-		s->gid = (gid_t)json_object_get_int(v);
 	if (json_object_object_get_ex(o, "dnsmasq-pid", &v))
 		s->dnsmasq_pid = json_object_get_int(v);
 	if (json_object_object_get_ex(o, "ip-forward-was", &v)) {
@@ -407,22 +406,6 @@ static void teardown(struct nl_sock *sk, const struct setup *s)
 	remove_file(SHARED_NET_STATE);
 }
 
-static int mkdir_p(const char *dir)
-{
-	char path[4096], *slash;
-
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
-		return fail("%s: the path is too long", dir);
-	for (slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = 0;
-		mkdir(path, 0755);
-		*slash = '/';
-	}
-	if (mkdir(path, 0755) && errno != EEXIST)
-		return fail("%s: %s%s", path, strerror(errno), privilege_hint(errno));
-	return 0;
-}
-
 static int network_up(struct setup *s)
 {
 	char state[4096], name[IFNAMSIZ], err[256] = "";
@@ -433,8 +416,8 @@ static int network_up(struct setup *s)
 		return fail("%s: the path is too long", shared_net_dir());
 	if (!access(state, F_OK))
 		return fail("already up (%s; vmapple network down first)", state);
-	if (mkdir_p(shared_net_dir()))
-		return -1;
+	if (oci_mkdirs(shared_net_dir()))
+		return fail("%s: %s%s", shared_net_dir(), strerror(errno), privilege_hint(errno));
 	sk = rtnl_open();
 	if (!sk)
 		return -1;
