@@ -72,5 +72,6 @@ if stage debug-kernel kernel && stage debug-module module; then
 	echo "# rig run: $(($(date +%s) - start)) s"
 	stage debug-kernel-log scripts/rig/kernel-splats.sh "$out/console.log"
 fi
+stage_times
 echo "=== summary (TAP in $out, rig console in $out/console.log)"
 scripts/tap-summary.sh "$out"/*.tap

@@ -54,5 +54,6 @@ t8103_rig() {
 		"$build/rig/initramfs.cpio.gz" /usr/lib/vmapple-tests/t8103_all.sh
 }
 stage rig-t8103 t8103_rig
+stage_times
 echo "=== summary (TAP in $out, rig console in $build/rig/check-console.log)"
 scripts/tap-summary.sh "$out"/*.tap
