@@ -15,156 +15,24 @@
  * - on the virtio-sound, asks JACK_INFO, PCM_INFO and CHMAP_INFO on the
  *   control queue and prints each status.
  * Facts: shared/specs/macos-guest-facts.md (Virtio), aquarat's NOTES.md.
+ * The board's addresses and the bytewise helpers: bare.h.
  */
-#include <stdint.h>
+#include "bare.h"
 
-#define UART		0x20010000ul
-#define CFG_ECID	0x400018ul
-#define ECAM		0x40000000ul
-#define PCI_MMIO	0x50000000ul
-#define RAM		0x70000000ul
-#define PSCI_SYSTEM_OFF	0x84000008ul
-
-#define VIRTIO_VENDOR	0x1af4
 #define DEV_RNG		0x1044
 #define DEV_SOUND	0x1059
-
-/* virtio-pci common configuration (virtio 1.2 §4.1.4.3), BAR 0 of our board. */
-#define CC_DFSELECT	0x00
-#define CC_GFSELECT	0x08
-#define CC_GF		0x0c
-#define CC_STATUS	0x14
-#define CC_Q_SELECT	0x16
-#define CC_Q_SIZE	0x18
-#define CC_Q_ENABLE	0x1c
-#define CC_Q_NOFF	0x1e
-#define CC_Q_DESC	0x20
-#define CC_Q_AVAIL	0x28
-#define CC_Q_USED	0x30
-#define NOTIFY_BASE	0x3000
-#define NOTIFY_MULT	4
 
 #define QSIZE		64
 #define REQUESTS	1000
 #define SPIN_LIMIT	20000000u
 
-asm(".global _start\n"
-    "_start:\n"
-    "	ldr	x0, =0x70100000\n"	/* a stack in RAM, below nothing we use */
-    "	mov	sp, x0\n"
-    "	bl	main\n"
-    "	ldr	x0, =0x84000008\n"
-    "	hvc	#0\n"
-    "	b	.\n"
-    "	.ltorg\n");
-
-/* The compiler may call it for a zeroed struct: there is no libc. */
-void *memset(void *dst, int c, unsigned long n);
-void *memset(void *dst, int c, unsigned long n)
-{
-	volatile uint8_t *p = dst;
-
-	while (n--)
-		*p++ = (uint8_t)c;
-	return dst;
-}
-
-static inline void w8(uintptr_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
-static inline uint8_t r8(uintptr_t a) { return *(volatile uint8_t *)a; }
-static inline void w16(uintptr_t a, uint16_t v) { *(volatile uint16_t *)a = v; }
-static inline uint16_t r16(uintptr_t a) { return *(volatile uint16_t *)a; }
-static inline void w32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
-static inline uint32_t r32(uintptr_t a) { return *(volatile uint32_t *)a; }
-
-/* Guest memory at any alignment: little-endian, a byte at a time. */
-static void put(uintptr_t a, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		w8(a + i, (uint8_t)(v >> (8 * i)));
-}
-
-static uint64_t get(uintptr_t a, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < n; i++)
-		v |= (uint64_t)r8(a + i) << (8 * i);
-	return v;
-}
-
-static void fence(void)
-{
-	asm volatile("dmb sy" ::: "memory");
-}
-
-static void puts_(const char *s)
-{
-	while (*s)
-		w8(UART, (uint8_t)*s++);
-}
-
-static void putdec(uint64_t v)
-{
-	char buf[24];
-	int i = 0;
-
-	do {
-		buf[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (i)
-		w8(UART, (uint8_t)buf[--i]);
-}
-
-static void puthex(uint64_t v)
-{
-	puts_("0x");
-	for (int s = 60; s >= 0; s -= 4)
-		w8(UART, (uint8_t)"0123456789abcdef"[(v >> s) & 0xf]);
-}
-
-struct vdev {
-	uintptr_t bar0;
-	uintptr_t notify;	/* queue 0's doorbell */
-};
-
-/* Place BAR 0 (and BAR 1, MSI-X) of the function at ECAM slot @slot; turn decoding on. */
-static void place_bars(unsigned int slot, struct vdev *d)
-{
-	uintptr_t cfg = ECAM + ((uintptr_t)slot << 15);
-
-	d->bar0 = PCI_MMIO + (uintptr_t)slot * 0x10000;
-	w32(cfg + 0x10, (uint32_t)d->bar0);
-	w32(cfg + 0x14, (uint32_t)d->bar0 + 0x8000);
-	w16(cfg + 0x04, 0x6);		/* memory space, bus master */
-}
-
-/* Reset, features (VERSION_1 only), queue 0 at @desc/@avail/@used, DRIVER_OK. */
+/* Features (VERSION_1 only), queue 0 at @desc/@avail/@used, DRIVER_OK. */
 static int bring_up(struct vdev *d, uint64_t desc, uint64_t avail, uint64_t used)
 {
-	uintptr_t cc = d->bar0;
-
-	w8(cc + CC_STATUS, 0);
-	w8(cc + CC_STATUS, 1);
-	w8(cc + CC_STATUS, 1 | 2);
-	w32(cc + CC_GFSELECT, 0);
-	w32(cc + CC_GF, 0);
-	w32(cc + CC_GFSELECT, 1);
-	w32(cc + CC_GF, 1);		/* VIRTIO_F_VERSION_1 (bit 32) */
-	w8(cc + CC_STATUS, 1 | 2 | 8);
-	if (!(r8(cc + CC_STATUS) & 8))
+	if (vdev_features(d))
 		return -1;
-	w16(cc + CC_Q_SELECT, 0);
-	w16(cc + CC_Q_SIZE, QSIZE);
-	w32(cc + CC_Q_DESC, (uint32_t)desc);
-	w32(cc + CC_Q_DESC + 4, (uint32_t)(desc >> 32));
-	w32(cc + CC_Q_AVAIL, (uint32_t)avail);
-	w32(cc + CC_Q_AVAIL + 4, (uint32_t)(avail >> 32));
-	w32(cc + CC_Q_USED, (uint32_t)used);
-	w32(cc + CC_Q_USED + 4, (uint32_t)(used >> 32));
-	w16(cc + CC_Q_ENABLE, 1);
-	d->notify = cc + NOTIFY_BASE + (uintptr_t)r16(cc + CC_Q_NOFF) * NOTIFY_MULT;
-	w8(cc + CC_STATUS, 1 | 2 | 4 | 8);
+	vdev_queue(d, 0, QSIZE, desc, avail, used);
+	vdev_driver_ok(d);
 	return 0;
 }
 
