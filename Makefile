@@ -183,6 +183,7 @@ PAYLOAD_BASE_wfk := 0x100000
 PAYLOAD_BASE_msi := 0x70000000
 PAYLOAD_BASE_hostile := 0x70000000
 PAYLOAD_BASE_vdrv := 0x100000
+PAYLOAD_BASE_netguest := 0x100000
 PAYLOAD_BASE_rawk := 0x70000000
 PAYLOAD_BASE_mmio_peer := 0x70000000
 PAYLOAD_BASE_aic := 0x800000000
@@ -210,7 +211,7 @@ $(BUILD)/bundles/.made: tests/fixtures/make-bundle.py | setup
 PAYLOAD_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -static \
 	-fno-pic -no-pie -mstrict-align -mgeneral-regs-only -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns -fno-builtin -fno-reorder-functions
-$(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.c | setup
+$(BUILD)/arm64/payload/%.bin: tests/kselftest/payload/%.c tests/kselftest/payload/bare.h | setup
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(PAYLOAD_CFLAGS) -Wl,-Ttext=$(PAYLOAD_BASE_$*) -Wl,--build-id=none \
 		-Wl,-e,_start -o $(@:.bin=.elf) $<
@@ -312,7 +313,8 @@ $(BUILD)/rig/bench-initramfs.cpio.gz: $(BUILD)/rig/initramfs.cpio.gz $(BUILD)/ri
 
 # Stage what goes into the rig's initramfs, and build it.
 $(BUILD)/rig/initramfs.cpio.gz: module launcher kselftests $(BUILD)/arm64/payload/fwtest.bin \
-		$(BUILD)/arm64/payload/vdrv.bin $(BUILD)/arm64/payload/rawk.bin \
+		$(BUILD)/arm64/payload/vdrv.bin $(BUILD)/arm64/payload/netguest.bin \
+		$(BUILD)/arm64/payload/rawk.bin scripts/rig/fleet-tools.sh \
 		$(BUILD)/arm64/payload/mmio_peer.bin \
 		$(BUILD)/arm64/payload/nvram-aux.bin $(BUILD)/bundles/.made \
 		$(BUILD)/rig/guest-initramfs.cpio.gz \

@@ -33,6 +33,42 @@ for m in drivers/net/tun drivers/net/tap drivers/vhost/vhost_iotlb drivers/vhost
 		rig_die "the rig kernel has no ${m##*/}, as a module ($ko.xz) or built in"
 	fi
 done
+# What the shared network needs of the kernel (fleet_lifecycle.sh): the
+# bridge, nf_tables and its NAT, with each module's own dependencies as
+# modinfo names them, and crc32c_generic, which libcrc32c (nf_tables') asks
+# the crypto API for by name, not by symbol.  The debug kernel builds in
+# what it has.
+ko_path() {	# NAME: the rig kernel's NAME.ko(.xz), or nothing
+	find "$RIG_MODDIR/kernel" \( -name "$1.ko" -o -name "$1.ko.xz" \) -print -quit
+}
+stage_ko() {	# NAME, and then what it depends on
+	local ko rel dep
+	ko=$(ko_path "$1")
+	if [ -z "$ko" ]; then
+		grep -q "/$1\.ko\$" "$RIG_MODDIR/modules.builtin" 2>/dev/null ||
+			rig_note "the rig kernel has no $1 module: fleet_lifecycle.sh will say so"
+		return 0
+	fi
+	rel=${ko#"$RIG_MODDIR"/}
+	rel=${rel%.xz}
+	[ -f "$payload/lib/modules/$KREL/$rel" ] && return 0
+	mkdir -p "$payload/lib/modules/$KREL/${rel%/*}"
+	case $ko in
+	*.xz) xz -dc "$ko" >"$payload/lib/modules/$KREL/$rel" ;;
+	*) cp "$ko" "$payload/lib/modules/$KREL/$rel" ;;
+	esac
+	for dep in $(modinfo -F depends "$ko" | tr , ' '); do stage_ko "$dep"; done
+}
+for m in crc32c_generic bridge nf_tables nft_chain_nat nft_masq; do stage_ko "$m"; done
+# Their programs (scripts/rig/fleet-tools.sh: dnsmasq, nft, docker-registry
+# and glibc), and the users dnsmasq drops to.
+fleet_root=$("$RIG_TOP/scripts/rig/fleet-tools.sh")
+cp -a "$fleet_root/." "$payload/"
+rm -f "$payload/.complete"
+mkdir -p "$payload/etc"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+	>"$payload/etc/passwd"
+printf 'root:x:0:\nkvm:x:993:\ndip:x:30:\nnogroup:x:65534:\n' >"$payload/etc/group"
 cp "$kbuild/module-noexports/vmapple_kvm.ko" "$tests/vmapple_kvm-noexports.ko"
 cp "$build/arm64/vmapple" "$payload/usr/bin/"
 ln -sf vmapple "$payload/usr/bin/vetu"	# as the packages install it

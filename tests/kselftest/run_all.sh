@@ -17,6 +17,7 @@ run "$dir/macos_virtio.sh" layer0
 run "$dir/nvram.sh"
 run "$dir/bundles.sh"
 run "$dir/vetu_run.sh"
+run "$dir/fleet_lifecycle.sh"
 run "$dir/qmp_events.sh"
 run "$dir/linux_boot.sh" layer0
 run "$dir/linux_boot.sh" tap
