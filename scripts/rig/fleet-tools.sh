@@ -24,12 +24,13 @@ if [ -z "$(ls "$RIG_APT/lists" 2>/dev/null | grep -v partial)" ]; then
 		rig_die "cannot read Debian's arm64 package lists (network?)"
 fi
 apt_sim=("${RIG_APT_OPTS[@]}" -oDir::State::status=/dev/null -oDebug::NoLocking=1)
-all=$(apt-get "${apt_sim[@]}" -s install --no-install-recommends "${tools[@]}" 2>/dev/null |
-	awk '/^Inst / {v = $3; gsub(/[()]/, "", v); print $2 "=" v}')
+all=$(apt-get "${apt_sim[@]}" -s install --no-install-recommends "${tools[@]}" 2>&1 |
+	awk '/^Inst / {v = $3; gsub(/[()]/, "", v); print $2 "=" v}') || true
 want=$(echo "$all" | grep -E "^($(IFS='|'; echo "${tools[*]}"))=|^lib" | grep -vE '^(libperl|libpam|libsemanage|libsepol|libaudit|libdb5|libgdbm)|-perl=' || true)
-key=$(echo "$want" | grep -E "^($(IFS='|'; echo "${tools[*]}"))=" | sort | md5sum | cut -c1-12)
 [ "$(echo "$want" | grep -cE "^($(IFS='|'; echo "${tools[*]}"))=")" = ${#tools[@]} ] ||
-	rig_die "fleet tools: ${tools[*]} not all in Debian's arm64 package lists"
+	rig_die "fleet tools: ${tools[*]} not all installable from Debian's arm64 package lists"
+# Every package's version and this script: a library's update or a change here rebuilds.
+key=$( (echo "$want" | sort; cat "$0") | md5sum | cut -c1-12)
 root=$cache/root-$key
 if [ ! -f "$root/.complete" ]; then
 	rig_need_space "$cache" 200
@@ -44,7 +45,7 @@ if [ ! -f "$root/.complete" ]; then
 		dpkg-deb -x "$deb" "$root.tmp"
 	done <<<"$want"
 	# Only the programs, the loader and the libraries stay.
-	rm -rf "$root.tmp"/usr/share "$root.tmp"/usr/lib/aarch64-linux-gnu/gconv \
+	rm -rf "$root.tmp"/usr/share "$root.tmp"/usr/lib/aarch64-linux-gnu/gconv "$root.tmp"/lib/systemd \
 		"$root.tmp"/etc "$root.tmp"/var "$root.tmp"/usr/libexec "$root.tmp"/usr/include
 	for d in bin sbin usr/bin usr/sbin; do [ -d "$root.tmp/$d" ] && echo "$root.tmp/$d"; done |
 		xargs -r -I{} find {} \( -type f -o -type l \) | while read -r f; do
@@ -55,7 +56,7 @@ if [ ! -f "$root/.complete" ]; then
 	# Every DT_NEEDED resolves in the tree's two library directories.
 	find "$root.tmp/usr/sbin" "$root.tmp/usr/bin" "$root.tmp/lib" "$root.tmp/usr/lib" -type f \
 		\( -name '*.so*' -o -perm -u+x \) | while read -r elf; do
-		readelf -d "$elf" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | while read -r lib; do
+		{ readelf -d "$elf" 2>/dev/null || true; } | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | while read -r lib; do
 			[ -e "$root.tmp/lib/aarch64-linux-gnu/$lib" ] ||
 				[ -e "$root.tmp/usr/lib/aarch64-linux-gnu/$lib" ] ||
 				[ "$lib" = ld-linux-aarch64.so.1 ] ||
@@ -65,5 +66,7 @@ if [ ! -f "$root/.complete" ]; then
 	[ -e "$root.tmp/lib/ld-linux-aarch64.so.1" ] || rig_die "fleet tools: libc6 brought no loader"
 	mv "$root.tmp" "$root"
 	touch "$root/.complete"
+	# The trees of older versions (or of an older script) are of no more use.
+	find "$cache" -mindepth 1 -maxdepth 1 -name 'root-*' ! -name "root-$key" -exec rm -rf {} +
 fi
 echo "$root"

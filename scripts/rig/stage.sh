@@ -42,7 +42,7 @@ ko_path() {	# NAME: the rig kernel's NAME.ko(.xz), or nothing
 	find "$RIG_MODDIR/kernel" \( -name "$1.ko" -o -name "$1.ko.xz" \) -print -quit
 }
 stage_ko() {	# NAME, and then what it depends on
-	local ko rel dep
+	local ko rel dep deps
 	ko=$(ko_path "$1")
 	if [ -z "$ko" ]; then
 		grep -q "/$1\.ko\$" "$RIG_MODDIR/modules.builtin" 2>/dev/null ||
@@ -57,7 +57,8 @@ stage_ko() {	# NAME, and then what it depends on
 	*.xz) xz -dc "$ko" >"$payload/lib/modules/$KREL/$rel" ;;
 	*) cp "$ko" "$payload/lib/modules/$KREL/$rel" ;;
 	esac
-	for dep in $(modinfo -F depends "$ko" | tr , ' '); do stage_ko "$dep"; done
+	deps=$(modinfo -F depends "$ko") || rig_die "modinfo cannot read $ko"
+	for dep in ${deps//,/ }; do stage_ko "$dep"; done
 }
 for m in crc32c_generic bridge nf_tables nft_chain_nat nft_masq; do stage_ko "$m"; done
 # Their programs (scripts/rig/fleet-tools.sh: dnsmasq, nft, docker-registry

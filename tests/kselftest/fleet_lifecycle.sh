@@ -95,7 +95,7 @@ t "the two VMs hold different addresses" \
 	sh -c '[ "$(cat /tmp/fl-fleet-a.ip)" != "$(cat /tmp/fl-fleet-b.ip)" ]'
 t "a third vetu run is refused by the licence cap" \
 	expect 1 "2 macOS guests already run on this host .*Apple's licence allows two per Mac" \
-	vetu run fleet-c
+	timeout 20 vetu run fleet-c
 both_listed_running() {
 	out=$(vetu list --format json) || return 1
 	flat=$(echo "$out" | tr -d ' \n')
@@ -110,7 +110,7 @@ t "vetu stop fleet-a --timeout 2" vetu stop fleet-a --timeout 2
 t "vetu stop fleet-b --timeout 2" vetu stop fleet-b --timeout 2
 # shellcheck disable=SC2154  # set by the eval above
 wait_pid "$run_a" 10 && wait_pid "$run_b" 10 ||
-	{ kill -9 "$run_a" "$run_b" 2>/dev/null; wait; }
+	{ kill -9 "$run_a" "$run_b" 2>/dev/null; wait "$run_a" "$run_b"; }
 delete_all() {
 	# shellcheck disable=SC2086
 	vetu delete $vms || return 1

@@ -138,8 +138,8 @@ static inline void place_bars(unsigned int slot, struct vdev *d)
 	w16(cfg + 0x04, 0x6);		/* memory space, bus master */
 }
 
-/* Reset, then features: VERSION_1 only.  0 when the device took them. */
-static inline int vdev_features(struct vdev *d)
+/* Reset, then features: VERSION_1 and @low (bits 0-31).  0 when the device took them. */
+static inline int vdev_features(struct vdev *d, uint32_t low)
 {
 	uintptr_t cc = d->bar0;
 
@@ -147,7 +147,7 @@ static inline int vdev_features(struct vdev *d)
 	w8(cc + CC_STATUS, STATUS_ACK);
 	w8(cc + CC_STATUS, STATUS_ACK | STATUS_DRIVER);
 	w32(cc + CC_GFSELECT, 0);
-	w32(cc + CC_GF, 0);
+	w32(cc + CC_GF, low);
 	w32(cc + CC_GFSELECT, 1);
 	w32(cc + CC_GF, 1);		/* VIRTIO_F_VERSION_1 (bit 32) */
 	w8(cc + CC_STATUS, STATUS_ACK | STATUS_DRIVER | STATUS_FEATURES_OK);

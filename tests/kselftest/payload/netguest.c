@@ -20,6 +20,7 @@
 #define TXQ		1
 #define QN		16		/* entries per queue */
 #define VNET_HDR	12		/* virtio_net_hdr_v1 */
+#define F_MAC		(1u << 5)	/* VIRTIO_NET_F_MAC: the config's mac is valid */
 #define BUF_SIZE	2048		/* a header and a 1514-byte frame */
 
 #define RX_DESC		(RAM + 0x200000)
@@ -56,7 +57,7 @@
 struct nic {
 	struct vdev d;
 	uintptr_t rx_notify, tx_notify;
-	uint16_t rx_avail, rx_used_seen, tx_avail, tx_used_seen;
+	uint16_t rx_avail, rx_used_seen, tx_avail;
 	uint8_t mac[6];
 };
 
@@ -123,7 +124,7 @@ static int nic_up(struct nic *n, unsigned int slot)
 	place_bars(slot, &n->d);
 	zero(RX_DESC, 0x3000);
 	zero(TX_DESC, 0x3000);
-	if (vdev_features(&n->d))
+	if (vdev_features(&n->d, F_MAC))
 		return -1;
 	for (int i = 0; i < 6; i++)
 		n->mac[i] = r8(n->d.bar0 + DEVICE_CFG + (uintptr_t)i);
@@ -143,7 +144,11 @@ static int nic_up(struct nic *n, unsigned int slot)
 	return 0;
 }
 
-/* Send the @len-byte frame at TX_BUF + VNET_HDR; 0 once the device used it. */
+/*
+ * Send the @len-byte frame at TX_BUF + VNET_HDR; 0 once the device used it.
+ * -1 when it did not: the device may still own the buffer, so nothing more
+ * can be sent.
+ */
 static int tx(struct nic *n, uint32_t len)
 {
 	uint64_t deadline = counter() + 1000 * ticks_per_ms();
@@ -158,10 +163,9 @@ static int tx(struct nic *n, uint32_t len)
 	put(TX_AVAIL + 2, n->tx_avail, 2);
 	fence();
 	w16(n->tx_notify, TXQ);
-	while ((uint16_t)get(TX_USED + 2, 2) == n->tx_used_seen)
+	while ((uint16_t)get(TX_USED + 2, 2) != n->tx_avail)
 		if (counter() > deadline)
 			return -1;
-	n->tx_used_seen++;
 	return 0;
 }
 
@@ -300,10 +304,13 @@ static int lease(struct nic *n)
 	struct reply offer, ack;
 
 	for (int try = 0; try < TRIES; try++) {
-		if (send_dhcp(n, DHCP_DISCOVER, 0, 0) || !wait_reply(n, DHCP_OFFER, OFFER_WAIT_MS, &offer))
+		if (send_dhcp(n, DHCP_DISCOVER, 0, 0))
+			goto tx_stuck;
+		if (!wait_reply(n, DHCP_OFFER, OFFER_WAIT_MS, &offer))
 			continue;
-		if (send_dhcp(n, DHCP_REQUEST, offer.yiaddr, offer.server) ||
-		    !wait_reply(n, DHCP_ACK, ACK_WAIT_MS, &ack))
+		if (send_dhcp(n, DHCP_REQUEST, offer.yiaddr, offer.server))
+			goto tx_stuck;
+		if (!wait_reply(n, DHCP_ACK, ACK_WAIT_MS, &ack))
 			continue;
 		puts_("netguest: lease ");
 		put_ip(ack.yiaddr);
@@ -312,6 +319,9 @@ static int lease(struct nic *n)
 		puts_("\n");
 		return 0;
 	}
+	return -1;
+tx_stuck:
+	puts_("netguest: the virtio-net never used a frame sent\n");
 	return -1;
 }
 

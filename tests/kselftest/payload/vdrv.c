@@ -29,7 +29,7 @@
 /* Features (VERSION_1 only), queue 0 at @desc/@avail/@used, DRIVER_OK. */
 static int bring_up(struct vdev *d, uint64_t desc, uint64_t avail, uint64_t used)
 {
-	if (vdev_features(d))
+	if (vdev_features(d, 0))
 		return -1;
 	vdev_queue(d, 0, QSIZE, desc, avail, used);
 	vdev_driver_ok(d);
