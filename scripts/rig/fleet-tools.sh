@@ -19,6 +19,9 @@ debs=$cache/debs
 tools=(dnsmasq-base nftables docker-registry)
 programs=(usr/sbin/dnsmasq usr/sbin/nft usr/bin/docker-registry)
 mkdir -p "$debs" "$RIG_APT/lists/partial" "$RIG_APT/cache/archives/partial"
+# One at a time: two CI runs on one machine share the downloads and the tree.
+exec 9>"$cache.lock"
+flock 9
 if [ -z "$(ls "$RIG_APT/lists" 2>/dev/null | grep -v partial)" ]; then
 	timeout 180 apt-get "${RIG_APT_OPTS[@]}" update -qq --error-on=any >/dev/null 2>&1 ||
 		rig_die "cannot read Debian's arm64 package lists (network?)"
