@@ -59,6 +59,31 @@ rig_need_pkgs() {
 		{ tail -n 5 "$RIG_CACHE/kernel-apt.log" >&2; rig_die "apt-get could not install ${missing[*]}"; }
 }
 
+# rig_apt_closure PKG...: "NAME=VERSION", a line each, of every package an
+# empty arm64 system would install with PKG... (no recommends), as the rig's
+# arm64 apt lists resolve them.
+rig_apt_closure() {
+	apt-get "${RIG_APT_OPTS[@]}" -oDir::State::status=/dev/null -oDebug::NoLocking=1 \
+		-s install --no-install-recommends "$@" 2>&1 |
+		awk '/^Inst / {v = $3; gsub(/[()]/, "", v); print $2 "=" v}'
+}
+
+# rig_apt_unpack DEBS ROOT LOG WHAT < LIST: download the packages of LIST
+# ("NAME=VERSION" lines) into DEBS, apt's output in LOG, and unpack each
+# into ROOT (files only: no maintainer scripts).  WHAT names them in errors.
+rig_apt_unpack() {
+	local debs=$1 root=$2 log=$3 what=$4 list p v deb
+	list=$(cat)
+	# shellcheck disable=SC2086  # a word per package
+	(cd "$debs" && timeout 600 apt-get "${RIG_APT_OPTS[@]}" download $list >"$log" 2>&1) ||
+		{ tail -n 5 "$log" >&2; rig_die "cannot download $what"; }
+	while IFS='=' read -r p v; do
+		deb=$(ls "$debs/${p}_${v//:/%3a}_"*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] || rig_die "$what: $p $v was not downloaded"
+		dpkg-deb -x "$deb" "$root"
+	done <<<"$list"
+}
+
 # rig_full_source VERSION: the whole linux-source-6.12 tree of VERSION,
 # unpacked once into the cache (shared by every kernel the rig builds).
 rig_full_source() {

@@ -26,9 +26,7 @@ if [ -z "$(ls "$RIG_APT/lists" 2>/dev/null | grep -v partial)" ]; then
 	timeout 180 apt-get "${RIG_APT_OPTS[@]}" update -qq --error-on=any >/dev/null 2>&1 ||
 		rig_die "cannot read Debian's arm64 package lists (network?)"
 fi
-apt_sim=("${RIG_APT_OPTS[@]}" -oDir::State::status=/dev/null -oDebug::NoLocking=1)
-all=$(apt-get "${apt_sim[@]}" -s install --no-install-recommends "${tools[@]}" 2>&1 |
-	awk '/^Inst / {v = $3; gsub(/[()]/, "", v); print $2 "=" v}') || true
+all=$(rig_apt_closure "${tools[@]}") || true
 want=$(echo "$all" | grep -E "^($(IFS='|'; echo "${tools[*]}"))=|^lib" | grep -vE '^(libperl|libpam|libsemanage|libsepol|libaudit|libdb5|libgdbm)|-perl=' || true)
 [ "$(echo "$want" | grep -cE "^($(IFS='|'; echo "${tools[*]}"))=")" = ${#tools[@]} ] ||
 	rig_die "fleet tools: ${tools[*]} not all installable from Debian's arm64 package lists"
@@ -38,15 +36,9 @@ root=$cache/root-$key
 if [ ! -f "$root/.complete" ]; then
 	rig_need_space "$cache" 200
 	rig_note "fleet tools: Debian's arm64 ${tools[*]} and $(($(echo "$want" | wc -l) - ${#tools[@]})) libraries"
-	(cd "$debs" && timeout 600 apt-get "${RIG_APT_OPTS[@]}" download $want >"$cache/download.log" 2>&1) ||
-		{ tail -n 5 "$cache/download.log" >&2; rig_die "cannot download the fleet tools' packages"; }
 	rm -rf "$root.tmp"
 	mkdir -p "$root.tmp"
-	while IFS='=' read -r p v; do
-		deb=$(ls "$debs/${p}_${v//:/%3a}_"*.deb 2>/dev/null | head -n 1)
-		[ -n "$deb" ] || rig_die "fleet tools: $p $v was not downloaded"
-		dpkg-deb -x "$deb" "$root.tmp"
-	done <<<"$want"
+	rig_apt_unpack "$debs" "$root.tmp" "$cache/download.log" "the fleet tools' packages" <<<"$want"
 	# Only the programs, the loader and the libraries stay.
 	rm -rf "$root.tmp"/usr/share "$root.tmp"/usr/lib/aarch64-linux-gnu/gconv "$root.tmp"/lib/systemd \
 		"$root.tmp"/etc "$root.tmp"/var "$root.tmp"/usr/libexec "$root.tmp"/usr/include

@@ -20,24 +20,16 @@ if [ -z "$(ls "$RIG_APT/lists" 2>/dev/null | grep -v partial)" ]; then
 		rig_die "cannot read Debian's arm64 package lists (network?)"
 fi
 # Every package an empty arm64 system would install with qemu-system-arm.
-apt_sim=("${RIG_APT_OPTS[@]}" -oDir::State::status=/dev/null -oDebug::NoLocking=1)
-want=$(apt-get "${apt_sim[@]}" -s install --no-install-recommends qemu-system-arm 2>/dev/null |
-	awk '/^Inst / {v = $3; gsub(/[()]/, "", v); print $2 "=" v}')
+want=$(rig_apt_closure qemu-system-arm) || true
 qemu_ver=$(echo "$want" | sed -n 's/^qemu-system-arm=//p')
 [ -n "$qemu_ver" ] || rig_die "no arm64 qemu-system-arm in Debian's package lists"
 root=$cache/root-$qemu_ver
 if [ ! -f "$root/.complete" ]; then
 	rig_need_space "$cache" 800
 	rig_note "peer: Debian's arm64 qemu-system-arm $qemu_ver and $(($(echo "$want" | wc -l) - 1)) packages it needs"
-	(cd "$debs" && timeout 600 apt-get "${RIG_APT_OPTS[@]}" download $want >"$cache/download.log" 2>&1) ||
-		{ tail -n 5 "$cache/download.log" >&2; rig_die "cannot download the peer's packages"; }
 	rm -rf "$root.tmp"
 	mkdir -p "$root.tmp"
-	while IFS== read -r p v; do
-		deb=$(ls "$debs/${p}_${v//:/%3a}_"*.deb 2>/dev/null | head -n 1)
-		[ -n "$deb" ] || rig_die "peer: $p $v was not downloaded"
-		dpkg-deb -x "$deb" "$root.tmp"
-	done <<<"$want"
+	rig_apt_unpack "$debs" "$root.tmp" "$cache/download.log" "the peer's packages" <<<"$want"
 	rm -rf "$root.tmp"/usr/share/{doc,man,locale,info,lintian,bash-completion}
 	mv "$root.tmp" "$root"
 	touch "$root/.complete"
