@@ -7,7 +7,8 @@
 # per case, all rounds together).
 #   exits: tests/bench/bench.sh's exit cases (exit_bench): ticks per exit.
 #   irq:   tests/bench/irq_bench.sh's interrupt cases (irq_bench): ticks
-#          per IPI round trip, timer interrupt or device interrupt.
+#          per IPI round trip, timer interrupt, device interrupt or
+#          trapped system-register read.
 # Reports; asserts nothing about speed (a missed target is printed as such).
 set -euo pipefail
 [ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: bench-report.sh LOG CSV [exits|irq]" >&2; exit 2; }
@@ -30,14 +31,15 @@ GICv2m MSI Layer 1 / ioeventfd->irqfd SPI;msi_l1;irqfd_spi;-;reference" ;;
 irq)
 	unit="op"
 	names="ipi_vgic_sgi ipi_aic_fast ipi_aic_mmio ipi_user_aic_mmio timer_vgic timer_aic \
-		timer_user_irqchip devirq_vgic_irqfd devirq_aic_ioctl"
+		timer_user_irqchip devirq_vgic_irqfd devirq_aic_ioctl trap_stock_idreg trap_aic_impdef"
 	ratios="AIC fast IPI round trip / vGIC SGI;ipi_aic_fast;ipi_vgic_sgi;<=;1.3
 AIC MMIO IPI round trip / vGIC SGI;ipi_aic_mmio;ipi_vgic_sgi;-;no target
 userspace AIC MMIO IPI / in-kernel AIC MMIO IPI;ipi_user_aic_mmio;ipi_aic_mmio;>=;2.5
 userspace AIC MMIO IPI / in-kernel fast IPI;ipi_user_aic_mmio;ipi_aic_fast;-;no target
 AIC timer FIQ / vGIC timer PPI;timer_aic;timer_vgic;<=;1.3
 user-irqchip timer FIQ / in-kernel AIC FIQ;timer_user_irqchip;timer_aic;>=;2.5
-AIC device IRQ (ioctl) / vGIC irqfd SPI;devirq_aic_ioctl;devirq_vgic_irqfd;-;reference" ;;
+AIC device IRQ (ioctl) / vGIC irqfd SPI;devirq_aic_ioctl;devirq_vgic_irqfd;-;reference
+AIC IMPDEF trap (module) / KVM's own sysreg trap;trap_aic_impdef;trap_stock_idreg;<=;1.1" ;;
 *) echo "bench-report: no table '$table' (exits or irq)" >&2; exit 2 ;;
 esac
 for n in $names; do

@@ -8,8 +8,10 @@
  *   bench NAME TICKS OPS COUNTER_HZ
  *
  * TICKS are guest virtual-counter ticks for OPS operations: an IPI round
- * trip between two vCPUs, a timer interrupt, or a device interrupt (raised
- * by this program, timed here and converted to the guest's counter).
+ * trip between two vCPUs, a timer interrupt, a device interrupt (raised
+ * by this program, timed here and converted to the guest's counter), or
+ * one trapped system-register read (what one of the AIC's IMPDEF traps
+ * costs with the module's hook, beside one KVM emulates on its own).
  * Each case names the interrupt controller it measures and the module
  * state it needs, refuses others, and after the run checks the counters
  * show every interrupt took the path it names.
@@ -70,8 +72,19 @@ struct ctrl {
 
 enum kind {	/* the payload's x0 */
 	K_IPI_SGI, K_IPI_FAST, K_IPI_MMIO, K_TIMER_GIC, K_TIMER_FIQ, K_TIMER_USER,
-	K_DEV_GIC, K_DEV_AIC,
+	K_DEV_GIC, K_DEV_AIC, K_TRAP_IDREG, K_TRAP_IMPDEF,
 };
+
+/* The device kinds are timed by this program, the rest by the guest. */
+static bool host_timed(enum kind k)
+{
+	return k == K_DEV_GIC || k == K_DEV_AIC;
+}
+
+static bool takes_interrupts(enum kind k)
+{
+	return k != K_TRAP_IDREG && k != K_TRAP_IMPDEF;
+}
 enum chip {
 	CHIP_VGIC,		/* KVM's GICv3: the module absent */
 	CHIP_AIC_KERNEL,	/* vmapple_kvm's AIC: the VM attached */
@@ -97,6 +110,8 @@ static const struct irq_case cases[] = {
 	{ "timer_user_irqchip", K_TIMER_USER, CHIP_NONE, 1 },
 	{ "devirq_vgic_irqfd", K_DEV_GIC, CHIP_VGIC, 1 },
 	{ "devirq_aic_ioctl", K_DEV_AIC, CHIP_AIC_KERNEL, 1 },
+	{ "trap_stock_idreg", K_TRAP_IDREG, CHIP_VGIC, 1 },
+	{ "trap_aic_impdef", K_TRAP_IMPDEF, CHIP_AIC_KERNEL, 1 },
 };
 
 static const u64 mpidr[NR_CPUS_MAX] = { 0x0, 0x1 };	/* one cluster: IPI_RR_LOCAL */
@@ -379,9 +394,11 @@ static int check_path(const struct bench_vm *b, const struct vmapple_kvm_vm_stat
 	if (b->ctrl->undef_esr)
 		why = "the guest took an UNDEF (this CPU does not trap IMPDEF registers to EL2: "
 		      "QEMU 8 or later, scripts/rig/qemu-tidcp.sh)";
-	else if (c->kind < K_DEV_GIC && b->ctrl->pong < n)
+	else if (!takes_interrupts(c->kind) && (b->ctrl->pong || b->ctrl->done))
+		why = "the guest took an interrupt in a case that raises none";
+	else if (takes_interrupts(c->kind) && !host_timed(c->kind) && b->ctrl->pong < n)
 		why = "the guest took fewer interrupts than it timed";
-	else if (c->kind >= K_DEV_GIC && b->ctrl->done < n)
+	else if (host_timed(c->kind) && b->ctrl->done < n)
 		why = "the guest took fewer device interrupts than were raised";
 	else if (c->chip != CHIP_AIC_USER && exits)
 		why = "interrupt controller accesses left the kernel";
@@ -396,6 +413,8 @@ static int check_path(const struct bench_vm *b, const struct vmapple_kvm_vm_stat
 		why = "the module served fewer AIC accesses than IPIs";
 	else if (c->kind == K_TIMER_FIQ && kc[VMAPPLE_KVM_STAT_AIC_TIMER_FIQ] < n)
 		why = "the module raised fewer timer FIQs than were taken";
+	else if (c->kind == K_TRAP_IMPDEF && kc[VMAPPLE_KVM_STAT_AIC_SYSREG] < n)
+		why = "the module emulated fewer IMPDEF accesses than were timed";
 	if (why)
 		fprintf(stderr, "irq_bench: %s: %s (taken %llu/%llu, done %llu, MMIO exits %llu, "
 			"lines driven %llu, UNDEF ESR 0x%llx)\n", c->name, why,
@@ -489,7 +508,7 @@ static int run_case(const struct irq_case *c, u64 ops, struct bench_result *r)
 		started++;
 	}
 	if (started == c->nr_cpus) {
-		ret = c->kind >= K_DEV_GIC ? drive_device(&b, ops, &ns) : 0;
+		ret = host_timed(c->kind) ? drive_device(&b, ops, &ns) : 0;
 		if (!ret)
 			ret = wait_finished(&b);	/* the guest powers itself off */
 	}
@@ -511,8 +530,8 @@ static int run_case(const struct irq_case *c, u64 ops, struct bench_result *r)
 	r->ops = ops;
 	r->hz = b.ctrl->hz;
 	/* The device kinds were timed here: in the guest's ticks, like the rest. */
-	r->ticks = c->kind >= K_DEV_GIC ? (u64)((double)ns * (double)r->hz / 1e9) : b.ctrl->ticks;
-	if (!r->hz || (c->kind < K_DEV_GIC && b.ctrl->ops != ops)) {
+	r->ticks = host_timed(c->kind) ? (u64)((double)ns * (double)r->hz / 1e9) : b.ctrl->ticks;
+	if (!r->hz || (!host_timed(c->kind) && b.ctrl->ops != ops)) {
 		fprintf(stderr, "irq_bench: %s: the payload reported no result\n", c->name);
 		goto out;
 	}

@@ -11,8 +11,9 @@ bench=$(dirname "$0")/irq_bench
 fail=0
 
 echo "bench-info irq: kernel $(uname -r), $(nproc) CPUs, $rounds rounds of $ops interrupts per case"
-stock_cases="ipi_vgic_sgi ipi_user_aic_mmio timer_vgic timer_user_irqchip devirq_vgic_irqfd"
-module_cases="ipi_aic_fast ipi_aic_mmio timer_aic devirq_aic_ioctl"
+stock_cases="ipi_vgic_sgi ipi_user_aic_mmio timer_vgic timer_user_irqchip devirq_vgic_irqfd \
+	trap_stock_idreg"
+module_cases="ipi_aic_fast ipi_aic_mmio timer_aic devirq_aic_ioctl trap_aic_impdef"
 measure() { # OPS CASE...
 	n=$1
 	shift

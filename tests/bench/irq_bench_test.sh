@@ -11,8 +11,8 @@ dir=$(dirname "$0")
 . "$dir/tap.sh"
 bench=$dir/irq_bench
 state=${1:-}
-stock="ipi_vgic_sgi ipi_user_aic_mmio timer_vgic timer_user_irqchip devirq_vgic_irqfd"
-module="ipi_aic_fast ipi_aic_mmio timer_aic devirq_aic_ioctl"
+stock="ipi_vgic_sgi ipi_user_aic_mmio timer_vgic timer_user_irqchip devirq_vgic_irqfd trap_stock_idreg"
+module="ipi_aic_fast ipi_aic_mmio timer_aic devirq_aic_ioctl trap_aic_impdef"
 case $state in
 absent) runs=$stock refuse=ipi_aic_fast why="ipi_aic_fast needs vmapple_kvm: " ;;
 loaded) runs=$module refuse=timer_vgic why="timer_vgic measures stock KVM: rmmod vmapple_kvm first" ;;

@@ -51,7 +51,8 @@ csv_is() {
 }
 
 # The interrupt table: the fast IPI at 1.5x the SGI (missed), the userspace
-# AIC 3x the module's MMIO IPI (met), the user-irqchip timer 2x (missed).
+# AIC 3x the module's MMIO IPI (met), the user-irqchip timer 2x (missed),
+# the module's IMPDEF trap 1.05x KVM's own (met).
 cat >"$work/irq" <<-EOT
 	bench ipi_vgic_sgi 2000 100 1000000
 	bench ipi_aic_fast 3000 100 1000000
@@ -62,9 +63,11 @@ cat >"$work/irq" <<-EOT
 	bench timer_user_irqchip 2400 100 1000000
 	bench devirq_vgic_irqfd 1000 100 1000000
 	bench devirq_aic_ioctl 1500 100 1000000
+	bench trap_stock_idreg 1000 100 1000000
+	bench trap_aic_impdef 1050 100 1000000
 	EOT
 
-tap_plan 11
+tap_plan 12
 t "the CSV has one row per case, the rounds summed" csv_is
 t "a ratio within its target is reported met" \
 	expect 0 "Layer 1 ISV=0 vGIC / ISV=1 vGIC +1.10x ± 0.11 +<= 1.30x +met" \
@@ -88,6 +91,9 @@ t "irq table: the userspace AIC against the module's, met" \
 t "irq table: per-operation columns, a reference row without a target" \
 	expect 0 "ticks/op.*AIC device IRQ \(ioctl\) / vGIC irqfd SPI +1.50x +\(reference\)" \
 	sh -c '"$0" "$1" "$2" irq | tr "\n" " "' "$report" "$work/irq" "$work/out/irq.csv"
+t "irq table: the module's IMPDEF trap against KVM's own sysreg trap, met" \
+	expect 0 "AIC IMPDEF trap \(module\) / KVM's own sysreg trap +1.05x ± 0.00 +<= 1.10x +met" \
+	"$report" "$work/irq" "$work/out/irq.csv" irq
 t "irq table: an exit case is not asked for" \
 	expect 1 "bench-report: no result for ipi_vgic_sgi in $work/log" \
 	"$report" "$work/log" "$work/out/x.csv" irq
